@@ -1,0 +1,9 @@
+//! Protective markings of the New Zealand Government Security Classification System.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+pub mod error;
+pub mod limits;
+
+pub use error::ReadError;
+pub use limits::{Limit, Limits};
