@@ -1,9 +1,54 @@
 //! Protective markings of the New Zealand Government Security Classification System.
+//!
+//! This crate models the classifications and endorsements of the PSR classification system,
+//! reads and writes marking text, and combines markings as a lattice. If you just want to
+//! read a marking, start with [`Marking::parse`].
+//!
+//! ```
+//! use protective_marking::{Classification, Marking};
+//!
+//! let parsed = Marking::parse("In Confidence - Staff").unwrap();
+//! assert_eq!(parsed.marking.to_string(), "STAFF IN-CONFIDENCE");
+//! assert_eq!(parsed.marking.classification(), Classification::InConfidence);
+//! ```
+//!
+//! # Overview
+//!
+//! * [`Classification`]: the seven levels, their order, family and handling tier.
+//! * [`Endorsement`]: policy-and-privacy endorsements, national-security controls and
+//!   dissemination limits (NZEO, REL TO).
+//! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
+//!   [`Marking::dominates`].
+//! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
+//! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
+//!
+//! # Untrusted input
+//!
+//! No input makes the parser panic (property-tested). Text that is not a marking gives a
+//! [`ParseError`] listing each problem with its byte offset.
+//!
+//! # Sources
+//!
+//! Rules cite the PSR and NZISM through the project's `domain.md` sections, and the product's
+//! choices where sources disagree through `decisions.md` D1–D8.
 #![forbid(unsafe_code)]
-#![warn(missing_docs, missing_debug_implementations)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
 
 pub mod error;
 pub mod limits;
+pub mod marking;
 
+// The public interface: the paved path is re-exported here.
 pub use error::ReadError;
 pub use limits::{Limit, Limits};
+pub use marking::{
+    Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,
+    ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking, ParagraphMark, ParseError,
+    ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag, Severity,
+};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,164 @@
+//! The marking vocabulary: every word sequence the grammar and the scanner recognise, and
+//! what it means. No marking word appears as a literal anywhere else (style.md §4).
+//!
+//! Sources: domain.md §2.1 (classifications), §3.2–§3.3 (endorsements), §8 (foreign),
+//! §10 items 3–4 (legacy spellings and PSR typos), decisions.md D1, D3, D6.
+
+use super::classification::Classification;
+use super::endorsement::Endorsement;
+use super::foreign::ForeignLevel;
+
+/// What a phrase means to the grammar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Keyword {
+    Class(Classification),
+    Endorse(Endorsement),
+    /// `USE ONLY`: the words before it name the department.
+    UseOnly,
+    /// `EMBARGOED FOR RELEASE`: the words after it give the time.
+    Embargoed,
+    /// `TO BE REVIEWED ON`: the words after it give the date.
+    ReviewedOn,
+    /// `REL TO` and its spellings: a country list follows.
+    RelTo,
+    /// A foreign classification word (decisions.md D6).
+    Foreign(ForeignLevel),
+    /// A foreign dissemination caveat (AUSTEO, AGAO).
+    ForeignCaveat(&'static str),
+}
+
+/// How a phrase is written relative to the canonical form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Spelling {
+    Canonical,
+    /// Accepted variant (e.g. `NEW ZEALAND EYES ONLY` for `NZEO`).
+    Variant,
+    /// Legacy term or a known misspelling in a source; reported as `legacy`.
+    Legacy,
+}
+
+pub(crate) struct Phrase {
+    pub words: &'static [&'static str],
+    pub keyword: Keyword,
+    pub spelling: Spelling,
+}
+
+const fn p(words: &'static [&'static str], keyword: Keyword, spelling: Spelling) -> Phrase {
+    Phrase {
+        words,
+        keyword,
+        spelling,
+    }
+}
+
+use Keyword::*;
+use Spelling::*;
+
+/// Every phrase, longest first within a shared first word, so the first match is the
+/// longest (`TOP SECRET` before `SECRET`).
+pub(crate) static PHRASES: &[Phrase] = &[
+    // Classifications (domain.md §2.1; `IN CONFIDENCE` and `TOP-SECRET` are D1 variants,
+    // handled by the separator rules, not listed separately).
+    p(
+        &["TOP", "SECRET"],
+        Class(Classification::TopSecret),
+        Canonical,
+    ),
+    p(
+        &["IN", "CONFIDENCE"],
+        Class(Classification::InConfidence),
+        Canonical,
+    ),
+    p(
+        &["UNCLASSIFIED"],
+        Class(Classification::Unclassified),
+        Canonical,
+    ),
+    p(&["SENSITIVE"], Class(Classification::Sensitive), Canonical),
+    p(
+        &["RESTRICTED"],
+        Class(Classification::Restricted),
+        Canonical,
+    ),
+    p(
+        &["CONFIDENTIAL"],
+        Class(Classification::Confidential),
+        Canonical,
+    ),
+    p(&["SECRET"], Class(Classification::Secret), Canonical),
+    // Policy-and-privacy endorsements (PSR-OV 2022 list).
+    p(
+        &["APPOINTMENTS"],
+        Endorse(Endorsement::Appointments),
+        Canonical,
+    ),
+    p(&["BUDGET"], Endorse(Endorsement::Budget), Canonical),
+    p(&["CABINET"], Endorse(Endorsement::Cabinet), Canonical),
+    p(&["COMMERCIAL"], Endorse(Endorsement::Commercial), Canonical),
+    p(&["EVALUATIVE"], Endorse(Endorsement::Evaluative), Canonical),
+    // TQ-LIB's spelling (domain.md §10.3).
+    p(&["EVALUATE"], Endorse(Endorsement::Evaluative), Legacy),
+    p(&["HONOURS"], Endorse(Endorsement::Honours), Canonical),
+    p(
+        &["LEGAL", "PRIVILEGE"],
+        Endorse(Endorsement::LegalPrivilege),
+        Canonical,
+    ),
+    p(&["MEDICAL"], Endorse(Endorsement::Medical), Canonical),
+    p(&["STAFF"], Endorse(Endorsement::Staff), Canonical),
+    p(&["POLICY"], Endorse(Endorsement::Policy), Canonical),
+    p(
+        &["SPECIAL", "HANDLING", "REQUIRED"],
+        Endorse(Endorsement::SpecialHandlingRequired),
+        Canonical,
+    ),
+    // The PSR-CAB bullet's typo (domain.md §10.4).
+    p(
+        &["SPECIAL", "HANDING", "REQUIRED"],
+        Endorse(Endorsement::SpecialHandlingRequired),
+        Legacy,
+    ),
+    p(
+        &["ADDRESSEE", "ONLY"],
+        Endorse(Endorsement::AddresseeOnly),
+        Legacy,
+    ),
+    p(&["USE", "ONLY"], UseOnly, Canonical),
+    p(&["EMBARGOED", "FOR", "RELEASE"], Embargoed, Canonical),
+    p(&["TO", "BE", "REVIEWED", "ON"], ReviewedOn, Canonical),
+    // National-security endorsements (PSR-OV).
+    p(
+        &["ACCOUNTABLE", "MATERIAL"],
+        Endorse(Endorsement::AccountableMaterial),
+        Canonical,
+    ),
+    p(&["NZEO"], Endorse(Endorsement::Nzeo), Canonical),
+    p(
+        &["NEW", "ZEALAND", "EYES", "ONLY"],
+        Endorse(Endorsement::Nzeo),
+        Variant,
+    ),
+    p(&["ORCON"], Endorse(Endorsement::Orcon), Canonical),
+    p(&["REL", "TO"], RelTo, Canonical),
+    p(&["RELEASABLE", "TO"], RelTo, Variant),
+    // PSR-OV heading's spelling (domain.md §10.4).
+    p(&["RELEASEABLE", "TO"], RelTo, Legacy),
+    // Foreign markings (decisions.md D6; domain.md §8).
+    p(
+        &["UNOFFICIAL"],
+        Foreign(ForeignLevel::AuUnofficial),
+        Variant,
+    ),
+    p(
+        &["OFFICIAL", "SENSITIVE"],
+        Foreign(ForeignLevel::OfficialSensitive),
+        Variant,
+    ),
+    p(&["OFFICIAL"], Foreign(ForeignLevel::Official), Variant),
+    p(&["PROTECTED"], Foreign(ForeignLevel::AuProtected), Variant),
+    p(&["AUSTEO"], ForeignCaveat("AUSTEO"), Variant),
+    p(&["AGAO"], ForeignCaveat("AGAO"), Variant),
+];
+
+/// The group name that expands to the five FVEY countries in a REL TO list.
+pub(crate) const FVEY: &str = "FVEY";
