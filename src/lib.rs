@@ -38,6 +38,7 @@
 pub mod error;
 pub mod limits;
 pub mod marking;
+pub mod problem;
 
 // The public interface: the paved path is re-exported here.
 pub use error::ReadError;
@@ -47,6 +48,7 @@ pub use marking::{
     ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking, ParagraphMark, ParseError,
     ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag, Severity,
 };
+pub use problem::{Problem, ProblemCode};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
