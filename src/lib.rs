@@ -36,12 +36,19 @@
 #![warn(missing_debug_implementations)]
 
 pub mod error;
+#[cfg(feature = "mail")]
+pub mod gateway;
 pub mod limits;
 pub mod marking;
 pub mod problem;
 
 // The public interface: the paved path is re-exported here.
 pub use error::ReadError;
+#[cfg(feature = "mail")]
+pub use gateway::{
+    Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
+    MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart, Verdict,
+};
 pub use limits::{Limit, Limits};
 pub use marking::{
     Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,

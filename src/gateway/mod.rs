@@ -1,0 +1,340 @@
+//! The per-message mail gateway decision (NZISM 15.1, 15.2; decisions.md D5–D7).
+//!
+//! A [`Gateway`] holds a validated [`GatewayPolicy`]. For each message it takes the envelope
+//! (sender and every envelope recipient, so Bcc and expanded lists count) and the message's
+//! [`MessageReport`], and returns a [`Verdict`]: accept, reject, tempfail or quarantine, with
+//! an SMTP reply, reasons that cite their rules, and headers to add.
+//!
+//! Rules applied (each a [`Reason`] with its rule id):
+//!
+//! | rule | when | action (policy key) |
+//! |---|---|---|
+//! | NZISM 15.2.37.C.01, D7 | a part could not be read or a limit was hit | `on_error` (never accept) |
+//! | NZISM 15.1.11.C.01 / 15.1.12.C.01 | no marking (outbound / inbound) | `unmarked` |
+//! | NZISM 15.2.39.C.03 | a marking carrier is not a valid marking | `malformed` |
+//! | NZISM 15.2.39.C.03, D5 | header and subject disagree | `disagreement` |
+//! | NZISM 15.1.11.C.02 | declared marking below the join of the parts | `under_marked` |
+//! | NZISM 15.1.10.C.03 | reply/forward marked below quoted earlier marking | `downgrade` |
+//! | NZISM 15.2.40.C.01 | outbound: marking above a recipient path's ceiling, or a national-security endorsement the path may not carry | reject |
+//! | NZISM 15.1.8.C.01, PSR-OV | outbound: NZEO to a non-NZ path, REL TO not listing the path's country | reject |
+//! | NZISM 15.2.41.C.01 | inbound: marking above the system's accreditation | reject |
+//! | decisions.md D6 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
+//!
+//! The most severe action wins: reject > tempfail > quarantine > accept.
+
+mod policy;
+mod report;
+mod verdict;
+
+pub use policy::{Direction, DomainRule, GatewayAction, GatewayPolicy, PolicyError};
+pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
+pub use verdict::{Reason, SmtpReply, Verdict};
+
+use crate::error::ReadError;
+use crate::marking::{Endorsement, EndorsementBlock, Parser};
+use crate::problem::ProblemCode;
+use serde::Serialize;
+
+/// The SMTP envelope of one message: the sender and every envelope recipient.
+///
+/// ```
+/// use protective_marking::Envelope;
+/// let env = Envelope::new("alice@agency.govt.nz").to("bob@other.govt.nz").to("<carol@example.com>");
+/// assert_eq!(env.recipients.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Envelope {
+    /// `MAIL FROM` address.
+    pub sender: String,
+    /// Every `RCPT TO` address.
+    pub recipients: Vec<String>,
+}
+
+impl Envelope {
+    /// An envelope from `sender` with no recipients yet.
+    pub fn new(sender: impl Into<String>) -> Envelope {
+        Envelope {
+            sender: sender.into(),
+            recipients: Vec::new(),
+        }
+    }
+
+    /// Add a recipient.
+    pub fn to(mut self, recipient: impl Into<String>) -> Envelope {
+        self.recipients.push(recipient.into());
+        self
+    }
+}
+
+/// The domain of an address: after the last `@`, without angle brackets or a trailing dot,
+/// lower case; empty when there is none.
+fn domain_of(address: &str) -> String {
+    let a = address.trim().trim_start_matches('<').trim_end_matches('>');
+    match a.rsplit_once('@') {
+        Some((_, d)) => d.trim_end_matches('.').to_ascii_lowercase(),
+        None => String::new(),
+    }
+}
+
+/// The mail gateway: a validated policy, ready to judge messages. Build once and share.
+///
+/// ```
+/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, MessageReport};
+///
+/// let policy = GatewayPolicy::from_toml(r#"
+///     [gateway]
+///     direction = "outbound"
+///     [[gateway.domain]]
+///     pattern = "*"
+///     ceiling = "IN-CONFIDENCE"
+/// "#).unwrap();
+/// let gateway = Gateway::new(policy).unwrap();
+/// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
+///
+/// let mut report = MessageReport::default();
+/// assert_eq!(gateway.decide(&env, &report).action, GatewayAction::Reject); // unmarked
+///
+/// report.effective = Some("SECRET".parse().unwrap());
+/// let v = gateway.decide(&env, &report);
+/// assert_eq!(v.action, GatewayAction::Reject);
+/// assert_eq!(v.smtp.unwrap().code, 550);
+/// assert_eq!(v.reasons[0].rule, "NZISM 15.2.40.C.01");
+///
+/// report.effective = Some("IN-CONFIDENCE".parse().unwrap());
+/// assert_eq!(gateway.decide(&env, &report).action, GatewayAction::Accept);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    policy: GatewayPolicy,
+    parser: Parser,
+}
+
+impl Gateway {
+    /// A gateway for `policy`.
+    ///
+    /// # Errors
+    /// [`PolicyError`] if the policy is unusable (e.g. `on_error = "accept"`).
+    pub fn new(policy: GatewayPolicy) -> Result<Gateway, PolicyError> {
+        policy.validate()?;
+        let mut b = Parser::builder();
+        for c in &policy.codewords {
+            b.codeword(c);
+        }
+        b.foreign_mapping(policy.foreign_mapping.clone());
+        Ok(Gateway {
+            parser: b.build(),
+            policy,
+        })
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &GatewayPolicy {
+        &self.policy
+    }
+
+    /// The marking parser configured from the policy (codewords, foreign mapping).
+    pub fn parser(&self) -> &Parser {
+        &self.parser
+    }
+
+    /// The verdict for a message that could not be read at all: the `on_error` action, never
+    /// accept (decisions.md D7).
+    pub fn unreadable(&self, error: &ReadError) -> Verdict {
+        let reasons = vec![Reason {
+            rule: "NZISM 15.2.37.C.01".into(),
+            message: format!(
+                "message cannot be read, so its marking cannot be determined: {error}"
+            ),
+            action: self.policy.on_error,
+        }];
+        self.finish(reasons, &MessageReport::default())
+    }
+
+    /// The verdict for a message described by `report`, sent with `envelope`.
+    pub fn decide(&self, envelope: &Envelope, report: &MessageReport) -> Verdict {
+        let p = &self.policy;
+        let mut reasons: Vec<Reason> = Vec::new();
+        let mut add = |rule: &str, action: GatewayAction, message: String| {
+            reasons.push(Reason {
+                rule: rule.into(),
+                message,
+                action,
+            })
+        };
+
+        for u in &report.unreadable {
+            add(
+                "NZISM 15.2.37.C.01",
+                p.on_error,
+                format!(
+                    "{} cannot be read, so the message's marking cannot be determined: {}",
+                    u.location, u.error
+                ),
+            );
+        }
+        for problem in &report.problems {
+            let (rule, action) = match problem.code {
+                ProblemCode::UnreadablePart => ("NZISM 15.2.37.C.01", p.on_error),
+                ProblemCode::UnderMarked => ("NZISM 15.1.11.C.02", p.under_marked),
+                ProblemCode::MalformedMarking => ("NZISM 15.2.39.C.03", p.malformed),
+                ProblemCode::HeaderSubjectDisagree => ("NZISM 15.2.39.C.03", p.disagreement),
+                ProblemCode::Downgrade => ("NZISM 15.1.10.C.03", p.downgrade),
+                _ => continue,
+            };
+            add(
+                rule,
+                action,
+                format!("{}: {}", problem.location, problem.message),
+            );
+        }
+        for caveat in &report.foreign_caveats {
+            add(
+                "decisions.md D6",
+                p.foreign_dissemination,
+                format!(
+                    "foreign dissemination limit {caveat}: not releasable beyond the originating nation"
+                ),
+            );
+        }
+
+        match &report.effective {
+            None => {
+                let rule = match p.direction {
+                    Direction::Outbound => "NZISM 15.1.11.C.01",
+                    Direction::Inbound => "NZISM 15.1.12.C.01",
+                };
+                add(
+                    rule,
+                    p.unmarked,
+                    "message has no protective marking; mark it in the subject, e.g. [IN-CONFIDENCE]".into(),
+                );
+            }
+            Some(marking) => match p.direction {
+                Direction::Inbound => {
+                    if let Some(acc) = p.accreditation
+                        && marking.classification().handling_tier() > acc.handling_tier()
+                    {
+                        add(
+                            "NZISM 15.2.41.C.01",
+                            GatewayAction::Reject,
+                            format!("{marking} is above this system's accreditation ({acc})"),
+                        );
+                    }
+                }
+                Direction::Outbound => {
+                    for rcpt in &envelope.recipients {
+                        let domain = domain_of(rcpt);
+                        let Some(path) = p.path_for(&domain) else {
+                            add(
+                                "NZISM 15.2.40.C.01",
+                                GatewayAction::Reject,
+                                format!(
+                                    "no communication path is configured for {rcpt}; refusing (fail closed)"
+                                ),
+                            );
+                            continue;
+                        };
+                        if marking.classification().handling_tier() > path.ceiling.handling_tier() {
+                            add(
+                                "NZISM 15.2.40.C.01",
+                                GatewayAction::Reject,
+                                format!(
+                                    "{} exceeds the {} ceiling of the path to {rcpt}",
+                                    marking.classification(),
+                                    path.ceiling
+                                ),
+                            );
+                        }
+                        for e in marking.endorsements() {
+                            if e.block() == EndorsementBlock::PolicyAndPrivacy {
+                                continue;
+                            }
+                            match e {
+                                Endorsement::RelTo(r) => {
+                                    if !r.allows(path.country) {
+                                        add(
+                                            "NZISM 15.2.40.C.01",
+                                            GatewayAction::Reject,
+                                            format!(
+                                                "REL TO {r} does not include {} ({rcpt})",
+                                                path.country
+                                            ),
+                                        );
+                                    }
+                                }
+                                Endorsement::Nzeo
+                                    if path.country != crate::marking::Country::NZL =>
+                                {
+                                    add(
+                                        "NZISM 15.1.8.C.01",
+                                        GatewayAction::Reject,
+                                        format!(
+                                            "NZEO may go only to New Zealand nationals; the path to {rcpt} is {}",
+                                            path.country
+                                        ),
+                                    )
+                                }
+                                // TOP SECRET implies ACCOUNTABLE MATERIAL; the ceiling covers it.
+                                Endorsement::AccountableMaterial
+                                    if marking.classification()
+                                        == crate::marking::Classification::TopSecret => {}
+                                e if !path.endorsements.contains(e) => add(
+                                    "NZISM 15.2.40.C.01",
+                                    GatewayAction::Reject,
+                                    format!("the path to {rcpt} may not carry the endorsement {e}"),
+                                ),
+                                _ => {}
+                            }
+                        }
+                    }
+                    if envelope.recipients.is_empty() {
+                        add(
+                            "NZISM 15.2.40.C.01",
+                            GatewayAction::Reject,
+                            "no envelope recipients to check the communication path against".into(),
+                        );
+                    }
+                }
+            },
+        }
+        self.finish(reasons, report)
+    }
+
+    fn finish(&self, reasons: Vec<Reason>, report: &MessageReport) -> Verdict {
+        let action = reasons
+            .iter()
+            .map(|r| r.action)
+            .max_by_key(|a| a.severity())
+            .unwrap_or(GatewayAction::Accept);
+        let smtp = verdict::smtp_reply(action, &reasons);
+        let mut headers = Vec::new();
+        if self.policy.verdict_header
+            && matches!(action, GatewayAction::Accept | GatewayAction::Quarantine)
+        {
+            let marking = report
+                .effective
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |m| m.to_string());
+            let mut rules: Vec<&str> = reasons.iter().map(|r| r.rule.as_str()).collect();
+            rules.dedup();
+            let rules = if rules.is_empty() {
+                "none".to_string()
+            } else {
+                rules.join(", ")
+            };
+            headers.push((
+                "X-Protective-Marking-Verdict".to_string(),
+                verdict::smtp_text(&format!("{action}; marking={marking}; rules={rules}")),
+            ));
+        }
+        Verdict {
+            action,
+            smtp,
+            reasons,
+            headers,
+            marking: report.effective.clone(),
+            declared: report.declared.as_ref().map(|d| d.marking.clone()),
+            problems: report.problems.clone(),
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The gateway policy: direction, accreditation, communication-path ceilings and what to do
+//! with each kind of problem. Loaded from TOML.
+
+use crate::limits::Limits;
+use crate::marking::{Classification, Country, Endorsement, ForeignMapping};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which way mail crosses the gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the agency to outside: path ceilings apply (NZISM 15.2.40).
+    Outbound,
+    /// From outside to the agency: the system's accreditation applies (NZISM 15.2.41).
+    Inbound,
+}
+
+/// What the gateway does with a message (the verdict's action, and each policy setting).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayAction {
+    /// Deliver.
+    Accept,
+    /// Refuse permanently (SMTP 5xx).
+    Reject,
+    /// Refuse for now (SMTP 4xx); the sender retries.
+    Tempfail,
+    /// Accept and hold for review (Postfix hold queue).
+    Quarantine,
+}
+
+impl GatewayAction {
+    /// Lower-case name, as in the policy file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayAction::Accept => "accept",
+            GatewayAction::Reject => "reject",
+            GatewayAction::Tempfail => "tempfail",
+            GatewayAction::Quarantine => "quarantine",
+        }
+    }
+
+    /// How severe the action is when several rules fire: reject > tempfail > quarantine >
+    /// accept. A definite refusal beats "try again later".
+    pub(crate) fn severity(self) -> u8 {
+        match self {
+            GatewayAction::Accept => 0,
+            GatewayAction::Quarantine => 1,
+            GatewayAction::Tempfail => 2,
+            GatewayAction::Reject => 3,
+        }
+    }
+}
+
+impl fmt::Display for GatewayAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One communication path: the recipient domains it serves, its ceiling, and the
+/// national-security endorsements it may carry (NZISM 15.2.40.C.01: the marking **or
+/// endorsement** must not exceed the path).
+///
+/// `pattern` is `*` (every domain), `*.example.govt.nz` (any domain ending in
+/// `.example.govt.nz`, and `example.govt.nz` itself), or an exact domain. Rules are tried in
+/// file order; the first match wins, so list specific paths before `*`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainRule {
+    /// Domain pattern.
+    pub pattern: String,
+    /// The highest classification this path may carry.
+    pub ceiling: Classification,
+    /// National-security endorsements this path may carry (`NZEO`, `ORCON`,
+    /// `ACCOUNTABLE MATERIAL`, codewords). REL TO is checked with `country`.
+    #[serde(default)]
+    pub endorsements: Vec<Endorsement>,
+    /// Nationality of the recipients on this path, for REL TO and NZEO (default `NZL`).
+    #[serde(default = "nzl")]
+    pub country: Country,
+}
+
+fn nzl() -> Country {
+    Country::NZL
+}
+
+impl DomainRule {
+    /// Whether `domain` (lower case) matches this rule's pattern.
+    pub fn matches(&self, domain: &str) -> bool {
+        let pattern = self.pattern.trim().to_ascii_lowercase();
+        if pattern == "*" {
+            return true;
+        }
+        if let Some(suffix) = pattern.strip_prefix("*.") {
+            return domain == suffix
+                || domain
+                    .strip_suffix(suffix)
+                    .is_some_and(|rest| rest.ends_with('.'));
+        }
+        domain == pattern
+    }
+}
+
+/// The gateway's configuration (the `[gateway]` table of a policy file).
+///
+/// ```
+/// use protective_marking::{Classification, GatewayAction, GatewayPolicy};
+///
+/// let policy = GatewayPolicy::from_toml(r#"
+///     [gateway]
+///     direction = "outbound"
+///     accreditation = "RESTRICTED"
+///     unmarked = "reject"
+///     on_error = "tempfail"
+///     [[gateway.domain]]
+///     pattern = "*.govt.nz"
+///     ceiling = "RESTRICTED"
+///     endorsements = ["NZEO"]
+///     [[gateway.domain]]
+///     pattern = "*"
+///     ceiling = "IN-CONFIDENCE"
+/// "#).unwrap();
+/// assert_eq!(policy.domains[0].ceiling, Classification::Restricted);
+/// assert_eq!(policy.under_marked, GatewayAction::Reject); // default
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayPolicy {
+    /// Outbound or inbound.
+    pub direction: Direction,
+    /// The classification the system behind the gateway is accredited to (NZISM 15.2.41:
+    /// inbound mail above it is rejected; 15.1.10.C.01). Required for inbound.
+    #[serde(default)]
+    pub accreditation: Option<Classification>,
+    /// Unmarked mail (NZISM 15.1.11.C.01 outbound; 15.1.12.C.01 inbound: the agency
+    /// decides). Default `reject`.
+    #[serde(default = "reject")]
+    pub unmarked: GatewayAction,
+    /// Mail that cannot be read completely: corrupt, encrypted, over a limit, or a caught
+    /// parser failure. Default `tempfail`; `accept` is refused when the policy loads (fail
+    /// closed, decisions.md D7).
+    #[serde(default = "tempfail")]
+    pub on_error: GatewayAction,
+    /// Declared marking below the join of its parts (NZISM 15.1.11.C.02). Default `reject`.
+    #[serde(default = "reject")]
+    pub under_marked: GatewayAction,
+    /// A marking carrier whose text is not a valid marking (NZISM 15.2.39). Default `reject`.
+    #[serde(default = "reject")]
+    pub malformed: GatewayAction,
+    /// Marking header and subject disagree (NZISM 15.2.39, decisions.md D5). Default
+    /// `reject`.
+    #[serde(default = "reject")]
+    pub disagreement: GatewayAction,
+    /// A reply or forward marked below a marking quoted from earlier in the thread (NZISM
+    /// 15.1.10.C.03, a SHOULD NOT). Default `quarantine`, for a person to review.
+    #[serde(default = "quarantine")]
+    pub downgrade: GatewayAction,
+    /// Foreign dissemination limits such as AUSTEO (decisions.md D6). Default `reject`.
+    #[serde(default = "reject")]
+    pub foreign_dissemination: GatewayAction,
+    /// Add `X-Protective-Marking-Verdict` to mail that passes or is held. Default true.
+    #[serde(default = "yes")]
+    pub verdict_header: bool,
+    /// Agency codewords accepted after `//`.
+    #[serde(default)]
+    pub codewords: Vec<String>,
+    /// Foreign-marking mapping (decisions.md D6); the conservative default if absent.
+    #[serde(default)]
+    pub foreign_mapping: ForeignMapping,
+    /// Reader limits (bytes, parts, nesting...); defaults from [`Limits`].
+    #[serde(default)]
+    pub limits: Limits,
+    /// Communication paths for outbound mail, tried in order.
+    #[serde(default, rename = "domain")]
+    pub domains: Vec<DomainRule>,
+}
+
+fn reject() -> GatewayAction {
+    GatewayAction::Reject
+}
+fn tempfail() -> GatewayAction {
+    GatewayAction::Tempfail
+}
+fn quarantine() -> GatewayAction {
+    GatewayAction::Quarantine
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    gateway: GatewayPolicy,
+}
+
+/// A policy that cannot be used. Fix the file; the message says what to change.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The TOML does not parse or has unknown keys.
+    #[error("policy file: {0}")]
+    Toml(String),
+    /// `on_error = "accept"` would let unreadable mail through (decisions.md D7).
+    #[error(
+        "policy: on_error = \"accept\" is not allowed; unreadable mail must fail closed (use tempfail, reject or quarantine)"
+    )]
+    AcceptOnError,
+    /// Inbound gateways need the system's accreditation (NZISM 15.2.41).
+    #[error(
+        "policy: direction = \"inbound\" needs accreditation = \"<CLASSIFICATION>\" (NZISM 15.2.41)"
+    )]
+    MissingAccreditation,
+    /// Outbound gateways need at least one `[[gateway.domain]]` path.
+    #[error(
+        "policy: direction = \"outbound\" needs at least one [[gateway.domain]] with a pattern and ceiling (NZISM 15.2.40)"
+    )]
+    NoDomains,
+    /// A domain pattern that can never match.
+    #[error("policy: domain pattern `{0}` is not `*`, `*.domain` or a domain name")]
+    BadPattern(String),
+}
+
+impl GatewayPolicy {
+    /// Read a policy file's text (a `[gateway]` table) and validate it.
+    ///
+    /// # Errors
+    /// [`PolicyError`] naming what to fix.
+    pub fn from_toml(text: &str) -> Result<GatewayPolicy, PolicyError> {
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        file.gateway.validate()?;
+        Ok(file.gateway)
+    }
+
+    /// Check the policy is usable (also done by [`Gateway::new`](crate::Gateway::new)).
+    ///
+    /// # Errors
+    /// [`PolicyError`] naming what to fix.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if self.on_error == GatewayAction::Accept {
+            return Err(PolicyError::AcceptOnError);
+        }
+        if self.direction == Direction::Inbound && self.accreditation.is_none() {
+            return Err(PolicyError::MissingAccreditation);
+        }
+        if self.direction == Direction::Outbound && self.domains.is_empty() {
+            return Err(PolicyError::NoDomains);
+        }
+        for d in &self.domains {
+            let p = d.pattern.trim();
+            let name = p.strip_prefix("*.").unwrap_or(p);
+            let ok = p == "*"
+                || (!name.is_empty()
+                    && !name.contains('*')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+            if !ok {
+                return Err(PolicyError::BadPattern(d.pattern.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first domain rule matching `domain`.
+    pub fn path_for(&self, domain: &str) -> Option<&DomainRule> {
+        self.domains.iter().find(|d| d.matches(domain))
+    }
+}
