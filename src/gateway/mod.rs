@@ -31,7 +31,7 @@ pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePar
 pub use verdict::{Reason, SmtpReply, Verdict};
 
 use crate::error::ReadError;
-use crate::marking::{Endorsement, EndorsementBlock, Parser};
+use crate::marking::{Classification, Country, Endorsement, EndorsementBlock, Parser};
 use crate::problem::ProblemCode;
 use serde::Serialize;
 
@@ -73,6 +73,14 @@ fn domain_of(address: &str) -> String {
     match a.rsplit_once('@') {
         Some((_, d)) => d.trim_end_matches('.').to_ascii_lowercase(),
         None => String::new(),
+    }
+}
+
+fn reason(rule: &str, action: GatewayAction, message: String) -> Reason {
+    Reason {
+        rule: rule.into(),
+        message,
+        action,
     }
 }
 
@@ -154,23 +162,16 @@ impl Gateway {
     pub fn decide(&self, envelope: &Envelope, report: &MessageReport) -> Verdict {
         let p = &self.policy;
         let mut reasons: Vec<Reason> = Vec::new();
-        let mut add = |rule: &str, action: GatewayAction, message: String| {
-            reasons.push(Reason {
-                rule: rule.into(),
-                message,
-                action,
-            })
-        };
 
         for u in &report.unreadable {
-            add(
+            reasons.push(reason(
                 "NZISM 15.2.37.C.01",
                 p.on_error,
                 format!(
                     "{} cannot be read, so the message's marking cannot be determined: {}",
                     u.location, u.error
                 ),
-            );
+            ));
         }
         for problem in &report.problems {
             let (rule, action) = match problem.code {
@@ -181,20 +182,20 @@ impl Gateway {
                 ProblemCode::Downgrade => ("NZISM 15.1.10.C.03", p.downgrade),
                 _ => continue,
             };
-            add(
+            reasons.push(reason(
                 rule,
                 action,
                 format!("{}: {}", problem.location, problem.message),
-            );
+            ));
         }
         for caveat in &report.foreign_caveats {
-            add(
+            reasons.push(reason(
                 "decisions.md D6",
                 p.foreign_dissemination,
                 format!(
                     "foreign dissemination limit {caveat}: not releasable beyond the originating nation"
                 ),
-            );
+            ));
         }
 
         match &report.effective {
@@ -203,101 +204,87 @@ impl Gateway {
                     Direction::Outbound => "NZISM 15.1.11.C.01",
                     Direction::Inbound => "NZISM 15.1.12.C.01",
                 };
-                add(
+                reasons.push(reason(
                     rule,
                     p.unmarked,
                     "message has no protective marking; mark it in the subject, e.g. [IN-CONFIDENCE]".into(),
-                );
+                ));
             }
             Some(marking) => match p.direction {
                 Direction::Inbound => {
                     if let Some(acc) = p.accreditation
                         && marking.classification().handling_tier() > acc.handling_tier()
                     {
-                        add(
+                        reasons.push(reason(
                             "NZISM 15.2.41.C.01",
                             GatewayAction::Reject,
                             format!("{marking} is above this system's accreditation ({acc})"),
-                        );
+                        ));
                     }
                 }
                 Direction::Outbound => {
                     for rcpt in &envelope.recipients {
-                        let domain = domain_of(rcpt);
-                        let Some(path) = p.path_for(&domain) else {
-                            add(
-                                "NZISM 15.2.40.C.01",
-                                GatewayAction::Reject,
-                                format!(
-                                    "no communication path is configured for {rcpt}; refusing (fail closed)"
-                                ),
-                            );
-                            continue;
-                        };
-                        if marking.classification().handling_tier() > path.ceiling.handling_tier() {
-                            add(
-                                "NZISM 15.2.40.C.01",
-                                GatewayAction::Reject,
-                                format!(
-                                    "{} exceeds the {} ceiling of the path to {rcpt}",
-                                    marking.classification(),
-                                    path.ceiling
-                                ),
-                            );
-                        }
-                        for e in marking.endorsements() {
-                            if e.block() == EndorsementBlock::PolicyAndPrivacy {
-                                continue;
-                            }
-                            match e {
-                                Endorsement::RelTo(r) => {
-                                    if !r.allows(path.country) {
-                                        add(
-                                            "NZISM 15.2.40.C.01",
-                                            GatewayAction::Reject,
-                                            format!(
-                                                "REL TO {r} does not include {} ({rcpt})",
-                                                path.country
-                                            ),
-                                        );
-                                    }
-                                }
-                                Endorsement::Nzeo
-                                    if path.country != crate::marking::Country::NZL =>
-                                {
-                                    add(
-                                        "NZISM 15.1.8.C.01",
-                                        GatewayAction::Reject,
-                                        format!(
-                                            "NZEO may go only to New Zealand nationals; the path to {rcpt} is {}",
-                                            path.country
-                                        ),
-                                    )
-                                }
-                                // TOP SECRET implies ACCOUNTABLE MATERIAL; the ceiling covers it.
-                                Endorsement::AccountableMaterial
-                                    if marking.classification()
-                                        == crate::marking::Classification::TopSecret => {}
-                                e if !path.endorsements.contains(e) => add(
-                                    "NZISM 15.2.40.C.01",
-                                    GatewayAction::Reject,
-                                    format!("the path to {rcpt} may not carry the endorsement {e}"),
-                                ),
-                                _ => {}
-                            }
-                        }
+                        reasons.extend(self.path_reasons(rcpt, marking));
                     }
                     if envelope.recipients.is_empty() {
-                        add(
+                        reasons.push(reason(
                             "NZISM 15.2.40.C.01",
                             GatewayAction::Reject,
                             "no envelope recipients to check the communication path against".into(),
-                        );
+                        ));
                     }
                 }
             },
         }
         self.finish(reasons, report)
+    }
+
+    /// Outbound: whether `marking` may travel the path to `rcpt` (NZISM 15.2.40.C.01: the
+    /// marking or an endorsement must not exceed the path; 15.1.8.C.01 for NZEO).
+    fn path_reasons(&self, rcpt: &str, marking: &crate::marking::Marking) -> Vec<Reason> {
+        let reject = |rule: &str, message: String| reason(rule, GatewayAction::Reject, message);
+        let Some(path) = self.policy.path_for(&domain_of(rcpt)) else {
+            return vec![reject(
+                "NZISM 15.2.40.C.01",
+                format!("no communication path is configured for {rcpt}; refusing (fail closed)"),
+            )];
+        };
+        let mut out = Vec::new();
+        let class = marking.classification();
+        if class.handling_tier() > path.ceiling.handling_tier() {
+            out.push(reject(
+                "NZISM 15.2.40.C.01",
+                format!(
+                    "{class} exceeds the {} ceiling of the path to {rcpt}",
+                    path.ceiling
+                ),
+            ));
+        }
+        for e in marking.endorsements() {
+            match e {
+                e if e.block() == EndorsementBlock::PolicyAndPrivacy => {}
+                Endorsement::RelTo(r) if !r.allows(path.country) => out.push(reject(
+                    "NZISM 15.2.40.C.01",
+                    format!("REL TO {r} does not include {} ({rcpt})", path.country),
+                )),
+                Endorsement::RelTo(_) => {}
+                Endorsement::Nzeo if path.country != Country::NZL => out.push(reject(
+                    "NZISM 15.1.8.C.01",
+                    format!(
+                        "NZEO may go only to New Zealand nationals; the path to {rcpt} is {}",
+                        path.country
+                    ),
+                )),
+                // TOP SECRET implies ACCOUNTABLE MATERIAL; the ceiling already covers it.
+                Endorsement::AccountableMaterial if class == Classification::TopSecret => {}
+                e if !path.endorsements.contains(e) => out.push(reject(
+                    "NZISM 15.2.40.C.01",
+                    format!("the path to {rcpt} may not carry the endorsement {e}"),
+                )),
+                _ => {}
+            }
+        }
+        out
     }
 
     fn finish(&self, reasons: Vec<Reason>, report: &MessageReport) -> Verdict {
