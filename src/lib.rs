@@ -4,6 +4,8 @@
 
 pub mod error;
 pub mod limits;
+#[cfg(feature = "mail")]
+pub mod mail;
 
 pub use error::ReadError;
 pub use limits::{Limit, Limits};
