@@ -290,7 +290,8 @@ pub enum MailProblemKind {
 ///
 /// # Errors
 /// * [`ReadError::LimitExceeded`] as above.
-/// * [`ReadError::Corrupt`] (`format: "mime"`) when the input has no header at all.
+/// * [`ReadError::Corrupt`] (`format: "mime"`) when the input has no header field at all
+///   (it is not a message).
 /// * [`ReadError::ParserPanicked`] if mail-parser panics (caught; requires `panic = "unwind"`).
 ///
 /// # Example

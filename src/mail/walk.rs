@@ -91,7 +91,7 @@ pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, Re
     })
 }
 
-/// Parses one message (top level or nested) at `depth`. `None` when it has no headers.
+/// Parses one message (top level or nested) at `depth`. `None` when it has no header field.
 fn read_level(
     ctx: &mut Ctx<'_>,
     raw: &[u8],
@@ -114,7 +114,16 @@ fn read_level(
     let Some(msg) = parsed else {
         return Ok(None);
     };
-    if msg.parts.is_empty() {
+    // mail-parser reads text without any header line as a headerless body; for a message
+    // (top level or nested) that means it is not a message at all.
+    // (mail-parser also turns an unterminated last line into a "header" named by the line.)
+    let has_header = msg.parts.first().is_some_and(|root| {
+        root.headers.iter().any(|h| {
+            let name = h.name.as_str();
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+        })
+    });
+    if !has_header {
         return Ok(None);
     }
     let mut walker = Walker {
