@@ -39,6 +39,8 @@ pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;
 pub mod limits;
+#[cfg(feature = "mail")]
+pub mod mail;
 pub mod marking;
 pub mod problem;
 

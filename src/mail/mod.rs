@@ -1,0 +1,58 @@
+//! Reading the marking carriers of email (decisions.md D5, domain.md §5, §7).
+//!
+//! A protective marking travels in a message in several places, in this order of authority
+//! (decisions.md D5): a marking header, the subject, the first and last lines of the body; and
+//! attachments are read as documents. This module extracts all of them from raw message bytes,
+//! within explicit [`Limits`](crate::Limits), without panicking. It does not decide what is a
+//! marking: that is the marking grammar's job, which reads the strings produced here.
+//!
+//! * [`read_message`]: raw bytes to [`MessageContent`] (headers, subject, bodies with their
+//!   quoted thread text kept apart, attachments with bytes, nested messages).
+//! * [`tokenise_header`] and the per-dialect tokenisers: `X-Protective-Marking`,
+//!   `X-Security-Classification`, `msip_labels`, `x-tituslabs-classifications-30`.
+//! * [`subject_candidates`] and [`add_marking_to_subject`]: the subject dialect.
+//! * [`split_mbox`], [`is_mbox`], [`maildir_messages`], [`is_maildir`]: mailbox containers.
+//!
+//! # Example
+//! ```
+//! use protective_marking::{mail::read_message, Limits};
+//!
+//! let raw = b"Subject: Budget [IN-CONFIDENCE]\r\n\
+//!             msip_labels: MSIP_Label_1234-abcd_Enabled=true; MSIP_Label_1234-abcd_Name=IC\r\n\
+//!             \r\nIN-CONFIDENCE\r\n\r\nThe figures.\r\n";
+//! let m = read_message(raw, &Limits::default())?;
+//! assert_eq!(m.subject_candidates().unwrap().brackets[0].text, "IN-CONFIDENCE");
+//! assert_eq!(m.marking_headers[0].name, "msip_labels");
+//! assert_eq!(m.bodies[0].new_text.lines().next(), Some("IN-CONFIDENCE"));
+//! # Ok::<(), protective_marking::ReadError>(())
+//! ```
+//!
+//! # Untrusted input
+//! mail-parser runs inside `catch_unwind`; nested messages are re-parsed here level by level
+//! (mail-parser would stop at 3 encoded levels, and its in-line nesting is unbounded and
+//! dropped recursively); parts, depth, input size and text size are limited. Anything that
+//! stops reading early is a [`ReadError`](crate::ReadError); anything read only partly is a
+//! [`MailProblem`].
+
+mod header;
+mod html;
+mod mbox;
+mod message;
+mod prescan;
+mod quote;
+mod subject;
+mod walk;
+
+pub use header::{
+    EpmsCaveat, EpmsFields, HeaderDialect, HeaderError, HeaderTokens, MsipLabel, TitusFields,
+    tokenise_header, tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
+};
+pub use mbox::{is_maildir, is_mbox, maildir_messages, split_mbox};
+pub use message::{
+    Attachment, BodyKind, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
+    MessageContent, TextPart, read_message,
+};
+pub use subject::{
+    BracketCandidate, SubjectCandidates, SubjectPosition, SubjectToken, add_marking_to_subject,
+    subject_candidates,
+};
