@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "documents")]
+pub mod document;
 pub mod error;
 pub mod limits;
 
