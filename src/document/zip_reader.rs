@@ -6,8 +6,10 @@
 
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::rc::Rc;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
@@ -15,9 +17,31 @@ use zip::result::ZipError;
 /// [`Limits::max_compression_ratio`]).
 const RATIO_CHECK_AFTER: u64 = 1024 * 1024;
 
+/// The archive bytes, counting how many are read, so that an entry's compression ratio is
+/// measured against the compressed bytes consumed so far rather than its declared size.
+struct Counting<'a> {
+    cursor: Cursor<&'a [u8]>,
+    read: Rc<Cell<u64>>,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.cursor.read(buf)?;
+        self.read.set(self.read.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
+
+impl Seek for Counting<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.cursor.seek(pos)
+    }
+}
+
 /// An opened zip package with its read budget.
 pub(crate) struct Package<'a> {
-    archive: ZipArchive<Cursor<&'a [u8]>>,
+    archive: ZipArchive<Counting<'a>>,
+    compressed_read: Rc<Cell<u64>>,
     /// Lower-cased entry name -> index; OPC part names are case-insensitive.
     index: HashMap<String, usize>,
     names: Vec<String>,
@@ -46,7 +70,12 @@ fn zip_error(location: &str, e: ZipError) -> ReadError {
 impl<'a> Package<'a> {
     /// Opens the archive and checks [`Limits::max_zip_entries`] before reading any entry.
     pub(crate) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
-        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error("zip", e))?;
+        let compressed_read = Rc::new(Cell::new(0));
+        let source = Counting {
+            cursor: Cursor::new(bytes),
+            read: Rc::clone(&compressed_read),
+        };
+        let archive = ZipArchive::new(source).map_err(|e| zip_error("zip", e))?;
         let count = archive.len() as u64;
         if count > limits.max_zip_entries {
             return Err(ReadError::LimitExceeded {
@@ -67,6 +96,7 @@ impl<'a> Package<'a> {
         }
         Ok(Package {
             archive,
+            compressed_read,
             index,
             names,
             limits,
@@ -93,8 +123,8 @@ impl<'a> Package<'a> {
             return Ok(None);
         };
         let limits = self.limits;
+        let start = self.compressed_read.get();
         let file = self.archive.by_index(i).map_err(|e| zip_error(name, e))?;
-        let compressed = file.compressed_size().max(1);
         let mut reader = file.take(limits.max_entry_bytes.saturating_add(1));
         let mut out = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -126,6 +156,9 @@ impl<'a> Package<'a> {
                     limits.max_decompressed_bytes,
                 ));
             }
+            // Compressed bytes consumed so far (read-ahead makes this an overestimate, so
+            // the ratio errs low).
+            let compressed = self.compressed_read.get().saturating_sub(start).max(1);
             let ratio = len / compressed;
             if len > RATIO_CHECK_AFTER && ratio > limits.max_compression_ratio {
                 return Err(limit(
