@@ -28,7 +28,10 @@ use lopdf::{DecompressError, LoadOptions, Object};
 /// page over [`Limits::max_entry_bytes`] is [`ReadError::LimitExceeded`]: a page never read
 /// might carry any marking, so the document's marking is unknown.
 ///
-/// Image-only pages (scans) have no text and produce no parts: text extraction cannot see a
+/// Lines are in content-stream order, which is usually but not always reading order: a
+/// producer may draw a text box or a footer after the body, so `page N/top` and
+/// `page N/bottom` are the first and last lines *drawn*, not the highest and lowest on the
+/// page. Image-only pages (scans) have no text and produce no parts: text extraction cannot see a
 /// marking drawn as an image.
 ///
 /// # Errors
