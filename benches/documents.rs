@@ -19,8 +19,15 @@ fn docx(pages: usize) -> Vec<u8> {
         for i in 0..40 {
             d = d.add_paragraph(
                 docx_rs::Paragraph::new()
-                    .add_run(docx_rs::Run::new().add_text(format!("Page {p} paragraph {i}: ")).bold())
-                    .add_run(docx_rs::Run::new().add_text("ordinary words about the budget and its notes.")),
+                    .add_run(
+                        docx_rs::Run::new()
+                            .add_text(format!("Page {p} paragraph {i}: "))
+                            .bold(),
+                    )
+                    .add_run(
+                        docx_rs::Run::new()
+                            .add_text("ordinary words about the budget and its notes."),
+                    ),
             );
         }
     }

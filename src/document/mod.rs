@@ -444,6 +444,15 @@ mod tests {
     }
 
     #[test]
+    fn public_types_are_thread_safe() {
+        fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        check::<Document>();
+        check::<Part>();
+        check::<PartKind>();
+        check::<Format>();
+    }
+
+    #[test]
     fn ole2_encrypted_vs_legacy() {
         let mut enc = OLE2_MAGIC.to_vec();
         enc.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
