@@ -35,6 +35,8 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "documents")]
+pub mod document;
 pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;

@@ -30,21 +30,28 @@ pub struct Limits {
     /// Largest input accepted by any reader, in bytes (a file, a message, an attachment).
     /// Default 64 MiB.
     pub max_input_bytes: u64,
-    /// Largest total of decompressed bytes across one container (all zip entries of a DOCX,
-    /// all streams of a PDF). Default 256 MiB.
+    /// Largest total of decompressed bytes across one container: all zip entries a DOCX
+    /// reader reads. (PDF streams are each bounded by `max_entry_bytes`; lopdf offers no
+    /// running total.) Default 256 MiB.
     pub max_decompressed_bytes: u64,
-    /// Largest single decompressed entry or stream, in bytes. Default 64 MiB.
+    /// Largest single decompressed entry or stream, in bytes: a DOCX zip entry (read through
+    /// `Read::take`, never trusting the declared size), a PDF stream decoded while loading,
+    /// one PDF page's content, and the XMP packet. Default 64 MiB.
     pub max_entry_bytes: u64,
-    /// Most entries in one zip container (DOCX). Default 10,000.
+    /// Most entries in one zip container (DOCX), checked from the central directory before
+    /// any entry is read. Default 10,000.
     pub max_zip_entries: u64,
     /// Highest decompressed/compressed ratio of one zip entry, checked once the entry has
-    /// inflated past 1 MiB (small entries compress well legitimately). Default 200.
+    /// inflated past 1 MiB (small entries compress well legitimately). The ratio is the bytes
+    /// inflated so far over the compressed bytes read so far (not the sizes the archive
+    /// declares), so a bomb stops after about 1 MiB of output. Default 200.
     pub max_compression_ratio: u64,
-    /// Deepest XML element nesting in a DOCX part. Default 256.
+    /// Deepest XML element nesting in any DOCX part that is read. Default 256.
     pub max_xml_depth: u64,
-    /// Most objects in one PDF. Default 500,000.
+    /// Most objects in one PDF, counted after loading (the load itself is bounded by
+    /// `max_input_bytes`). Default 500,000.
     pub max_pdf_objects: u64,
-    /// Most pages read from one PDF. Default 10,000.
+    /// Most pages in one PDF; a longer PDF is refused, not partly read. Default 10,000.
     pub max_pdf_pages: u64,
     /// Deepest nesting of containers inside containers: `message/rfc822` in a message,
     /// multipart in multipart, a document attached to a message. Default 16.

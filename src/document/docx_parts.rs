@@ -1,0 +1,372 @@
+//! OPC packaging of a DOCX: content types, relationships, and the property parts
+//! (`docProps/core.xml`, `docProps/custom.xml`, `customXml/item*.xml`).
+
+use crate::document::xml::{XmlWalk, local_name, normalise_encoding};
+use crate::error::ReadError;
+use crate::limits::Limits;
+use quick_xml::events::Event;
+use std::collections::HashMap;
+
+/// Content types of a word-processing main part: document, macro-enabled document, template,
+/// macro-enabled template.
+pub(crate) const WORD_MAIN_TYPES: [&str; 4] = [
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+];
+
+/// `[Content_Types].xml`: defaults by extension and overrides by part name (lower-cased,
+/// without the leading `/`).
+#[derive(Debug, Default)]
+pub(crate) struct ContentTypes {
+    defaults: HashMap<String, String>,
+    overrides: HashMap<String, String>,
+}
+
+impl ContentTypes {
+    pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Self, ReadError> {
+        let bytes = normalise_encoding(bytes);
+        let mut xml = XmlWalk::new(&bytes, "[Content_Types].xml", limits);
+        let mut ct = ContentTypes::default();
+        loop {
+            match xml.next()? {
+                Event::Start(e) | Event::Empty(e) => {
+                    let content_type = xml.attr(&e, b"ContentType")?;
+                    match (e.local_name().as_ref(), content_type) {
+                        (b"Default", Some(t)) => {
+                            if let Some(ext) = xml.attr(&e, b"Extension")? {
+                                ct.defaults.insert(ext.to_ascii_lowercase(), t);
+                            }
+                        }
+                        (b"Override", Some(t)) => {
+                            if let Some(name) = xml.attr(&e, b"PartName")? {
+                                ct.overrides.insert(part_key(&name), t);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Event::Eof => return Ok(ct),
+                _ => {}
+            }
+        }
+    }
+
+    /// The content type of a part: its override, else the default for its extension.
+    pub(crate) fn type_of(&self, part: &str) -> Option<&str> {
+        let key = part_key(part);
+        if let Some(t) = self.overrides.get(&key) {
+            return Some(t);
+        }
+        let ext = key.rsplit_once('.').map(|(_, e)| e)?;
+        self.defaults.get(ext).map(String::as_str)
+    }
+
+    /// Part names with an override whose content type ends with `suffix`.
+    pub(crate) fn parts_of_type(&self, suffix: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .overrides
+            .iter()
+            .filter(|(_, t)| t.ends_with(suffix))
+            .map(|(p, _)| p.clone())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// Lower-cased part name without the leading `/`: OPC part names compare case-insensitively.
+pub(crate) fn part_key(name: &str) -> String {
+    name.trim_start_matches('/').to_ascii_lowercase()
+}
+
+/// One relationship of a part.
+#[derive(Debug, Clone)]
+pub(crate) struct Rel {
+    pub(crate) id: String,
+    /// The relationship type URI.
+    pub(crate) kind: String,
+    /// The target part name, resolved against the source part (empty for external targets).
+    pub(crate) target: String,
+}
+
+impl Rel {
+    /// Whether the type URI ends with `/name` (e.g. `header`, `officeDocument`).
+    pub(crate) fn is(&self, name: &str) -> bool {
+        self.kind
+            .rsplit_once('/')
+            .is_some_and(|(_, last)| last.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The relationships part of `source` (`word/document.xml` -> `word/_rels/document.xml.rels`;
+/// the package itself, `""`, -> `_rels/.rels`).
+pub(crate) fn rels_part_for(source: &str) -> String {
+    match source.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{source}.rels"),
+    }
+}
+
+/// Resolves a relationship target against its source part, per RFC 3986 path rules.
+pub(crate) fn resolve_target(source: &str, target: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let path = if let Some(absolute) = target.strip_prefix('/') {
+        absolute.to_owned()
+    } else {
+        let dir = source.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        if dir.is_empty() {
+            target.to_owned()
+        } else {
+            format!("{dir}/{target}")
+        }
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    segments.join("/")
+}
+
+pub(crate) fn parse_rels(
+    bytes: &[u8],
+    rels_part: &str,
+    source: &str,
+    limits: &Limits,
+) -> Result<Vec<Rel>, ReadError> {
+    let bytes = normalise_encoding(bytes);
+    let mut xml = XmlWalk::new(&bytes, rels_part, limits);
+    let mut rels = Vec::new();
+    loop {
+        match xml.next()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                let external = xml
+                    .attr(&e, b"TargetMode")?
+                    .is_some_and(|m| m.eq_ignore_ascii_case("External"));
+                let (Some(id), Some(kind), Some(target)) = (
+                    xml.attr(&e, b"Id")?,
+                    xml.attr(&e, b"Type")?,
+                    xml.attr(&e, b"Target")?,
+                ) else {
+                    continue;
+                };
+                let target = if external {
+                    String::new()
+                } else {
+                    resolve_target(source, &target)
+                };
+                rels.push(Rel { id, kind, target });
+            }
+            Event::Eof => return Ok(rels),
+            _ => {}
+        }
+    }
+}
+
+/// The `docProps/core.xml` properties that are read, by element local name.
+const CORE_PROPERTIES: [&str; 6] = [
+    "title",
+    "subject",
+    "keywords",
+    "description",
+    "category",
+    "contentStatus",
+];
+
+/// Reads the text of the root's child elements, as `(local name, text)`; with `only`, keeps
+/// just those names. Used for core properties.
+pub(crate) fn core_properties(
+    bytes: &[u8],
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<(String, String)>, ReadError> {
+    let bytes = normalise_encoding(bytes);
+    let mut xml = XmlWalk::new(&bytes, part, limits);
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    loop {
+        let event = xml.next()?;
+        match &event {
+            Event::Start(e) if xml.depth() == 2 => {
+                let name = local_name(e);
+                if CORE_PROPERTIES.contains(&name.as_str()) {
+                    current = Some((name, String::new()));
+                }
+            }
+            Event::End(_) if xml.depth() == 1 => {
+                if let Some((name, text)) = current.take()
+                    && !text.trim().is_empty()
+                {
+                    out.push((name, text));
+                }
+            }
+            Event::Eof => return Ok(out),
+            other => {
+                if let Some((_, text)) = current.as_mut() {
+                    xml.append_text(other, text)?;
+                }
+            }
+        }
+    }
+}
+
+/// Reads `docProps/custom.xml`: each `property` element's `name` and the text of its value
+/// element (`vt:lpwstr`, `vt:bool`, ...), as `(name, value)`.
+pub(crate) fn custom_properties(
+    bytes: &[u8],
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<(String, String)>, ReadError> {
+    let bytes = normalise_encoding(bytes);
+    let mut xml = XmlWalk::new(&bytes, part, limits);
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    loop {
+        let event = xml.next()?;
+        match &event {
+            Event::Start(e) if xml.depth() == 2 && e.local_name().as_ref() == b"property" => {
+                let name = xml.attr(e, b"name")?.unwrap_or_default();
+                current = Some((name, String::new()));
+            }
+            Event::Empty(e) if xml.depth() == 1 && e.local_name().as_ref() == b"property" => {
+                let name = xml.attr(e, b"name")?.unwrap_or_default();
+                out.push((name, String::new()));
+            }
+            Event::End(_) if xml.depth() == 1 => {
+                if let Some(p) = current.take() {
+                    out.push(p);
+                }
+            }
+            Event::Eof => return Ok(out),
+            other => {
+                if let Some((_, text)) = current.as_mut() {
+                    xml.append_text(other, text)?;
+                }
+            }
+        }
+    }
+}
+
+/// Whether a custom property (or `customXml` element) name is one that labelling tools
+/// write: `MSIP_Label_*` (Microsoft Purview), `TITUS*`, Boldon James `bj*` names, or a name
+/// mentioning a protective marking, classification or security label.
+pub(crate) fn is_label_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let boldon_james =
+        name.starts_with("bj") && name.chars().nth(2).is_some_and(|c| c.is_ascii_uppercase());
+    lower.starts_with("msip_label_")
+        || lower.starts_with("titus")
+        || boldon_james
+        || lower.contains("protective-marking")
+        || lower.contains("protectivemarking")
+        || lower.contains("protective marking")
+        || lower.contains("protective_marking")
+        || lower.contains("classification")
+        || lower.contains("security")
+        || lower.contains("sensitivity")
+}
+
+/// Namespaces whose `customXml` items are label metadata as a whole (Titus, Boldon James).
+fn is_label_namespace(ns: &str) -> bool {
+    let lower = ns.to_ascii_lowercase();
+    lower.contains("titus") || lower.contains("boldonjames")
+}
+
+/// Reads a `customXml/item*.xml` part and keeps the text of elements that look like label
+/// metadata (an element or ancestor with a label name, or a Titus/Boldon James namespace), as
+/// `(element local name, text)`. Other custom XML (bibliography, forms) is not text of the
+/// document and is dropped.
+pub(crate) fn custom_xml_labels(
+    bytes: &[u8],
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<(String, String)>, ReadError> {
+    let bytes = normalise_encoding(bytes);
+    let mut xml = XmlWalk::new(&bytes, part, limits);
+    let mut out = Vec::new();
+    // (local name, label-ish including ancestors, text)
+    let mut stack: Vec<(String, bool, String)> = Vec::new();
+    loop {
+        let event = xml.next()?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = local_name(e);
+                let mut label = stack.last().is_some_and(|s| s.1) || is_label_name(&name);
+                for a in e.attributes().with_checks(false).flatten() {
+                    if a.key.as_ref().starts_with(b"xmlns")
+                        && is_label_namespace(&String::from_utf8_lossy(&a.value))
+                    {
+                        label = true;
+                    }
+                }
+                if matches!(event, Event::Start(_)) {
+                    stack.push((name, label, String::new()));
+                }
+            }
+            Event::End(_) => {
+                if let Some((name, label, text)) = stack.pop()
+                    && label
+                    && !text.trim().is_empty()
+                {
+                    out.push((name, text));
+                }
+            }
+            Event::Eof => return Ok(out),
+            other => {
+                if let Some((_, _, text)) = stack.last_mut() {
+                    xml.append_text(other, text)?;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve() {
+        assert_eq!(
+            resolve_target("word/document.xml", "header1.xml"),
+            "word/header1.xml"
+        );
+        assert_eq!(
+            resolve_target("word/document.xml", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
+        assert_eq!(resolve_target("", "word/document.xml"), "word/document.xml");
+        assert_eq!(
+            resolve_target("word/document.xml", "/word/x.xml"),
+            "word/x.xml"
+        );
+        assert_eq!(
+            rels_part_for("word/document.xml"),
+            "word/_rels/document.xml.rels"
+        );
+        assert_eq!(rels_part_for(""), "_rels/.rels");
+    }
+
+    #[test]
+    fn label_names() {
+        for n in [
+            "MSIP_Label_1234_Name",
+            "TitusGUID",
+            "bjDocumentSecurityLabel",
+            "bjClsUserRVM",
+            "X-Protective-Marking",
+            "Classification",
+        ] {
+            assert!(is_label_name(n), "{n}");
+        }
+        for n in ["description", "bjorn", "Author"] {
+            assert!(!is_label_name(n), "{n}");
+        }
+    }
+}

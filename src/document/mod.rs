@@ -1,0 +1,464 @@
+//! Text extraction from documents: DOCX, PDF and plain text, within explicit [`Limits`].
+//!
+//! [`read`] turns the bytes of a file into a [`Document`]: a list of text [`Part`]s, each with
+//! a stable human-readable `location` (`body`, `header[first]/section 1`, `page 3/top`,
+//! `property:custom/Classification`...) and a [`PartKind`]. This layer only extracts text
+//! faithfully; finding markings in it is the scanner's job.
+//!
+//! ```
+//! use protective_marking::Limits;
+//! use protective_marking::document::{read, Format, PartKind};
+//!
+//! let doc = read(b"IN-CONFIDENCE\nBudget notes", &Limits::default())?;
+//! assert_eq!(doc.format, Format::Text);
+//! assert_eq!(doc.parts[0].kind, PartKind::Body);
+//! assert!(doc.parts[0].text.starts_with("IN-CONFIDENCE"));
+//! # Ok::<(), protective_marking::ReadError>(())
+//! ```
+//!
+//! # Untrusted input
+//!
+//! Every reader enforces [`Limits`] and returns [`ReadError`] instead of a partial document:
+//! a limit that is hit, an encrypted file or a corrupt container is "marking unknown", never
+//! "unmarked" (crates.md §1.4, §2). Readers never panic on input: the DOCX reader is the
+//! crate's own bounded zip + quick-xml walk (crates.md §1.3 shows why docx-rs is not used on
+//! untrusted input), and every third-party parser call runs inside `catch_unwind`, a caught
+//! panic becoming [`ReadError::ParserPanicked`].
+
+mod docx;
+mod docx_parts;
+mod docx_text;
+mod pdf;
+mod xml;
+mod zip_reader;
+
+use crate::error::ReadError;
+use crate::limits::{Limit, Limits};
+use serde::{Deserialize, Serialize};
+
+pub use docx::read_docx;
+pub use pdf::read_pdf;
+
+/// The kind of input, found by [`sniff`] from the content (never from a file name).
+///
+/// ```
+/// use protective_marking::document::{sniff, Format};
+///
+/// assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
+/// assert_eq!(sniff(b"plain words"), Format::Text);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Format {
+    /// Plain text (UTF-8, or UTF-16 with a byte order mark), and anything not recognised.
+    Text,
+    /// An Office Open XML word-processing package (`.docx`, `.docm`, `.dotx`), or an OLE2
+    /// compound file (encrypted OOXML or legacy `.doc`), which [`read`] refuses.
+    Docx,
+    /// A PDF file.
+    Pdf,
+}
+
+/// One extracted document: its format, its text parts and its page or section count.
+///
+/// ```
+/// use protective_marking::Limits;
+/// use protective_marking::document::read_text;
+///
+/// let doc = read_text(b"hello", &Limits::default())?;
+/// assert_eq!((doc.sections, doc.pages, doc.parts.len()), (0, 0, 1));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// What the input was read as.
+    pub format: Format,
+    /// Text parts in a stable order: for DOCX the body, then headers and footers in section
+    /// order, notes, comments, deleted and hidden text, watermarks, properties; for PDF each
+    /// page's text, top and bottom line, then metadata.
+    pub parts: Vec<Part>,
+    /// Number of DOCX sections (`w:sectPr` elements); 0 for PDF and text.
+    pub sections: u32,
+    /// Number of PDF pages; 0 for DOCX and text.
+    pub pages: u32,
+}
+
+/// One piece of text from a document, with where it came from.
+///
+/// ```
+/// use protective_marking::Limits;
+/// use protective_marking::document::{read_text, PartKind};
+///
+/// let part = &read_text(b"SECRET", &Limits::default())?.parts[0];
+/// assert_eq!((part.location.as_str(), part.kind), ("body", PartKind::Body));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// Human-readable, stable location, e.g. `body`, `header[default]/section 2`,
+    /// `footer[first]/section 1`, `body/deleted`, `header[default]/section 1/watermark`,
+    /// `property:core/subject`, `property:custom/Classification`, `page 3/top`,
+    /// `metadata:info/Title`, `metadata:xmp`.
+    pub location: String,
+    /// What kind of text this is.
+    pub kind: PartKind,
+    /// The text. DOCX: one line per paragraph with text, runs joined without a separator.
+    /// PDF: lopdf's text of the page.
+    pub text: String,
+    /// The DOCX section (numbered from 1) of a header or footer, when known.
+    pub section: Option<u32>,
+    /// The PDF page (numbered from 1) of page text.
+    pub page: Option<u32>,
+}
+
+/// Which page of a section a DOCX header or footer is shown on (`w:type` of a
+/// `w:headerReference`/`w:footerReference`).
+///
+/// ```
+/// use protective_marking::document::HeaderKind;
+///
+/// assert_eq!(HeaderKind::First.as_str(), "first");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderKind {
+    /// `default`: every page not covered by the other two (odd pages when even headers are on).
+    Default,
+    /// `first`: the first page of the section (shown when `w:titlePg` is set).
+    First,
+    /// `even`: even pages (shown when `w:evenAndOddHeaders` is set in settings).
+    Even,
+}
+
+impl HeaderKind {
+    /// The `w:type` value: `default`, `first` or `even`.
+    ///
+    /// ```
+    /// use protective_marking::document::HeaderKind;
+    ///
+    /// assert_eq!(HeaderKind::Even.as_str(), "even");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeaderKind::Default => "default",
+            HeaderKind::First => "first",
+            HeaderKind::Even => "even",
+        }
+    }
+}
+
+/// What a [`Part`] holds, so that a scanner can weigh where a marking was found.
+///
+/// ```
+/// use protective_marking::document::{HeaderKind, PartKind};
+///
+/// let k = PartKind::Header(HeaderKind::First);
+/// assert_eq!(serde_json::to_string(&k).unwrap(), r#"{"header":"first"}"#);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PartKind {
+    /// Main text (DOCX body, plain text). Text boxes in the body are body lines.
+    Body,
+    /// A DOCX header part, including its text boxes.
+    Header(HeaderKind),
+    /// A DOCX footer part, including its text boxes.
+    Footer(HeaderKind),
+    /// DOCX footnotes.
+    Footnotes,
+    /// DOCX endnotes.
+    Endnotes,
+    /// DOCX comments.
+    Comments,
+    /// Tracked deletions (`w:delText`, `w:moveFrom`): still in the file, not shown as text.
+    Deleted,
+    /// Text in runs marked hidden (`w:vanish`).
+    Hidden,
+    /// A `docProps/core.xml` property (title, subject, keywords, description, category,
+    /// content status).
+    CoreProperty,
+    /// A `docProps/custom.xml` property that is not a label property.
+    CustomProperty,
+    /// A label written by a labelling tool: `MSIP_Label_*` (Microsoft Purview), Titus,
+    /// Boldon James, or a custom property or `customXml` element whose name mentions a
+    /// protective marking, classification or security label.
+    LabelProperty,
+    /// Watermark text (VML `v:textpath@string`).
+    Watermark,
+    /// All text of one PDF page.
+    PageText,
+    /// The first non-empty line of a PDF page's text.
+    PageTop,
+    /// The last non-empty line of a PDF page's text.
+    PageBottom,
+    /// PDF metadata: an Info dictionary string or the XMP packet.
+    Metadata,
+}
+
+/// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc` (crates.md §1.4).
+const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Finds the format of `bytes` from its content.
+///
+/// * a zip holding `word/document.xml`, or whose `[Content_Types].xml` names a main part of
+///   type `application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml`
+///   (or the macro-enabled/template variants) is [`Format::Docx`];
+/// * an OLE2 compound file (`D0 CF 11 E0 A1 B1 1A E1`) is [`Format::Docx`] too, so that
+///   [`read`] refuses it as encrypted or unsupported rather than reading it as text;
+/// * `%PDF-` within the first 1024 bytes is [`Format::Pdf`];
+/// * anything else is [`Format::Text`] (including zips that are not word-processing
+///   packages, which [`read_docx`] would refuse).
+///
+/// Sniffing a zip reads only its central directory and, at most, `[Content_Types].xml`
+/// through a 1 MiB cap.
+///
+/// ```
+/// use protective_marking::document::{sniff, Format};
+///
+/// assert_eq!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), Format::Docx);
+/// assert_eq!(sniff(b"junk\n%PDF-1.4"), Format::Pdf);
+/// assert_eq!(sniff(b"PK\x03\x04 not really a zip"), Format::Text);
+/// ```
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.starts_with(&OLE2_MAGIC) {
+        return Format::Docx;
+    }
+    if bytes.starts_with(b"PK") && zip_reader::looks_like_docx(bytes) {
+        return Format::Docx;
+    }
+    let head = bytes.get(..1024).unwrap_or(bytes);
+    if memchr::memmem::find(head, b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    Format::Text
+}
+
+/// Reads `bytes` as the [`Format`] that [`sniff`] finds. Input starting with a zip local
+/// header that is not a word-processing package goes to [`read_docx`] too, which refuses it,
+/// so a renamed spreadsheet or a truncated DOCX is never read as plain text.
+///
+/// # Errors
+///
+/// Whatever the format's reader returns: [`ReadError::LimitExceeded`],
+/// [`ReadError::Encrypted`], [`ReadError::Corrupt`], [`ReadError::Unsupported`] or
+/// [`ReadError::ParserPanicked`]. Every error means "marking unknown".
+///
+/// ```
+/// use protective_marking::{Limits, ReadError};
+/// use protective_marking::document::read;
+///
+/// let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+/// assert!(matches!(read(&ole, &Limits::default()), Err(ReadError::Unsupported { .. })));
+/// ```
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    match sniff(bytes) {
+        Format::Docx => read_docx(bytes, limits),
+        Format::Pdf => read_pdf(bytes, limits),
+        // A zip that is not a word-processing package (an xlsx, a truncated docx) is refused
+        // by the DOCX reader rather than read as text, which would say "no marking".
+        Format::Text if bytes.starts_with(b"PK\x03\x04") => read_docx(bytes, limits),
+        Format::Text => read_text(bytes, limits),
+    }
+}
+
+/// Reads plain text into one [`PartKind::Body`] part at location `body`.
+///
+/// UTF-16 with a byte order mark (`FF FE` or `FE FF`) is decoded; anything else is decoded as
+/// UTF-8, invalid sequences becoming U+FFFD. A UTF-8 byte order mark is dropped.
+///
+/// # Errors
+///
+/// [`ReadError::LimitExceeded`] for [`Limits::max_input_bytes`] or [`Limits::max_text_bytes`].
+///
+/// ```
+/// use protective_marking::Limits;
+/// use protective_marking::document::read_text;
+///
+/// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter()
+///     .chain("RESTRICTED".encode_utf16().flat_map(u16::to_le_bytes))
+///     .collect();
+/// assert_eq!(read_text(&utf16, &Limits::default())?.parts[0].text, "RESTRICTED");
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
+pub fn read_text(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    check_input_size(bytes, limits, "text")?;
+    let text = decode_text_bytes(bytes);
+    let mut budget = TextBudget::new(limits);
+    budget.take(text.len(), "body")?;
+    Ok(Document {
+        format: Format::Text,
+        parts: vec![Part {
+            location: "body".to_owned(),
+            kind: PartKind::Body,
+            text,
+            section: None,
+            page: None,
+        }],
+        sections: 0,
+        pages: 0,
+    })
+}
+
+/// Decodes text bytes: UTF-16 by BOM, else lossy UTF-8 without its BOM.
+pub(crate) fn decode_text_bytes(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        decode_utf16(rest, u16::from_le_bytes)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        decode_utf16(rest, u16::from_be_bytes)
+    } else {
+        let rest = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        String::from_utf8_lossy(rest).into_owned()
+    }
+}
+
+/// Lossy UTF-16 decoding; an odd trailing byte becomes U+FFFD.
+pub(crate) fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks(2).map(|c| match c {
+        [a, b] => unit([*a, *b]),
+        _ => 0xFFFD,
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// [`Limits::max_input_bytes`], checked before any parsing.
+pub(crate) fn check_input_size(
+    bytes: &[u8],
+    limits: &Limits,
+    location: &str,
+) -> Result<(), ReadError> {
+    let len = bytes.len() as u64;
+    if len > limits.max_input_bytes {
+        return Err(ReadError::LimitExceeded {
+            limit: Limit::InputBytes,
+            value: len,
+            max: limits.max_input_bytes,
+            location: location.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Running total of extracted text against [`Limits::max_text_bytes`].
+#[derive(Debug)]
+pub(crate) struct TextBudget {
+    used: u64,
+    max: u64,
+}
+
+impl TextBudget {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        TextBudget {
+            used: 0,
+            max: limits.max_text_bytes,
+        }
+    }
+
+    /// Accounts for `len` more bytes of text from `location`.
+    pub(crate) fn take(&mut self, len: usize, location: &str) -> Result<(), ReadError> {
+        self.used = self.used.saturating_add(len as u64);
+        if self.used > self.max {
+            return Err(ReadError::LimitExceeded {
+                limit: Limit::TextBytes,
+                value: self.used,
+                max: self.max,
+                location: location.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Runs a parser, turning a panic into [`ReadError::ParserPanicked`] (crates.md §1.3: docx-rs
+/// and zip errors have panicked on mutated input; lopdf has had crash advisories).
+pub(crate) fn guarded<T>(
+    parser: &'static str,
+    location: &str,
+    f: impl FnOnce() -> Result<T, ReadError>,
+) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(ReadError::ParserPanicked {
+            parser,
+            location: location.to_owned(),
+        })
+    })
+}
+
+/// Refuses an OLE2 compound file: encrypted OOXML when it holds an `EncryptionInfo` stream
+/// (its directory entry name is UTF-16LE), otherwise a legacy binary format (crates.md §1.4).
+pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
+    let needle: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    if memchr::memmem::find(bytes, &needle).is_some() {
+        ReadError::Encrypted {
+            format: "docx",
+            location: "EncryptionInfo".to_owned(),
+        }
+    } else {
+        ReadError::Unsupported {
+            what: "OLE2 compound file (legacy Word .doc or other binary Office format)".to_owned(),
+            location: "file".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_limits() {
+        let limits = Limits {
+            max_text_bytes: 3,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read_text(b"abcd", &limits),
+            Err(ReadError::LimitExceeded {
+                limit: Limit::TextBytes,
+                ..
+            })
+        ));
+        let limits = Limits {
+            max_input_bytes: 3,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read(b"abcd", &limits),
+            Err(ReadError::LimitExceeded {
+                limit: Limit::InputBytes,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn utf16_odd_byte_and_bom() {
+        assert_eq!(decode_text_bytes(&[0xFE, 0xFF, 0, b'A', 0]), "A\u{FFFD}");
+        assert_eq!(decode_text_bytes(b"\xEF\xBB\xBFok"), "ok");
+    }
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        check::<Document>();
+        check::<Part>();
+        check::<PartKind>();
+        check::<Format>();
+    }
+
+    #[test]
+    fn ole2_encrypted_vs_legacy() {
+        let mut enc = OLE2_MAGIC.to_vec();
+        enc.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(matches!(
+            read(&enc, &Limits::default()),
+            Err(ReadError::Encrypted { .. })
+        ));
+    }
+}

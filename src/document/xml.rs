@@ -1,0 +1,197 @@
+//! A bounded, strict quick-xml 0.41 event walk shared by the DOCX part readers.
+//!
+//! Strict: end names are checked, the document must close every element it opens, and
+//! attribute values must unescape (crates.md §6.4). Bounded: nesting deeper than
+//! [`Limits::max_xml_depth`] stops the walk. Entities: character references and the five
+//! predefined entities are resolved; any other `&name;` is kept literally and never resolved,
+//! and DTDs are skipped unread, so external entities (XXE) are never fetched or expanded.
+
+use crate::document::decode_utf16;
+use crate::error::ReadError;
+use crate::limits::{Limit, Limits};
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use std::borrow::Cow;
+
+/// Prepares part bytes for the walk: drops a UTF-8 byte order mark and transcodes UTF-16
+/// (by its byte order mark) to UTF-8, since every later step reads text as UTF-8.
+pub(crate) fn normalise_encoding(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Cow::Borrowed(rest)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        Cow::Owned(decode_utf16(rest, u16::from_le_bytes).into_bytes())
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Cow::Owned(decode_utf16(rest, u16::from_be_bytes).into_bytes())
+    } else {
+        Cow::Borrowed(bytes)
+    }
+}
+
+/// An event walk over one XML part, tracking depth against the limit.
+pub(crate) struct XmlWalk<'a> {
+    reader: Reader<&'a [u8]>,
+    depth: u64,
+    max_depth: u64,
+    part: &'a str,
+}
+
+impl<'a> XmlWalk<'a> {
+    pub(crate) fn new(bytes: &'a [u8], part: &'a str, limits: &Limits) -> Self {
+        let mut reader = Reader::from_reader(bytes);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        XmlWalk {
+            reader,
+            depth: 0,
+            max_depth: limits.max_xml_depth,
+            part,
+        }
+    }
+
+    /// Current element depth: 1 inside the root element.
+    pub(crate) fn depth(&self) -> u64 {
+        self.depth
+    }
+
+    /// The next event. `Ok(Event::Eof)` only once the root element is closed.
+    pub(crate) fn next(&mut self) -> Result<Event<'a>, ReadError> {
+        let event = self.reader.read_event().map_err(|e| {
+            self.corrupt(format!("{e} (near byte {})", self.reader.error_position()))
+        })?;
+        match &event {
+            Event::Start(_) => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(ReadError::LimitExceeded {
+                        limit: Limit::XmlDepth,
+                        value: self.depth,
+                        max: self.max_depth,
+                        location: self.part.to_owned(),
+                    });
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Eof if self.depth != 0 => {
+                return Err(self.corrupt(format!(
+                    "document ends inside {} open element(s)",
+                    self.depth
+                )));
+            }
+            _ => {}
+        }
+        Ok(event)
+    }
+
+    /// A `Corrupt` error for this part.
+    pub(crate) fn corrupt(&self, reason: String) -> ReadError {
+        ReadError::Corrupt {
+            format: "xml",
+            location: self.part.to_owned(),
+            reason,
+        }
+    }
+
+    /// Appends the character data of a text-like event (text, CDATA, entity reference).
+    /// Returns `false` for other events.
+    pub(crate) fn append_text(
+        &self,
+        event: &Event<'_>,
+        out: &mut String,
+    ) -> Result<bool, ReadError> {
+        match event {
+            Event::Text(t) => out.push_str(&String::from_utf8_lossy(t)),
+            Event::CData(t) => out.push_str(&String::from_utf8_lossy(t)),
+            Event::GeneralRef(r) => self.resolve_ref(r, out)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn resolve_ref(&self, r: &BytesRef<'_>, out: &mut String) -> Result<(), ReadError> {
+        let name = String::from_utf8_lossy(r);
+        if let Some(c) = r
+            .resolve_char_ref()
+            .map_err(|e| self.corrupt(format!("bad character reference &{name};: {e}")))?
+        {
+            out.push(c);
+        } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
+            out.push_str(s);
+        } else {
+            // Never expanded (no DTD processing): kept as written so nothing is silently lost.
+            out.push('&');
+            out.push_str(&name);
+            out.push(';');
+        }
+        Ok(())
+    }
+
+    /// The unescaped value of the first attribute with this local name (prefix ignored).
+    pub(crate) fn attr(
+        &self,
+        e: &BytesStart<'_>,
+        local: &[u8],
+    ) -> Result<Option<String>, ReadError> {
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| self.corrupt(format!("bad attribute: {err}")))?;
+            if a.key.local_name().as_ref() == local {
+                let raw = String::from_utf8_lossy(&a.value);
+                let value = quick_xml::escape::unescape(&raw)
+                    .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The local name of an element as an owned lossy string (for locations).
+pub(crate) fn local_name(e: &BytesStart<'_>) -> String {
+    String::from_utf8_lossy(e.local_name().as_ref()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(xml: &str) -> Result<String, ReadError> {
+        let limits = Limits::default();
+        let mut w = XmlWalk::new(xml.as_bytes(), "t.xml", &limits);
+        let mut out = String::new();
+        loop {
+            let ev = w.next()?;
+            if let Event::Eof = ev {
+                return Ok(out);
+            }
+            w.append_text(&ev, &mut out)?;
+        }
+    }
+
+    #[test]
+    fn entities_resolved_or_kept() {
+        assert_eq!(text_of("<a>&lt;&#x41;&#66;&foo;</a>").unwrap(), "<AB&foo;");
+    }
+
+    #[test]
+    fn unclosed_and_mismatched_are_corrupt() {
+        assert!(matches!(text_of("<a><b>"), Err(ReadError::Corrupt { .. })));
+        assert!(matches!(text_of("<a></b>"), Err(ReadError::Corrupt { .. })));
+        assert!(matches!(
+            text_of("<a x=\"1></a>"),
+            Err(ReadError::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn depth_limit() {
+        let xml = "<a>".repeat(300) + &"</a>".repeat(300);
+        assert!(matches!(
+            text_of(&xml),
+            Err(ReadError::LimitExceeded {
+                limit: Limit::XmlDepth,
+                ..
+            })
+        ));
+    }
+}
