@@ -50,7 +50,7 @@ fn both_endings(name: &str, check: impl Fn(&MessageContent)) {
 fn first_and_last_lines(text: &str) -> (&str, &str) {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or_default();
-    let last = lines.last().unwrap_or(first);
+    let last = lines.next_back().unwrap_or(first);
     (first, last)
 }
 

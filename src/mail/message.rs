@@ -184,8 +184,8 @@ pub struct TextPart {
     pub path: String,
     /// Plain or HTML.
     pub kind: BodyKind,
-    /// The whole decoded text (for HTML: tags removed, entities decoded, one block per line,
-    /// `<blockquote>` lines prefixed `> `).
+    /// The whole decoded text, with `\n` line ends and no trailing line break (for HTML:
+    /// tags removed, entities decoded, one block per line, `<blockquote>` lines prefixed `> `).
     pub text: String,
     /// The text without its quoted thread portions: what the sender wrote in this message.
     /// Its first and last lines are where a body marking sits (decisions.md D5).
