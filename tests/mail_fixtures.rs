@@ -326,3 +326,18 @@ fn mbox_with_three_messages() {
         );
     }
 }
+
+#[test]
+fn public_types_are_send_sync_unwind_safe() {
+    fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    use protective_marking::mail::*;
+    check::<MessageContent>();
+    check::<TextPart>();
+    check::<Attachment>();
+    check::<MailProblem>();
+    check::<MarkingHeader>();
+    check::<HeaderTokens>();
+    check::<HeaderError>();
+    check::<SubjectCandidates>();
+    check::<SubjectPosition>();
+}
