@@ -172,7 +172,7 @@ impl TitusFields {
 #[non_exhaustive]
 pub enum HeaderTokens {
     /// `X-Protective-Marking`.
-    ProtectiveMarking(EpmsFields),
+    ProtectiveMarking(Box<EpmsFields>),
     /// `X-Security-Classification`: the trimmed value.
     SecurityClassification(String),
     /// `msip_labels`: one entry per label GUID, in first-seen order.
@@ -250,7 +250,7 @@ pub enum HeaderError {
 pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderTokens, HeaderError> {
     Ok(match dialect {
         HeaderDialect::ProtectiveMarking => {
-            HeaderTokens::ProtectiveMarking(tokenise_protective_marking(value)?)
+            HeaderTokens::ProtectiveMarking(Box::new(tokenise_protective_marking(value)?))
         }
         HeaderDialect::SecurityClassification => {
             HeaderTokens::SecurityClassification(value.trim().to_string())

@@ -62,6 +62,9 @@ struct Out {
 impl Out {
     fn push_text(&mut self, s: &str, pre: bool) {
         for c in s.chars() {
+            if pre && c == '\r' {
+                continue;
+            }
             if pre && c == '\n' {
                 self.newline(true);
                 continue;
@@ -162,11 +165,8 @@ pub(crate) fn html_to_text(html: &str) -> String {
                     pre_depth += 1;
                 }
             }
-            "td" | "th" if !closing => {
-                if out.line_len > 0 {
-                    out.pending_space = true;
-                }
-            }
+            // Cells on one row stay on one line, separated by a space.
+            "td" | "th" if !closing && out.line_len > 0 => out.pending_space = true,
             "br" => out.newline(true),
             n if BLOCK.contains(&n) => out.newline(false),
             _ => {}

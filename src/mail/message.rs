@@ -31,7 +31,9 @@ pub struct MessageContent {
     pub in_reply_to: Vec<String>,
     /// `References` ids: non-empty for a reply or (for most clients) a forward.
     pub references: Vec<String>,
-    /// Every marking header present, in header order (decisions.md D5 dialects).
+    /// Every marking header present, in header order (decisions.md D5 dialects), repeated
+    /// fields included (the Australian standard allows one `X-Protective-Marking`; two that
+    /// disagree are for the grammar to reject).
     pub marking_headers: Vec<MarkingHeader>,
     /// Every text/plain and text/html body part, in MIME order.
     pub bodies: Vec<TextPart>,
@@ -184,8 +186,8 @@ pub struct TextPart {
     pub path: String,
     /// Plain or HTML.
     pub kind: BodyKind,
-    /// The whole decoded text (for HTML: tags removed, entities decoded, one block per line,
-    /// `<blockquote>` lines prefixed `> `).
+    /// The whole decoded text, with `\n` line ends and no trailing line break (for HTML:
+    /// tags removed, entities decoded, one block per line, `<blockquote>` lines prefixed `> `).
     pub text: String,
     /// The text without its quoted thread portions: what the sender wrote in this message.
     /// Its first and last lines are where a body marking sits (decisions.md D5).

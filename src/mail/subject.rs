@@ -52,7 +52,7 @@ pub struct BracketCandidate {
     pub epms: Option<Result<EpmsFields, HeaderError>>,
 }
 
-/// Every marking candidate in one subject. See the [module docs](self).
+/// Every marking candidate in one subject, from [`subject_candidates`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SubjectCandidates {
     /// Reply/forward prefixes at the start (`RE:`, `FW:`, `Fwd:`, `AW:`, `RE[2]:`...), in

@@ -84,7 +84,7 @@ pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, Re
         parts: 0,
         text_bytes: 0,
     };
-    read_level(&mut ctx, raw, "", 0)?.ok_or_else(|| ReadError::Corrupt {
+    read_level(&mut ctx, raw, "", 0, false)?.ok_or_else(|| ReadError::Corrupt {
         format: "mime",
         location: "message".to_string(),
         reason: "no header fields found".to_string(),
@@ -92,17 +92,27 @@ pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, Re
 }
 
 /// Parses one message (top level or nested) at `depth`. `None` when it has no header field.
+///
+/// `scanned`: `raw` is a slice of bytes already pre-scanned at an outer level (an unencoded
+/// nested message), so it is already defused and its delimiters are already in the part
+/// bound. Skipping the scan keeps the cost of deep nesting at one parse per level.
 fn read_level(
     ctx: &mut Ctx<'_>,
     raw: &[u8],
     prefix: &str,
     depth: u64,
+    scanned: bool,
 ) -> Result<Option<MessageContent>, ReadError> {
-    let defused = defuse_nesting(raw);
-    let bound = ctx.parts.saturating_add(delimiter_upper_bound(&defused));
-    if bound > ctx.limits.max_mime_parts {
-        return Err(ctx.exceeded(Limit::MimeParts, bound, prefix));
-    }
+    let defused = if scanned {
+        Cow::Borrowed(raw)
+    } else {
+        let defused = defuse_nesting(raw);
+        let bound = ctx.parts.saturating_add(delimiter_upper_bound(&defused));
+        if bound > ctx.limits.max_mime_parts {
+            return Err(ctx.exceeded(Limit::MimeParts, bound, prefix));
+        }
+        defused
+    };
     let bytes: &[u8] = &defused;
     let parsed =
         catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes))).map_err(|_| {
@@ -310,7 +320,7 @@ impl Walker<'_, '_, '_, '_> {
         if is_body {
             let (kind, text) = match &part.body {
                 PartType::Html(h) => (BodyKind::Html, html_to_text(&restore_text(h))),
-                PartType::Text(t) => (BodyKind::Plain, restore_text(t).into_owned()),
+                PartType::Text(t) => (BodyKind::Plain, normalise_newlines(&restore_text(t))),
                 _ => return Ok(()),
             };
             if text.is_empty() && self.is_headers_only(part) {
@@ -380,7 +390,8 @@ impl Walker<'_, '_, '_, '_> {
         if part.is_encoding_problem {
             self.problem(path.clone(), MailProblemKind::BadEncoding);
         }
-        let nested = read_level(self.ctx, &bytes, &path, depth)?;
+        let scanned = matches!(bytes, Cow::Borrowed(_));
+        let nested = read_level(self.ctx, &bytes, &path, depth, scanned)?;
         let message = match nested {
             Some(m) => {
                 self.out.problems.extend(m.problems.iter().cloned());
@@ -460,6 +471,19 @@ fn decode_header_value(value: &str, prefix: &str) -> Result<String, ReadError> {
     Ok(decoded.unwrap_or_else(|| value.to_string()))
 }
 
+/// CRLF to LF, and no trailing line breaks: the text of a body is the same whether the
+/// message travelled with CRLF or was stored with LF.
+fn normalise_newlines(text: &str) -> String {
+    let mut s = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    };
+    let end = s.trim_end_matches(['\n', '\r']).len();
+    s.truncate(end);
+    s
+}
+
 const SENTINELS: [(&str, &str); 3] = [
     (NESTED_RFC822, "rfc822"),
     (NESTED_GLOBAL, "global"),
@@ -467,9 +491,9 @@ const SENTINELS: [(&str, &str); 3] = [
 ];
 
 /// Undoes [`defuse_nesting`] in decoded text (a `Content-Type:` line inside a text part).
-fn restore_text<'a>(text: &'a Cow<'_, str>) -> Cow<'a, str> {
+fn restore_text(text: &str) -> Cow<'_, str> {
     if !text.contains("pmq") {
-        return Cow::Borrowed(text.as_ref());
+        return Cow::Borrowed(text);
     }
     let mut s = text.to_string();
     for (from, to) in SENTINELS {
