@@ -24,7 +24,9 @@ use thiserror::Error;
 pub enum ReadError {
     /// A configured limit was passed. Raise the named field of
     /// [`Limits`](crate::Limits) if the input is trusted and legitimately this large.
-    #[error("{location}: {limit} exceeded ({value} > {max}); raise the limit only for trusted input")]
+    #[error(
+        "{location}: {limit} exceeded ({value} > {max}); raise the limit only for trusted input"
+    )]
     LimitExceeded {
         /// Which limit.
         limit: Limit,
