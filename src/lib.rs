@@ -51,7 +51,8 @@ pub use error::ReadError;
 #[cfg(feature = "mail")]
 pub use gateway::{
     Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
-    MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart, Verdict,
+    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart,
+    Verdict,
 };
 pub use limits::{Limit, Limits};
 pub use marking::{

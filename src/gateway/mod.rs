@@ -22,16 +22,19 @@
 //!
 //! The most severe action wins: reject > tempfail > quarantine > accept.
 
+mod analysis;
 mod policy;
 mod report;
 mod verdict;
 
+pub use analysis::MessageAnalyser;
 pub use policy::{Direction, DomainRule, GatewayAction, GatewayPolicy, PolicyError};
 pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
 pub use verdict::{Reason, SmtpReply, Verdict};
 
 use crate::error::ReadError;
 use crate::marking::{Classification, Country, Endorsement, EndorsementBlock, Parser};
+
 use crate::problem::ProblemCode;
 use serde::Serialize;
 
@@ -99,22 +102,19 @@ fn reason(rule: &str, action: GatewayAction, message: String) -> Reason {
 /// let gateway = Gateway::new(policy).unwrap();
 /// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
 ///
-/// let mut report = MessageReport::default();
+/// let report = MessageReport::default();
 /// assert_eq!(gateway.decide(&env, &report).action, GatewayAction::Reject); // unmarked
 ///
-/// report.effective = Some("SECRET".parse().unwrap());
-/// let v = gateway.decide(&env, &report);
+/// let secret = gateway.analyser().analyse(b"Subject: [SECRET] plan\r\n\r\nhi\r\n").unwrap();
+/// let v = gateway.decide(&env, &secret);
 /// assert_eq!(v.action, GatewayAction::Reject);
 /// assert_eq!(v.smtp.unwrap().code, 550);
 /// assert_eq!(v.reasons[0].rule, "NZISM 15.2.40.C.01");
-///
-/// report.effective = Some("IN-CONFIDENCE".parse().unwrap());
-/// assert_eq!(gateway.decide(&env, &report).action, GatewayAction::Accept);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Gateway {
     policy: GatewayPolicy,
-    parser: Parser,
+    analyser: MessageAnalyser,
 }
 
 impl Gateway {
@@ -129,10 +129,11 @@ impl Gateway {
             b.codeword(c);
         }
         b.foreign_mapping(policy.foreign_mapping.clone());
-        Ok(Gateway {
-            parser: b.build(),
-            policy,
-        })
+        let analyser = MessageAnalyser::new()
+            .with_parser(b.build())
+            .with_limits(policy.limits.clone())
+            .with_msip_labels(policy.msip_labels.clone());
+        Ok(Gateway { policy, analyser })
     }
 
     /// The policy.
@@ -140,9 +141,33 @@ impl Gateway {
         &self.policy
     }
 
-    /// The marking parser configured from the policy (codewords, foreign mapping).
-    pub fn parser(&self) -> &Parser {
-        &self.parser
+    /// The message analyser configured from the policy (codewords, foreign mapping,
+    /// limits, MSIP labels).
+    pub fn analyser(&self) -> &MessageAnalyser {
+        &self.analyser
+    }
+
+    /// The verdict for the raw message `raw` sent with `envelope`: read it, report its
+    /// markings ([`MessageAnalyser::analyse`]) and [`decide`](Gateway::decide). A message
+    /// that cannot be read gets the `on_error` action, never accept.
+    ///
+    /// ```
+    /// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy};
+    /// let gateway = Gateway::new(GatewayPolicy::from_toml(
+    ///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
+    /// ).unwrap()).unwrap();
+    /// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
+    /// let ok = gateway.check(&env, b"Subject: Minutes [IN-CONFIDENCE]\r\n\r\nHello\r\n");
+    /// assert_eq!(ok.action, GatewayAction::Accept);
+    /// let high = gateway.check(&env, b"Subject: Plan [SECRET]\r\n\r\nHello\r\n");
+    /// assert_eq!(high.action, GatewayAction::Reject);
+    /// assert_eq!(high.smtp.unwrap().to_string().get(..9), Some("550 5.7.1"));
+    /// ```
+    pub fn check(&self, envelope: &Envelope, raw: &[u8]) -> Verdict {
+        match self.analyser.analyse(raw) {
+            Ok(report) => self.decide(envelope, &report),
+            Err(e) => self.unreadable(&e),
+        }
     }
 
     /// The verdict for a message that could not be read at all: the `on_error` action, never
@@ -198,18 +223,22 @@ impl Gateway {
             ));
         }
 
+        // NZISM 15.1.11.C.01: the message itself must be marked (header, subject or body),
+        // even when an attachment is.
+        if report.declared.is_none() {
+            let rule = match p.direction {
+                Direction::Outbound => "NZISM 15.1.11.C.01",
+                Direction::Inbound => "NZISM 15.1.12.C.01",
+            };
+            reasons.push(reason(
+                rule,
+                p.unmarked,
+                "message has no protective marking; mark it in the subject, e.g. [IN-CONFIDENCE]"
+                    .into(),
+            ));
+        }
         match &report.effective {
-            None => {
-                let rule = match p.direction {
-                    Direction::Outbound => "NZISM 15.1.11.C.01",
-                    Direction::Inbound => "NZISM 15.1.12.C.01",
-                };
-                reasons.push(reason(
-                    rule,
-                    p.unmarked,
-                    "message has no protective marking; mark it in the subject, e.g. [IN-CONFIDENCE]".into(),
-                ));
-            }
+            None => {}
             Some(marking) => match p.direction {
                 Direction::Inbound => {
                     if let Some(acc) = p.accreditation

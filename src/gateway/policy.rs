@@ -169,6 +169,11 @@ pub struct GatewayPolicy {
     /// Foreign-marking mapping (decisions.md D6); the conservative default if absent.
     #[serde(default)]
     pub foreign_mapping: ForeignMapping,
+    /// Microsoft sensitivity labels: label GUID -> marking (decisions.md D5, agency
+    /// configuration), e.g. `[gateway.msip_labels]` then
+    /// `"f42aa342-8706-4288-bd11-ebb85995028c" = "IN-CONFIDENCE"`.
+    #[serde(default)]
+    pub msip_labels: std::collections::BTreeMap<String, crate::marking::Marking>,
     /// Reader limits (bytes, parts, nesting...); defaults from [`Limits`].
     #[serde(default)]
     pub limits: Limits,

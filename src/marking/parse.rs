@@ -185,6 +185,16 @@ pub(crate) fn endorsement_from_str(text: &str) -> Result<Endorsement, String> {
     }
 }
 
+/// Whether `text` contains a classification phrase anywhere (any case or separator): used to
+/// tell a malformed marking (`[SECRET SQUIRREL]`) from text that is no marking at all
+/// (`[Shapelib]`).
+pub(crate) fn contains_classification(text: &str) -> bool {
+    let toks = tokenize(text);
+    (0..toks.len()).any(|i| {
+        matches!(match_phrase(&toks, i), Some((p, _)) if matches!(p.keyword, Keyword::Class(_) | Keyword::Foreign(_)))
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // Tokens
 
