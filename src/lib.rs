@@ -21,6 +21,8 @@
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
+//! * [`Gateway`]: the per-message mail gateway verdict; [`milter`] puts it in front of
+//!   Postfix (feature `milter`).
 //!
 //! # Untrusted input
 //!
@@ -44,6 +46,8 @@ pub mod limits;
 #[cfg(feature = "mail")]
 pub mod mail;
 pub mod marking;
+#[cfg(feature = "milter")]
+pub mod milter;
 pub mod problem;
 
 // The public interface: the paved path is re-exported here.

@@ -183,6 +183,29 @@ impl Gateway {
         self.finish(reasons, &MessageReport::default())
     }
 
+    /// The verdict for a message that could not be checked at all, for a reason outside the
+    /// message's content (a time budget ran out, the check failed internally, the message is
+    /// over a size limit of the caller): the `on_error` action, never accept
+    /// (decisions.md D7), citing NZISM 15.2.37.C.01 with `why`.
+    ///
+    /// ```
+    /// use protective_marking::{Gateway, GatewayAction, GatewayPolicy};
+    /// let gateway = Gateway::new(GatewayPolicy::from_toml(
+    ///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
+    /// ).unwrap()).unwrap();
+    /// let v = gateway.fail_closed("the check took longer than 5 s");
+    /// assert_eq!(v.action, GatewayAction::Tempfail); // the default on_error
+    /// assert_eq!(v.smtp.unwrap().code, 451);
+    /// ```
+    pub fn fail_closed(&self, why: &str) -> Verdict {
+        let reasons = vec![Reason {
+            rule: "NZISM 15.2.37.C.01".into(),
+            message: format!("message could not be checked, so its marking is unknown: {why}"),
+            action: self.policy.on_error,
+        }];
+        self.finish(reasons, &MessageReport::default())
+    }
+
     /// The verdict for a message described by `report`, sent with `envelope`.
     pub fn decide(&self, envelope: &Envelope, report: &MessageReport) -> Verdict {
         let p = &self.policy;

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Writes the test messages for the milter end-to-end and load tests.
+
+    scripts/milter_messages.py OUTDIR
+
+Each case is OUTDIR/<name>.eml (CRLF line ends) and a line in OUTDIR/cases.tsv:
+name, envelope sender, envelope recipients (comma-separated; more than the To: header
+when a recipient is Bcc'd), expected outcome (deliver / reject / tempfail / hold) and the
+expected SMTP reply prefix. Every message carries a unique X-Test-Id header so a
+delivered copy can be found. DOCX attachments are minimal WordprocessingML packages built
+here with zipfile.
+"""
+import base64
+import io
+import os
+import sys
+import zipfile
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx(paragraphs):
+    """A minimal DOCX whose body has these paragraphs."""
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    )
+    doc = f'<?xml version="1.0"?><w:document {W_NS}><w:body>{body}</w:body></w:document>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", doc)
+    return buf.getvalue()
+
+
+def b64(data):
+    s = base64.b64encode(data).decode()
+    return "\r\n".join(s[i : i + 76] for i in range(0, len(s), 76))
+
+
+def message(test_id, sender, to, subject, body, extra_headers=(), attachment=None):
+    lines = [
+        f"From: Sender <{sender}>",
+        f"To: {to}",
+        f"Subject: {subject}",
+        f"Message-ID: <{test_id}@pm-test.local>",
+        "Date: Mon, 01 Jul 2024 09:00:00 +1200",
+        f"X-Test-Id: {test_id}",
+        "MIME-Version: 1.0",
+        *extra_headers,
+    ]
+    if attachment is None:
+        lines += ['Content-Type: text/plain; charset="utf-8"', "", body]
+    else:
+        name, ctype, data = attachment
+        lines += [
+            'Content-Type: multipart/mixed; boundary="pm-boundary"',
+            "",
+            "--pm-boundary",
+            'Content-Type: text/plain; charset="utf-8"',
+            "",
+            body,
+            "--pm-boundary",
+            f'Content-Type: {ctype}; name="{name}"',
+            f'Content-Disposition: attachment; filename="{name}"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            b64(data),
+            "--pm-boundary--",
+        ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+SENDER = "alice@agency.govt.nz"
+GOV = "bob@partner.govt.nz"
+EXT = "carol@example.com"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def cases():
+    """(name, sender, recipients, expect, reply prefix, message bytes)"""
+    yield (
+        "marked_ok", SENDER, [EXT], "deliver", "250",
+        message("marked_ok", SENDER, EXT, "[IN-CONFIDENCE] Minutes", "IN-CONFIDENCE\r\n\r\nThe minutes.\r\n"),
+    )
+    yield (
+        "restricted_nzeo_gov", SENDER, [GOV], "deliver", "250",
+        message("restricted_nzeo_gov", SENDER, GOV, "[RESTRICTED//NZEO] Plan", "RESTRICTED//NZEO\r\n\r\nThe plan.\r\n"),
+    )
+    yield (
+        "unmarked", SENDER, [EXT], "reject", "550 5.7.1",
+        message("unmarked", SENDER, EXT, "Lunch", "No marking here.\r\n"),
+    )
+    yield (
+        "over_ceiling", SENDER, [EXT], "reject", "550 5.7.1",
+        message("over_ceiling", SENDER, EXT, "[RESTRICTED] Plan", "RESTRICTED\r\n\r\nThe plan.\r\n"),
+    )
+    # The To: header names only the government recipient; carol is Bcc'd (envelope only).
+    yield (
+        "bcc_over_ceiling", SENDER, [GOV, EXT], "reject", "550 5.7.1",
+        message("bcc_over_ceiling", SENDER, GOV, "[RESTRICTED] Plan", "RESTRICTED\r\n\r\nThe plan.\r\n"),
+    )
+    yield (
+        "under_marked_docx", SENDER, [GOV], "reject", "550 5.7.1",
+        message(
+            "under_marked_docx", SENDER, GOV, "[IN-CONFIDENCE] Report", "IN-CONFIDENCE\r\n\r\nReport attached.\r\n",
+            attachment=("report.docx", DOCX, docx(["RESTRICTED", "The report.", "RESTRICTED"])),
+        ),
+    )
+    yield (
+        "under_marked_text", SENDER, [GOV], "reject", "550 5.7.1",
+        message(
+            "under_marked_text", SENDER, GOV, "[IN-CONFIDENCE] Notes", "IN-CONFIDENCE\r\n\r\nNotes attached.\r\n",
+            attachment=("notes.txt", "text/plain", b"RESTRICTED\r\n\r\nThe notes.\r\n\r\nRESTRICTED\r\n"),
+        ),
+    )
+    # Malformed MIME: the declared boundary never appears, so the parts cannot be told
+    # apart; the message is unreadable and gets on_error (tempfail in the test policy).
+    malformed = (
+        "From: Sender <alice@agency.govt.nz>\r\nTo: bob@partner.govt.nz\r\n"
+        "Subject: [IN-CONFIDENCE] Broken\r\nX-Test-Id: malformed_mime\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="never-appears"\r\n\r\n'
+        "--nearly\r\nContent-Type: text/plain\r\n\r\nIN-CONFIDENCE body\r\n--nearly--\r\n"
+    ).encode()
+    yield ("malformed_mime", SENDER, [GOV], "tempfail", "451 4.7.1", malformed)
+    # A reply marked below the marking it quotes (NZISM 15.1.10.C.03): held for review.
+    reply_body = (
+        "IN-CONFIDENCE\r\n\r\nAgreed.\r\n\r\n-----Original Message-----\r\n"
+        "From: Deputy <deputy@agency.govt.nz>\r\nSubject: [RESTRICTED] Budget bid\r\n\r\n"
+        "Original text.\r\n\r\nRESTRICTED\r\n"
+    )
+    yield (
+        "downgrade_reply", "downgrade@agency.govt.nz", [GOV], "hold", "250",
+        message(
+            "downgrade_reply", "downgrade@agency.govt.nz", GOV, "RE: [IN-CONFIDENCE] Budget bid", reply_body,
+            extra_headers=("In-Reply-To: <fixture-1@agency.govt.nz>",),
+        ),
+    )
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "cases.tsv"), "w") as tsv:
+        for name, sender, rcpts, expect, reply, data in cases():
+            with open(os.path.join(out, name + ".eml"), "wb") as f:
+                f.write(data)
+            tsv.write(f"{name}\t{sender}\t{','.join(rcpts)}\t{expect}\t{reply}\n")
+
+
+if __name__ == "__main__":
+    main()
