@@ -37,6 +37,8 @@
 
 #[cfg(feature = "documents")]
 pub mod document;
+#[cfg(feature = "documents")]
+mod detect;
 pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;

@@ -2,6 +2,7 @@
 //! [`MessageReport`].
 
 use super::report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
+use crate::detect::{self, Role};
 use crate::document::{self, PartKind};
 use crate::error::ReadError;
 use crate::limits::Limits;
@@ -16,18 +17,6 @@ use crate::marking::{
 use crate::problem::{Problem, ProblemCode};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-
-/// How a piece of text is read for markings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// The whole text is one marking candidate: a header value, a subject bracket, a
-    /// document property.
-    Value,
-    /// Every line is a banner candidate: a page header or footer, a watermark.
-    Banner,
-    /// Running text: its first and last lines are banner candidates (D5, D8).
-    Body,
-}
 
 /// Reads markings out of raw messages. Build once and share; [`Gateway`](crate::Gateway)
 /// holds one configured from its policy.
@@ -264,25 +253,10 @@ impl MessageAnalyser {
     }
 
     /// The markings in `text` read in `role`, with the text each was read from.
-    pub(crate) fn text_markings(&self, text: &str, role: Role) -> Vec<(String, Parsed)> {
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let candidates: Vec<&str> = match role {
-            Role::Value => vec![text.trim()],
-            Role::Banner => lines,
-            Role::Body => match (lines.first(), lines.last()) {
-                (Some(f), Some(l)) if lines.len() > 1 => vec![*f, *l],
-                (Some(f), _) => vec![*f],
-                _ => vec![],
-            },
-        };
-        candidates
+    fn text_markings(&self, text: &str, role: Role) -> Vec<(String, Parsed)> {
+        detect::markings(&self.parser, text, role)
             .into_iter()
-            .filter(|c| !c.is_empty())
-            .filter_map(|c| self.parser.parse(c).ok().map(|p| (c.to_string(), p)))
+            .map(|d| (d.text, d.parsed))
             .collect()
     }
 
