@@ -20,6 +20,8 @@
 //! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
+//! * [`HandlingPolicy`]: handling rules as data; [`HandlingPolicy::decide`] answers an
+//!   [`Action`] with a [`Decision`] (permitted, conditional or refused, each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
 //!
 //! # Untrusted input
@@ -36,12 +38,14 @@
 #![warn(missing_debug_implementations)]
 
 pub mod error;
+pub mod handling;
 pub mod limits;
 pub mod marking;
 pub mod problem;
 
 // The public interface: the paved path is re-exported here.
 pub use error::ReadError;
+pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
 pub use limits::{Limit, Limits};
 pub use marking::{
     Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,
