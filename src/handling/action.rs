@@ -192,7 +192,12 @@ const KINDS: [(ActionKind, &str, ActionGroup, Medium); 21] = {
             G::Store,
             M::Electronic,
         ),
-        (K::DisposeRubbish, "dispose-rubbish", G::Dispose, M::Physical),
+        (
+            K::DisposeRubbish,
+            "dispose-rubbish",
+            G::Dispose,
+            M::Physical,
+        ),
         (
             K::DisposeShredder,
             "dispose-shredder",
@@ -316,7 +321,7 @@ impl<'de> Deserialize<'de> for ActionKind {
 /// A national-security clearance held by a person (PSR-CLR, domain.md §6.5), lowest first.
 ///
 /// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still
-/// applies.
+/// applies. Non-exhaustive: sources disagree on the list (domain.md §10.11).
 ///
 /// ```
 /// use protective_marking::handling::Clearance;
@@ -325,6 +330,7 @@ impl<'de> Deserialize<'de> for ActionKind {
 /// assert_eq!(Clearance::None.to_string(), "none");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Clearance {
     /// No national-security clearance.
     None,

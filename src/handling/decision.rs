@@ -179,6 +179,18 @@ impl fmt::Display for Decision {
 
 /// The answer for one action kind, as listed by
 /// [`HandlingPolicy::requirements`](super::HandlingPolicy::requirements).
+///
+/// Serialised as the decision's fields plus `"action"`.
+///
+/// ```
+/// use protective_marking::{Marking, handling::{ActionKind, HandlingPolicy}};
+/// let m: Marking = "IN-CONFIDENCE".parse().unwrap();
+/// let reqs = HandlingPolicy::default().requirements(&m);
+/// assert_eq!(reqs[0].action, ActionKind::ALL[0]);
+/// let json = serde_json::to_value(&reqs[0]).unwrap();
+/// assert_eq!(json["action"], "access");
+/// assert_eq!(json["decision"], "conditional");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     /// The action kind (decided with nothing known about any recipient).

@@ -30,7 +30,8 @@ pub(crate) fn decide(rules: &[Rule], marking: &Marking, action: &Action) -> Deci
     let mut permitted = false;
     for rule in rules {
         let applies = (rule.tiers.is_empty() || rule.tiers.contains(&tier))
-            && (rule.endorsements.is_empty() || rule.endorsements.iter().any(|e| kinds.contains(e)))
+            && (rule.endorsements.is_empty()
+                || rule.endorsements.iter().any(|e| kinds.contains(e)))
             && rule.matches_action(action.kind())
             && holds(rule.when, marking, action);
         if !applies {
@@ -77,7 +78,10 @@ fn holds(when: When, marking: &Marking, action: &Action) -> bool {
     match when {
         When::Always => true,
         When::RecipientNotReleasable => {
-            recipient && action.nationality().is_some_and(|c| !marking.releasable_to(c))
+            recipient
+                && action
+                    .nationality()
+                    .is_some_and(|c| !marking.releasable_to(c))
         }
         When::RecipientNationalityUnknown => recipient && action.nationality().is_none(),
         When::RecipientClearanceBelow(needed) => {

@@ -53,7 +53,15 @@ impl MediaType {
     }
 }
 
-/// How sanitised media is to be treated when redeployed (domain.md §6.4).
+/// How sanitised media is to be treated when redeployed (domain.md §6.4); see
+/// [`post_sanitisation`].
+///
+/// ```
+/// use protective_marking::{Marking, handling::{post_sanitisation, MediaType}};
+/// let p = post_sanitisation(&"SECRET".parse::<Marking>().unwrap(), MediaType::Magnetic);
+/// assert!(!p.is_unclassified());
+/// assert!(!p.destroy_before_disposal);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PostSanitisation {
@@ -149,7 +157,14 @@ impl ParticleSize {
     }
 }
 
-/// How destruction waste is to be treated (NZISM 13.5.25.C.01, CID 4343).
+/// How destruction waste is to be treated (NZISM 13.5.25.C.01, CID 4343); see
+/// [`destruction_waste`].
+///
+/// ```
+/// use protective_marking::{Classification, Marking, handling::{destruction_waste, ParticleSize}};
+/// let w = destruction_waste(&Marking::new(Classification::Restricted), ParticleSize::AtMost6mm);
+/// assert_eq!(w.treat_as, Classification::Unclassified);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WasteTreatment {
@@ -190,9 +205,8 @@ pub fn destruction_waste(marking: &Marking, size: ParticleSize) -> WasteTreatmen
         rule: RULE,
     };
     match (marking.classification().handling_tier(), size) {
-        (HandlingTier::Unclassified | HandlingTier::InConfidence, _) | (_, ParticleSize::Larger) => {
-            own
-        }
+        (HandlingTier::Unclassified | HandlingTier::InConfidence, _)
+        | (_, ParticleSize::Larger) => own,
         (_, ParticleSize::AtMost3mm) | (HandlingTier::SensitiveRestricted, _) => {
             lowered(Classification::Unclassified)
         }

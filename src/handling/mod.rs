@@ -90,8 +90,7 @@ mod rules;
 pub use action::{Action, ActionGroup, ActionKind, Clearance, Medium, ParseActionError};
 pub use decision::{Citation, Decision, Requirement, Ruling};
 pub use media::{
-    MediaType, ParticleSize, PostSanitisation, WasteTreatment, destruction_waste,
-    post_sanitisation,
+    MediaType, ParticleSize, PostSanitisation, WasteTreatment, destruction_waste, post_sanitisation,
 };
 pub use rules::{Effect, EndorsementKind, PolicyError, Rule, When};
 

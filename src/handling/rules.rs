@@ -33,6 +33,13 @@ pub enum Effect {
 ///
 /// In TOML: `when = "recipient-not-releasable"` or
 /// `when = { recipient-clearance-below = "secret" }`.
+///
+/// ```
+/// use protective_marking::handling::{Clearance, HandlingPolicy, When};
+/// let p = HandlingPolicy::default();
+/// let r = p.rules().iter().find(|r| r.name == "clearance-secret").unwrap();
+/// assert_eq!(r.when, When::RecipientClearanceBelow(Clearance::Secret));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -150,6 +157,14 @@ impl EndorsementKind {
 /// actions = ["email-internet-clear"]
 /// effect = "refuse"
 /// message = "SENSITIVE and RESTRICTED information must be encrypted ..."
+/// ```
+///
+/// ```
+/// use protective_marking::handling::{Effect, HandlingPolicy};
+/// let p = HandlingPolicy::default();
+/// let r = p.rules().iter().find(|r| r.name == "sensitive-needs-approved-crypto").unwrap();
+/// assert_eq!((r.id.as_str(), r.effect), ("NZISM 17.1.55.C.02", Effect::Refuse));
+/// assert!(!r.is_base());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
