@@ -181,3 +181,58 @@ fn requirements_agree_with_decide() {
         }
     }
 }
+
+/// Exhaustive companion of the tier property: every action kind, recipient detail and a set
+/// of representative endorsement sets, across all seven classifications.
+#[test]
+fn refusal_is_monotone_in_the_tier_exhaustively() {
+    let nat = |c| Country::new(c).unwrap();
+    let sets: Vec<Vec<Endorsement>> = vec![
+        vec![],
+        vec![Endorsement::Nzeo],
+        vec![Endorsement::AccountableMaterial],
+        vec![Endorsement::Budget],
+        vec![Endorsement::SpecialHandlingRequired, Endorsement::Cabinet],
+        vec![Endorsement::RelTo(Releasability::new([nat("AUS")]))],
+        vec![Endorsement::Codeword("KAHU".into()), Endorsement::Orcon],
+        vec![Endorsement::Medical, Endorsement::Nzeo],
+    ];
+    let clearances = [
+        None,
+        Some(Clearance::None),
+        Some(Clearance::Confidential),
+        Some(Clearance::Secret),
+        Some(Clearance::TopSecret),
+        Some(Clearance::TopSecretSpecial),
+    ];
+    let nationalities = [None, Some(Country::NZL), Some(nat("AUS")), Some(nat("USA"))];
+    for kind in ActionKind::ALL {
+        for clearance in clearances {
+            for nationality in nationalities {
+                let mut a = Action::new(kind);
+                if let Some(c) = clearance {
+                    a = a.recipient_clearance(c);
+                }
+                if let Some(n) = nationality {
+                    a = a.recipient_nationality(n);
+                }
+                for es in &sets {
+                    let mut refused_below = None;
+                    for class in Classification::ALL {
+                        let d = POLICY.decide(&marking(class, es), &a);
+                        if let Some(lower) = refused_below {
+                            assert_eq!(
+                                d.ruling(),
+                                Ruling::Refused,
+                                "{a} with {es:?}: refused at {lower} but {d} at {class}"
+                            );
+                        }
+                        if d.ruling() == Ruling::Refused && refused_below.is_none() {
+                            refused_below = Some(class);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
