@@ -20,6 +20,8 @@
 //! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
+//! * [`HandlingPolicy`]: handling rules as data; [`HandlingPolicy::decide`] answers an
+//!   [`Action`] with a [`Decision`] (permitted, conditional or refused, each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
 //!
 //! # Untrusted input
@@ -36,12 +38,13 @@
 #![warn(missing_debug_implementations)]
 
 #[cfg(feature = "documents")]
-pub mod document;
-#[cfg(feature = "documents")]
 mod detect;
+#[cfg(feature = "documents")]
+pub mod document;
 pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;
+pub mod handling;
 pub mod limits;
 #[cfg(feature = "mail")]
 pub mod mail;
@@ -56,6 +59,7 @@ pub use gateway::{
     MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart,
     Verdict,
 };
+pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
 pub use limits::{Limit, Limits};
 pub use marking::{
     Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,

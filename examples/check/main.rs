@@ -5,6 +5,7 @@
 //! wrong; 1 when something is wrong (an invalid marking, a problem, a refusal); 2 for usage
 //! errors or unreadable input.
 
+mod handle;
 mod marking;
 mod output;
 
@@ -27,12 +28,15 @@ struct Cli {
 enum Verb {
     /// Validate marking text: canonical form, errors and warnings.
     Marking(marking::Args),
+    /// Decide handling actions for a marking (send, store, copy, destroy...).
+    Handle(handle::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.verb {
         Verb::Marking(args) => marking::run(&args),
+        Verb::Handle(args) => handle::run(&args),
     };
     outcome.exit_code()
 }

@@ -82,7 +82,10 @@ fn role_of(kind: PartKind) -> Role {
 fn is_metadata(kind: PartKind) -> bool {
     matches!(
         kind,
-        PartKind::CoreProperty | PartKind::CustomProperty | PartKind::LabelProperty | PartKind::Metadata
+        PartKind::CoreProperty
+            | PartKind::CustomProperty
+            | PartKind::LabelProperty
+            | PartKind::Metadata
     )
 }
 
@@ -115,15 +118,24 @@ pub fn check(doc: &Document, parser: &Parser) -> DocumentReport {
     let mut problems = Vec::new();
     for f in &findings {
         if let Ok(p) = parser.parse(&f.text)
-            && let Some(w) = p.warnings.iter().find(|w| w.code == DiagnosticCode::NonCanonicalForm)
+            && let Some(w) = p
+                .warnings
+                .iter()
+                .find(|w| w.code == DiagnosticCode::NonCanonicalForm)
         {
-            push(&mut problems, ProblemCode::NonCanonical, &f.location, format!("`{}`: {}", f.text, w.message));
+            push(
+                &mut problems,
+                ProblemCode::NonCanonical,
+                &f.location,
+                format!("`{}`: {}", f.text, w.message),
+            );
         }
     }
 
     let deciding: Vec<&DocumentFinding> = findings.iter().filter(|f| f.deciding).collect();
     let marking = Marking::join_all(deciding.iter().map(|f| &f.marking));
-    let visible: Vec<&&DocumentFinding> = deciding.iter().filter(|f| !is_metadata(f.kind)).collect();
+    let visible: Vec<&&DocumentFinding> =
+        deciding.iter().filter(|f| !is_metadata(f.kind)).collect();
     let banners: Vec<&&&DocumentFinding> = visible
         .iter()
         .filter(|f| !f.paragraph && is_banner_position(doc, f))
@@ -164,7 +176,10 @@ pub fn check(doc: &Document, parser: &Parser) -> DocumentReport {
     }
     // Metadata labels against the visible marking.
     if let Some(v) = Marking::join_all(visible.iter().map(|f| &f.marking)) {
-        for f in deciding.iter().filter(|f| is_metadata(f.kind) && f.marking != v) {
+        for f in deciding
+            .iter()
+            .filter(|f| is_metadata(f.kind) && f.marking != v)
+        {
             push(
                 &mut problems,
                 ProblemCode::MetadataDisagrees,
@@ -229,29 +244,42 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.section == Some(section))
-                .filter(|(_, p)| match (slot, p.kind) {
-                    (0, PartKind::Header(_)) | (1, PartKind::Footer(_)) => true,
-                    _ => false,
+                .filter(|(_, p)| {
+                    matches!(
+                        (slot, p.kind),
+                        (0, PartKind::Header(_)) | (1, PartKind::Footer(_))
+                    )
                 })
                 .map(|(i, _)| i)
                 .collect();
-            let parts = if own.is_empty() { prev[slot].clone().unwrap_or_default() } else { own };
+            let parts = if own.is_empty() {
+                prev[slot].clone().unwrap_or_default()
+            } else {
+                own
+            };
             if parts.is_empty() {
                 push(
                     problems,
                     ProblemCode::MissingBanner,
                     &format!("section {section}"),
-                    format!("section {section} has no {name}; put the marking in the {name} so every page is marked (PSR-HB p.13)"),
+                    format!(
+                        "section {section} has no {name}; put the marking in the {name} so every page is marked (PSR-HB p.13)"
+                    ),
                 );
             }
             for &i in &parts {
                 let p = &doc.parts[i];
-                if !findings.iter().any(|f| f.location == p.location && f.deciding) {
+                if !findings
+                    .iter()
+                    .any(|f| f.location == p.location && f.deciding)
+                {
                     push(
                         problems,
                         ProblemCode::MissingBanner,
                         &p.location,
-                        format!("the {name} has no protective marking; every page needs it top and bottom (PSR-HB p.13)"),
+                        format!(
+                            "the {name} has no protective marking; every page needs it top and bottom (PSR-HB p.13)"
+                        ),
                     );
                 }
             }
@@ -296,7 +324,12 @@ fn pdf_banners(
         return;
     }
     for part in doc.parts.iter().filter(|p| p.kind == PartKind::PageText) {
-        let lines: Vec<&str> = part.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = part
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let read = |ls: &[&str]| -> Option<Marking> {
             Marking::join_all(
                 ls.iter()
