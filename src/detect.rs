@@ -12,7 +12,7 @@ pub(crate) enum Role {
     /// Every line is a banner candidate: a page header or footer, a watermark, a page's top
     /// or bottom line.
     Banner,
-    /// Running text: its first and last lines are banner candidates, and paragraph marks
+    /// Running text: a line that is wholly a marking is a banner (D8), and paragraph marks
     /// such as `(S)` at the start of a paragraph count (PSR-HB p.14). Prose never decides.
     Body,
 }
@@ -30,6 +30,24 @@ pub(crate) struct Detected {
     pub paragraph: bool,
 }
 
+/// A banner line with more on it than the marking (`RESTRICTED // page 2`, `HEADER-A IN
+/// CONFIDENCE`): the longest leading, else trailing, run of words that is a marking written in
+/// capitals. Capitals matter: `Secret Santa planning` in a header is not a banner (D8).
+fn banner_part(parser: &Parser, line: &str) -> Option<(String, Parsed)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let upper = |t: &str| !t.chars().any(char::is_lowercase);
+    let try_text = |t: String| -> Option<(String, Parsed)> {
+        if !upper(&t) {
+            return None;
+        }
+        parser.parse(&t).ok().map(|p| (t, p))
+    };
+    (1..words.len())
+        .rev()
+        .find_map(|k| try_text(words[..k].join(" ")))
+        .or_else(|| (1..words.len()).find_map(|k| try_text(words[k..].join(" "))))
+}
+
 /// The markings in `text` read in `role`.
 pub(crate) fn markings(parser: &Parser, text: &str, role: Role) -> Vec<Detected> {
     let lines: Vec<(usize, &str)> = text
@@ -41,18 +59,20 @@ pub(crate) fn markings(parser: &Parser, text: &str, role: Role) -> Vec<Detected>
     let candidates: Vec<(usize, &str)> = match role {
         Role::Value => vec![(1, text.trim())],
         Role::Banner => lines.clone(),
-        Role::Body => match (lines.first(), lines.last()) {
-            (Some(f), Some(l)) if lines.len() > 1 => vec![*f, *l],
-            (Some(f), _) => vec![*f],
-            _ => Vec::new(),
-        },
+        // D8: a marking on a line of its own is a banner wherever it stands.
+        Role::Body => lines.clone(),
     };
     let mut out: Vec<Detected> = candidates
         .into_iter()
         .filter(|(_, c)| !c.is_empty())
         .filter_map(|(line, c)| {
-            parser.parse(c).ok().map(|parsed| Detected {
-                text: c.to_string(),
+            let (text, parsed) = match parser.parse(c) {
+                Ok(p) => (c.to_string(), p),
+                Err(_) if role == Role::Banner => banner_part(parser, c)?,
+                Err(_) => return None,
+            };
+            Some(Detected {
+                text,
                 line,
                 parsed,
                 paragraph: false,

@@ -331,12 +331,8 @@ fn pdf_banners(
             .filter(|l| !l.is_empty())
             .collect();
         let read = |ls: &[&str]| -> Option<Marking> {
-            Marking::join_all(
-                ls.iter()
-                    .filter_map(|l| parser.parse(l).ok().map(|p| p.marking))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
+            let found = detect::markings(parser, &ls.join("\n"), Role::Banner);
+            Marking::join_all(found.iter().map(|d| &d.parsed.marking))
         };
         let n = lines.len();
         let top = read(&lines[..n.min(3)]);
