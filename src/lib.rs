@@ -56,8 +56,8 @@ pub use error::ReadError;
 #[cfg(feature = "mail")]
 pub use gateway::{
     Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
-    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart,
-    Verdict,
+    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, SubjectCarrier,
+    SubjectMarking, UnreadablePart, Verdict,
 };
 pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
 pub use limits::{Limit, Limits};

@@ -6,8 +6,10 @@
 //! errors or unreadable input.
 
 mod handle;
+mod mail;
 mod marking;
 mod output;
+mod subject;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,6 +32,10 @@ enum Verb {
     Marking(marking::Args),
     /// Decide handling actions for a marking (send, store, copy, destroy...).
     Handle(handle::Args),
+    /// Read the marking in email subject lines.
+    Subject(subject::Args),
+    /// The mail gateway's verdict for messages (as the milter would give it).
+    Mail(mail::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
     let outcome = match cli.verb {
         Verb::Marking(args) => marking::run(&args),
         Verb::Handle(args) => handle::run(&args),
+        Verb::Subject(args) => subject::run(&args),
+        Verb::Mail(args) => mail::run(&args),
     };
     outcome.exit_code()
 }
