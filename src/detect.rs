@@ -2,6 +2,23 @@
 //! the single place documents and mail ask "which markings does this text carry?".
 
 use crate::marking::{Marking, ParagraphMark, Parsed, Parser};
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+
+/// Finds the anchor words of every classification (vocab.rs) in any ASCII case, so that
+/// only lines that could hold a marking are parsed.
+static ANCHORS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(crate::marking::vocab::anchor_words())
+        .ok()
+});
+
+/// Whether `line` could hold a marking: it has an anchor word, or non-ASCII text (look-alike
+/// letters and invisible characters are for the parser to judge).
+fn may_hold_marking(line: &str) -> bool {
+    !line.is_ascii() || ANCHORS.as_ref().is_none_or(|ac| ac.is_match(line))
+}
 
 /// Where a piece of text sits, which decides what counts as a marking in it (D8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +81,7 @@ pub(crate) fn markings(parser: &Parser, text: &str, role: Role) -> Vec<Detected>
     };
     let mut out: Vec<Detected> = candidates
         .into_iter()
-        .filter(|(_, c)| !c.is_empty())
+        .filter(|(_, c)| !c.is_empty() && may_hold_marking(c))
         .filter_map(|(line, c)| {
             let (text, parsed) = match parser.parse(c) {
                 Ok(p) => (c.to_string(), p),
