@@ -69,6 +69,10 @@ struct Hay<'a> {
     at_start: bool,
     /// `bytes` ends where the input ends.
     at_end: bool,
+    /// `bytes[0]` starts a line (a folded window cut at a line start).
+    starts_line: bool,
+    /// `bytes` ends at a line end.
+    ends_line: bool,
 }
 
 /// A verified hit, in hay indices.
@@ -249,7 +253,7 @@ impl Hay<'_> {
         let lo = pos.saturating_sub(MAX_LINE);
         match memchr::memrchr(b'\n', &self.bytes[lo..pos]) {
             Some(k) => Some(lo + k + 1),
-            None if lo == 0 && self.at_start => Some(0),
+            None if lo == 0 && (self.at_start || self.starts_line) => Some(0),
             None => None,
         }
     }
@@ -259,7 +263,7 @@ impl Hay<'_> {
         let hi = (pos + MAX_LINE).min(self.bytes.len());
         match memchr::memchr(b'\n', &self.bytes[pos..hi]) {
             Some(k) => Some(pos + k),
-            None if hi == self.bytes.len() && self.at_end => Some(hi),
+            None if hi == self.bytes.len() && (self.at_end || self.ends_line) => Some(hi),
             None => None,
         }
     }
@@ -462,6 +466,8 @@ impl Engine {
             bytes: hay,
             at_start,
             at_end,
+            starts_line: false,
+            ends_line: false,
         };
         let part = &hay[region.clone()];
         if st.first_content.is_none()
@@ -479,6 +485,7 @@ impl Engine {
             scratch.clear();
             scratch.extend_from_slice(&hay[c..ext]);
             scratch.make_ascii_lowercase();
+            let ascii = hay[c..end].is_ascii();
             for m in self.ac.find_iter(scratch.as_slice()) {
                 let s = c + m.start();
                 if s >= end {
@@ -488,11 +495,18 @@ impl Engine {
                     continue;
                 }
                 let anchor = self.anchors[m.pattern().as_usize()];
+                let e = c + m.end();
+                // Non-ASCII nearby (`ТОР SECRET`, a disguised word on the line above): read
+                // the lines folded.
+                if !ascii && !hay[s.saturating_sub(80)..(e + 80).min(hay.len())].is_ascii() {
+                    self.check_folded(&h, base, s, e, anchor, st);
+                    continue;
+                }
                 let fc = st.first_content.and_then(|f| f.checked_sub(base));
-                let verdict = self.verify(&h, s, c + m.end(), anchor, st.role, fc);
+                let verdict = self.verify(&h, s, e, anchor, st.role, fc);
                 self.take(hay, base, verdict, st);
             }
-            if !hay[c..end].is_ascii() {
+            if !ascii {
                 self.fold_chunk(&h, base, c..end, st);
             }
             c = end;
@@ -622,13 +636,20 @@ impl Engine {
     /// around it and runs the same verification on the folded text.
     fn check_folded(&self, h: &Hay, base: usize, os: usize, oe: usize, anchor: Anchor, st: &mut State) {
         let hay = h.bytes;
-        let lo = os.saturating_sub(2 * MAX_LINE + 2);
-        let hi = (oe + 2 * MAX_LINE + 2).min(hay.len());
+        // Fold from the start of the line above to the end of the line below.
+        let above = h.line_start(os).and_then(|ls| if ls == 0 { Some(0) } else { h.line_start(ls - 1) });
+        let below = h
+            .line_end(oe)
+            .and_then(|le| if le >= hay.len() { Some(le) } else { h.line_end(le + 1) });
+        let lo = above.unwrap_or_else(|| os.saturating_sub(2 * MAX_LINE + 2));
+        let hi = below.unwrap_or_else(|| (oe + 2 * MAX_LINE + 2).min(hay.len()));
         let folded = Folded::new(&hay[lo..hi]);
         let fh = Hay {
             bytes: &folded.bytes,
             at_start: lo == 0 && h.at_start,
             at_end: hi == hay.len() && h.at_end,
+            starts_line: above.is_some(),
+            ends_line: below.is_some(),
         };
         let fs = folded.index_of(os - lo);
         let fe = folded.index_of(oe - lo);
@@ -881,7 +902,7 @@ impl Engine {
         }
         let end = match end {
             Some(end) => end,
-            None if hi == bytes.len() && h.at_end => hi,
+            None if hi == bytes.len() && (h.at_end || h.ends_line) => hi,
             None => return None,
         };
         let (ts, te) = trim(bytes, wide, end);
