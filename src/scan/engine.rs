@@ -42,10 +42,41 @@ pub(crate) const CONTEXT: usize = 4 * 1024;
 
 #[derive(Clone, Copy, Debug)]
 enum Anchor {
-    /// A classification word; the index into `Engine::prefixes`.
-    Word(usize),
+    /// A classification word: the index into `Engine::words`, and how many of its letters
+    /// come before the searched pattern (see `fingerprint_start`).
+    Word(usize, usize),
     /// A paragraph mark such as `(ic)`.
     Mark,
+}
+
+/// The most frequent English letter trigrams (plus a few frequent in government text).
+/// Teddy, the SIMD searcher inside aho-corasick, fingerprints each pattern by its first three
+/// bytes, so a pattern that starts with a common trigram (`con`, `res`, `pro`, `sen`) stops it
+/// at every `contract`, `response`, `process` and `present`. Each anchor word is therefore
+/// searched from its first trigram that is not in this list (`onfidence`, `ecret`), and the
+/// letters before it are checked by hand.
+const COMMON_TRIGRAMS: &[&str] = &[
+    "the", "and", "ing", "her", "hat", "his", "tha", "ere", "for", "ent", "ion", "ter", "was",
+    "you", "ith", "ver", "all", "wit", "thi", "tio", "nde", "has", "nce", "tis", "oft", "sth",
+    "men", "con", "res", "pro", "ate", "ati", "est", "ess", "ons", "ted", "ers", "ive", "com",
+    "per", "int", "sta", "cti", "ica", "ist", "ear", "ain", "one", "our", "iti", "rat", "nte",
+    "tin", "ine", "der", "ome", "man", "pre", "rom", "tra", "ave", "str", "act", "ill", "sti",
+    "ity", "sen", "sec", "ect", "rea", "ort", "ral", "ure", "nal", "ali", "ble", "ran", "ren",
+    "ord", "out", "ous", "ese", "unc", "ens", "tri", "ric", "ser", "cou", "off", "ffi", "fic",
+    "ici", "cia", "ial", "dis", "del", "dec", "cla", "las", "ass", "ssi", "ied", "ted", "ect",
+    "ste", "min", "sit", "iti", "tiv", "ive", "ncl", "lic", "pub", "mer",
+];
+
+/// Where to start searching for `word` (lower case): at its first trigram that is not
+/// common, keeping at least four letters in the pattern.
+fn fingerprint_start(word: &str) -> usize {
+    let b = word.as_bytes();
+    (0..b.len().saturating_sub(3))
+        .find(|&k| {
+            let tri = &word[k..k + 3];
+            !COMMON_TRIGRAMS.contains(&tri)
+        })
+        .unwrap_or(0)
 }
 
 pub(crate) struct Engine {
@@ -54,12 +85,16 @@ pub(crate) struct Engine {
     pub(crate) window: usize,
     ac: AhoCorasick,
     anchors: Vec<Anchor>,
-    /// Every vocabulary word, upper case, sorted.
-    vocab: Vec<&'static str>,
-    /// The anchor words, upper case, sorted.
-    anchor_words: Vec<&'static str>,
+    /// The anchor words, lower case.
+    words: Vec<String>,
+    /// Every vocabulary word, by length.
+    vocab: ByLen,
+    /// The anchor words, by length.
+    anchor_words: ByLen,
     /// Per anchor word: the word sequences that precede it in a phrase (`TOP` for `SECRET`).
     prefixes: Vec<Vec<&'static [&'static str]>>,
+    /// The paragraph marks, `(U)` to `(TS)`.
+    marks: Vec<&'static [u8]>,
 }
 
 /// A window of the input.
@@ -154,7 +189,18 @@ impl State {
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    // Fixed 64-byte blocks with a byte counter vectorise well.
+    let blocks = bytes.chunks_exact(64);
+    let rest = blocks.remainder();
+    let mut n = 0u64;
+    for block in blocks {
+        let mut k = 0u8;
+        for &b in block {
+            k += u8::from(b == b'\n');
+        }
+        n += u64::from(k);
+    }
+    n + rest.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn is_ws(b: u8) -> bool {
@@ -283,10 +329,19 @@ struct Shape {
 impl Engine {
     pub(crate) fn new(parser: Parser, prose: ProseFindings, window: usize) -> Result<Engine, String> {
         // Anchor words: the last word of every classification phrase, NZ and foreign
-        // (crates.md §4: the distinctive word), from the one vocabulary table.
+        // (crates.md §4: the distinctive word), from the one vocabulary table. A foreign
+        // level that the parser maps to UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a
+        // text's classification, and is too common a word to search for.
         let mut anchor_words: Vec<&'static str> = Vec::new();
         for p in PHRASES {
-            if matches!(p.keyword, Keyword::Class(_) | Keyword::Foreign(_))
+            let searched = match p.keyword {
+                Keyword::Class(_) => true,
+                Keyword::Foreign(level) => {
+                    parser.foreign_mapping().map(level) != Classification::Unclassified
+                }
+                _ => false,
+            };
+            if searched
                 && let Some(last) = p.words.last()
                 && !anchor_words.contains(last)
             {
@@ -307,31 +362,34 @@ impl Engine {
                     .collect()
             })
             .collect();
-        let mut patterns: Vec<String> = anchor_words.iter().map(|w| w.to_lowercase()).collect();
-        let mut anchors: Vec<Anchor> = (0..anchor_words.len()).map(Anchor::Word).collect();
-        for c in Classification::ALL {
-            patterns.push(c.paragraph_mark().to_lowercase());
-            anchors.push(Anchor::Mark);
+        let words: Vec<String> = anchor_words.iter().map(|w| w.to_lowercase()).collect();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut anchors: Vec<Anchor> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let k = fingerprint_start(w);
+            patterns.push(w[k..].to_string());
+            anchors.push(Anchor::Word(i, k));
         }
         debug_assert!(patterns.iter().all(|p| p.len() < MAX_PAT));
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        let mut vocab: Vec<&'static str> = PHRASES.iter().flat_map(|p| p.words.iter().copied()).collect();
-        vocab.sort_unstable();
-        vocab.dedup();
-        let mut sorted_anchors = anchor_words.clone();
-        sorted_anchors.sort_unstable();
+        let vocab = ByLen::new(PHRASES.iter().flat_map(|p| p.words.iter().copied()));
         Ok(Engine {
             parser,
             prose,
             window,
             ac,
             anchors,
+            words,
             vocab,
-            anchor_words: sorted_anchors,
+            anchor_words: ByLen::new(anchor_words.iter().copied()),
             prefixes,
+            marks: Classification::ALL
+                .iter()
+                .map(|c| c.paragraph_mark().as_bytes())
+                .collect(),
         })
     }
 
@@ -483,28 +541,41 @@ impl Engine {
             let end = (c + CHUNK).min(region.end);
             let ext = (end + MAX_PAT).min(hay.len());
             scratch.clear();
-            scratch.extend_from_slice(&hay[c..ext]);
-            scratch.make_ascii_lowercase();
+            scratch.extend(hay[c..ext].iter().map(u8::to_ascii_lowercase));
             let ascii = hay[c..end].is_ascii();
             for m in self.ac.find_iter(scratch.as_slice()) {
-                let s = c + m.start();
-                if s >= end {
+                let anchor = self.anchors[m.pattern().as_usize()];
+                let Some(s) = self.anchor_start(hay, c + m.start(), anchor) else {
+                    continue;
+                };
+                if c + m.start() >= end {
                     break;
                 }
                 if st.last.0 <= base + s && base + s < st.last.1 {
                     continue;
                 }
-                let anchor = self.anchors[m.pattern().as_usize()];
                 let e = c + m.end();
                 // Non-ASCII nearby (`ТОР SECRET`, a disguised word on the line above): read
                 // the lines folded.
-                if !ascii && !hay[s.saturating_sub(80)..(e + 80).min(hay.len())].is_ascii() {
+                if !ascii && needs_fold(&hay[s.saturating_sub(80)..(e + 80).min(hay.len())]) {
                     self.check_folded(&h, base, s, e, anchor, st);
                     continue;
                 }
                 let fc = st.first_content.and_then(|f| f.checked_sub(base));
                 let verdict = self.verify(&h, s, e, anchor, st.role, fc);
                 self.take(hay, base, verdict, st);
+            }
+            // Paragraph marks: `(` is rare in prose, so a memchr pass costs less than seven
+            // more patterns in the searcher.
+            for k in memchr::memchr_iter(b'(', &hay[c..end]) {
+                let s = c + k;
+                if let Some(m) = self.marks.iter().find(|m| {
+                    hay.get(s..s + m.len())
+                        .is_some_and(|t| t.eq_ignore_ascii_case(m))
+                }) {
+                    let verdict = self.paragraph_mark(&h, s, s + m.len());
+                    self.take(hay, base, verdict, st);
+                }
             }
             if !ascii {
                 self.fold_chunk(&h, base, c..end, st);
@@ -580,10 +651,9 @@ impl Engine {
         let hay = h.bytes;
         let mut i = chunk.start;
         while i < chunk.end {
-            let Some(k) = hay[i..chunk.end].iter().position(|&b| b >= 0x80) else {
+            let Some(p) = next_non_ascii(hay, i, chunk.end) else {
                 break;
             };
-            let p = i + k;
             let lo_min = p.saturating_sub(REGION);
             let mut lo = p;
             while lo > lo_min && !is_ws(hay[lo - 1]) {
@@ -596,11 +666,21 @@ impl Engine {
                 hi += 1;
             }
             let hi_edge = if hi == hay.len() { h.at_end } else { is_ws(hay[hi]) };
+            let cut = !hi_edge && hi < hay.len();
+            if !needs_fold(&hay[lo..hi]) {
+                // Ordinary non-ASCII letters (`Māori`): nothing to fold.
+                i = if cut { hi.saturating_sub(64).max(p + 1) } else { hi.max(p + 1) };
+                continue;
+            }
             let folded = Folded::new(&hay[lo..hi]);
             let mut lower = folded.bytes.clone();
             lower.make_ascii_lowercase();
             for m in self.ac.find_iter(lower.as_slice()) {
-                let (fs, fe) = (m.start(), m.end());
+                let anchor = self.anchors[m.pattern().as_usize()];
+                let Some(fs) = self.anchor_start(&lower, m.start(), anchor) else {
+                    continue;
+                };
+                let fe = m.end();
                 let os = lo + folded.orig_start(fs);
                 let last = lo + folded.orig_start(fe - 1);
                 let oe = (last + utf8_len(hay[last])).min(hay.len());
@@ -610,8 +690,7 @@ impl Engine {
                 if !chunk.contains(&(os + q)) {
                     continue;
                 }
-                let anchor = self.anchors[m.pattern().as_usize()];
-                if let Anchor::Word(_) = anchor {
+                if let Anchor::Word(..) = anchor {
                     let before = if fs == 0 { lo_edge } else { boundary_before(&folded.bytes, fs) };
                     let after = if fe == folded.bytes.len() {
                         hi_edge
@@ -627,7 +706,6 @@ impl Engine {
                 }
                 self.check_folded(h, base, os, oe, anchor, st);
             }
-            let cut = !hi_edge && hi < hay.len();
             i = if cut { hi.saturating_sub(64).max(p + 1) } else { hi.max(p + 1) };
         }
     }
@@ -686,13 +764,27 @@ impl Engine {
         self.take(hay, base, verdict, st);
     }
 
+    /// Where the anchor word of a pattern match at `at` starts: the letters before the
+    /// searched part must be there (any case).
+    fn anchor_start(&self, bytes: &[u8], at: usize, anchor: Anchor) -> Option<usize> {
+        match anchor {
+            Anchor::Mark | Anchor::Word(_, 0) => Some(at),
+            Anchor::Word(w, k) => {
+                let s = at.checked_sub(k)?;
+                bytes[s..at]
+                    .eq_ignore_ascii_case(&self.words[w].as_bytes()[..k])
+                    .then_some(s)
+            }
+        }
+    }
+
     // -----------------------------------------------------------------------------------
     // Stage 2: verification
 
     fn verify(&self, h: &Hay, s: usize, e: usize, anchor: Anchor, role: PartRole, fc: Option<usize>) -> Verdict {
         let word = match anchor {
             Anchor::Mark => return self.paragraph_mark(h, s, e),
-            Anchor::Word(w) => w,
+            Anchor::Word(w, _) => w,
         };
         let bytes = h.bytes;
         if !boundary_before(bytes, s) || !boundary_after(bytes, e) {
@@ -705,18 +797,21 @@ impl Engine {
             if te - ts <= MAX_BANNER {
                 let line = &bytes[ts..te];
                 let first = fc.is_some_and(|f| ls <= f && f < le.max(ls + 1));
-                let caps = is_caps(line);
                 let header = role == PartRole::HeaderOrFooter;
-                let starts = self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
-                // Cheap tests first: a prose line has lower case and a non-vocabulary word.
+                // Cheap tests first: a prose line has lower case and a word that is not
+                // marking vocabulary, usually its first.
+                let caps = !has_lower(&bytes[s..e]) && is_caps(line);
                 let all_vocab = self.all_vocab(line);
-                let shape = if caps { Some(self.shape(line)) } else { None };
-                let banner_like = shape.as_ref().is_some_and(|sh| self.banner_like(sh));
-                if header || first || all_vocab || banner_like || (caps && starts) {
+                let banner_like = caps && self.banner_like(&self.shape(line));
+                let starts = caps
+                    && self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
+                if header || first || all_vocab || banner_like || starts {
                     match self.banner(h, ls, le, ts, te, role) {
                         Ok(hit) => return Verdict::Found(hit),
                         Err(reason) => {
-                            if header && let Some(hit) = self.header_inline(h, s, e, ls, le, word) {
+                            if header
+                                && let Some(hit) = self.header_inline(h, s, e, ls, le, word)
+                            {
                                 return Verdict::Found(hit);
                             }
                             if banner_like {
@@ -1243,16 +1338,63 @@ fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// Whether upper-cased `word` is in the sorted upper-case list.
-fn lookup(list: &[&'static str], word: &[u8]) -> bool {
-    if word.len() > 24 || !word.is_ascii() {
+/// Whether `bytes` hold a character that folds: invisible, full-width, look-alike, or a
+/// Unicode space other than NBSP (which the ASCII path reads as a separator).
+fn needs_fold(bytes: &[u8]) -> bool {
+    use super::normalise::{Fold, fold};
+    if bytes.is_ascii() {
         return false;
     }
-    let mut buf = [0u8; 24];
-    let up = &mut buf[..word.len()];
-    up.copy_from_slice(word);
-    up.make_ascii_uppercase();
-    list.binary_search_by(|w| w.as_bytes().cmp(up)).is_ok()
+    bytes.utf8_chunks().any(|chunk| {
+        chunk.valid().chars().any(|c| match fold(c) {
+            Fold::Keep => false,
+            Fold::Ascii(_, note) => note.is_some(),
+            Fold::Space => c != '\u{A0}',
+            Fold::Drop => true,
+        })
+    })
+}
+
+/// The first non-ASCII byte in `bytes[from..to]`: blocks are tested with the vectorised
+/// `is_ascii`, bytes only inside a block that fails.
+fn next_non_ascii(bytes: &[u8], mut from: usize, to: usize) -> Option<usize> {
+    const BLOCK: usize = 256;
+    while from < to {
+        let end = (from + BLOCK).min(to);
+        if bytes[from..end].is_ascii() {
+            from = end;
+            continue;
+        }
+        return bytes[from..end].iter().position(|&b| b >= 0x80).map(|k| from + k);
+    }
+    None
+}
+
+/// A word list indexed by length, for allocation-free case-insensitive lookups.
+struct ByLen(Vec<Vec<&'static [u8]>>);
+
+impl ByLen {
+    fn new(words: impl Iterator<Item = &'static str>) -> ByLen {
+        let mut by = ByLen(vec![Vec::new(); 32]);
+        for w in words {
+            let list = &mut by.0[w.len().min(31)];
+            if !list.contains(&w.as_bytes()) {
+                list.push(w.as_bytes());
+            }
+        }
+        by
+    }
+
+    fn contains(&self, word: &[u8]) -> bool {
+        self.0
+            .get(word.len())
+            .is_some_and(|list| list.iter().any(|w| w.eq_ignore_ascii_case(word)))
+    }
+}
+
+/// Whether `word` (any ASCII case) is in `list`.
+fn lookup(list: &ByLen, word: &[u8]) -> bool {
+    word.len() < 31 && list.contains(word)
 }
 
 /// Moves back from `i` over spaces, tabs, hyphens, NBSP (and line breaks if `newline`).
