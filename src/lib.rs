@@ -50,6 +50,7 @@ pub mod limits;
 pub mod mail;
 pub mod marking;
 pub mod problem;
+pub mod scan;
 
 // The public interface: the paved path is re-exported here.
 pub use error::ReadError;
@@ -67,6 +68,10 @@ pub use marking::{
     ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag, Severity,
 };
 pub use problem::{Problem, ProblemCode};
+pub use scan::{
+    BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,
+    ScannerBuilder, Span, TextReport,
+};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
