@@ -31,7 +31,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for (name, text) in &inputs {
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(*name, |b| b.iter(|| scanner.scan(black_box(text.as_bytes()))));
+        group.bench_function(*name, |b| {
+            b.iter(|| scanner.scan(black_box(text.as_bytes())))
+        });
     }
     let text = &inputs[1].1;
     group.throughput(Throughput::Bytes(text.len() as u64));

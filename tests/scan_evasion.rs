@@ -7,13 +7,29 @@ const CASES: &[(&str, &str, Note)] = &[
     ("ТОР SECRET", "TOP SECRET", Note::LookAlikeLetters), // Cyrillic Т, О, Р
     ("SΕCRΕT", "SECRET", Note::LookAlikeLetters), // Greek Epsilon
     ("ＳＥＣＲＥＴ", "SECRET", Note::FullWidthLetters),
-    ("ＩＮ ＣＯＮＦＩＤＥＮＣＥ", "IN-CONFIDENCE", Note::FullWidthLetters),
+    (
+        "ＩＮ ＣＯＮＦＩＤＥＮＣＥ",
+        "IN-CONFIDENCE",
+        Note::FullWidthLetters,
+    ),
     ("SE\u{200B}CRET", "SECRET", Note::InvisibleCharacters),
     ("SE\u{AD}CRET", "SECRET", Note::InvisibleCharacters),
-    ("R\u{200C}ESTRICTED", "RESTRICTED", Note::InvisibleCharacters),
-    ("CONFIDENTIA\u{2060}L", "CONFIDENTIAL", Note::InvisibleCharacters),
+    (
+        "R\u{200C}ESTRICTED",
+        "RESTRICTED",
+        Note::InvisibleCharacters,
+    ),
+    (
+        "CONFIDENTIA\u{2060}L",
+        "CONFIDENTIAL",
+        Note::InvisibleCharacters,
+    ),
     ("SENS\u{FEFF}ITIVE", "SENSITIVE", Note::InvisibleCharacters),
-    ("IN CONFIDEN\u{200D}CE", "IN-CONFIDENCE", Note::InvisibleCharacters),
+    (
+        "IN CONFIDEN\u{200D}CE",
+        "IN-CONFIDENCE",
+        Note::InvisibleCharacters,
+    ),
     ("Ѕecret", "SECRET", Note::LookAlikeLetters),
 ];
 
@@ -35,7 +51,9 @@ fn evasions_are_flagged_and_detected() {
             assert!(f.notes.contains(note), "{text:?}: {:?}", f.notes);
             assert_eq!(&text[f.span.range()], *written, "{text:?}");
             assert!(
-                r.problems.iter().any(|p| p.code == ProblemCode::EvasionSuspected),
+                r.problems
+                    .iter()
+                    .any(|p| p.code == ProblemCode::EvasionSuspected),
                 "{text:?}: {:?}",
                 r.problems
             );
@@ -54,7 +72,9 @@ fn nbsp_and_ordinary_unicode_are_not_evasion() {
     ] {
         let r = s.scan(text);
         assert!(
-            !r.problems.iter().any(|p| p.code == ProblemCode::EvasionSuspected),
+            !r.problems
+                .iter()
+                .any(|p| p.code == ProblemCode::EvasionSuspected),
             "{text:?}: {:?}",
             r.problems
         );

@@ -15,7 +15,10 @@ struct Dribble<'a> {
 
 impl Read for Dribble<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.state = self.state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.state = self
+            .state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         if self.state >> 60 == 0 {
             return Err(io::Error::new(io::ErrorKind::Interrupted, "again"));
         }
@@ -103,7 +106,10 @@ fn marking_straddles_every_boundary() {
         let pad = "x".repeat(shift);
         let text = format!("{filler}{pad}\nTOP\nSECRET//NZEO\n{filler}");
         let slice = s.scan(&text);
-        assert_eq!(slice.marking.as_ref().unwrap().to_string(), "TOP SECRET//NZEO");
+        assert_eq!(
+            slice.marking.as_ref().unwrap().to_string(),
+            "TOP SECRET//NZEO"
+        );
         let r = s.scan_reader(text.as_bytes()).unwrap();
         same(&r, &slice, &format!("shift {shift}"));
     }

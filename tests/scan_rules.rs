@@ -19,7 +19,12 @@ fn deciding(text: &str) -> Vec<String> {
 }
 
 fn codes(text: &str) -> Vec<ProblemCode> {
-    scanner().scan(text).problems.iter().map(|p| p.code).collect()
+    scanner()
+        .scan(text)
+        .problems
+        .iter()
+        .map(|p| p.code)
+        .collect()
 }
 
 /// D8: the same words in running prose never decide.
@@ -105,14 +110,26 @@ const BANNERS: &[(&str, &str)] = &[
     ("HONOURS SENSITIVE", "HONOURS SENSITIVE"),
     ("LEGAL PRIVILEGE SENSITIVE", "LEGAL PRIVILEGE SENSITIVE"),
     ("POLICY IN-CONFIDENCE", "POLICY IN-CONFIDENCE"),
-    ("SPECIAL HANDLING REQUIRED SENSITIVE", "SPECIAL HANDLING REQUIRED SENSITIVE"),
+    (
+        "SPECIAL HANDLING REQUIRED SENSITIVE",
+        "SPECIAL HANDLING REQUIRED SENSITIVE",
+    ),
     ("MFAT USE ONLY IN-CONFIDENCE", "MFAT USE ONLY IN-CONFIDENCE"),
     ("SECRET//NZEO", "SECRET//NZEO"),
     ("CONFIDENTIAL//NZEO", "CONFIDENTIAL//NZEO"),
-    ("RESTRICTED//REL TO NZL, AUS, GBR", "RESTRICTED//REL TO NZL, AUS, GBR"),
+    (
+        "RESTRICTED//REL TO NZL, AUS, GBR",
+        "RESTRICTED//REL TO NZL, AUS, GBR",
+    ),
     ("SECRET//ORCON", "SECRET//ORCON"),
-    ("TOP SECRET//REL TO NZL, FVEY", "TOP SECRET//REL TO NZL, FVEY"),
-    ("SECRET//ACCOUNTABLE MATERIAL", "SECRET//ACCOUNTABLE MATERIAL"),
+    (
+        "TOP SECRET//REL TO NZL, FVEY",
+        "TOP SECRET//REL TO NZL, FVEY",
+    ),
+    (
+        "SECRET//ACCOUNTABLE MATERIAL",
+        "SECRET//ACCOUNTABLE MATERIAL",
+    ),
     (
         "IN CONFIDENCE - NOT TO BE DISTRIBUTED WITHOUT APPROVAL",
         "IN-CONFIDENCE - NOT TO BE DISTRIBUTED WITHOUT APPROVAL",
@@ -143,7 +160,11 @@ fn positions_first_last_banner() {
     let kinds: Vec<FindingKind> = r.findings.iter().map(|f| f.kind).collect();
     assert_eq!(
         kinds,
-        vec![FindingKind::FirstLine, FindingKind::Banner, FindingKind::LastLine]
+        vec![
+            FindingKind::FirstLine,
+            FindingKind::Banner,
+            FindingKind::LastLine
+        ]
     );
     assert_eq!(r.findings[1].line, 5);
     assert!(r.problems.is_empty(), "{:?}", r.problems);
@@ -167,7 +188,12 @@ fn lower_case_single_word_rule() {
         assert_eq!(r.findings[0].confidence, conf);
     }
     // Inside a sentence: prose, and not even reported unless in capitals.
-    assert!(scanner().scan("keep it secret please\n").findings.is_empty());
+    assert!(
+        scanner()
+            .scan("keep it secret please\n")
+            .findings
+            .is_empty()
+    );
     let r = scanner().scan("keep it SECRET please\n");
     assert_eq!(r.findings[0].kind, FindingKind::Inline);
     assert_eq!(r.findings[0].confidence, Confidence::Low);
@@ -181,13 +207,19 @@ fn split_words() {
         ("Memo\nIN\nCONFIDENCE\nbody\n", "IN-CONFIDENCE"),
         ("Memo\nIN  CONFIDENCE\nbody\n", "IN-CONFIDENCE"),
         ("Memo\nIN\u{A0}CONFIDENCE\nbody\n", "IN-CONFIDENCE"),
-        ("Memo\nMEDICAL\nIN-CONFIDENCE\nbody\n", "MEDICAL IN-CONFIDENCE"),
+        (
+            "Memo\nMEDICAL\nIN-CONFIDENCE\nbody\n",
+            "MEDICAL IN-CONFIDENCE",
+        ),
         ("Memo\nSECRET\n//NZEO\nbody\n", "SECRET//NZEO"),
     ] {
         let r = scanner().scan(text);
         assert_eq!(deciding(text), vec![want.to_string()], "{text:?}");
         if text.contains("\nSECRET\n") || text.contains("IN\nCON") || text.contains("MEDICAL\n") {
-            assert!(r.findings[0].notes.contains(&Note::SplitAcrossLines), "{text:?}");
+            assert!(
+                r.findings[0].notes.contains(&Note::SplitAcrossLines),
+                "{text:?}"
+            );
         }
     }
     // A wrap inside prose is still prose.
@@ -208,8 +240,14 @@ fn statements_decide() {
             "IN-CONFIDENCE",
         ),
         ("Notes\nClassification: RESTRICTED\nbody", "RESTRICTED"),
-        ("Notes\nSecurity classification: Sensitive\nbody", "SENSITIVE"),
-        ("This memo is marked SECRET//NZEO. Handle it accordingly.", "SECRET//NZEO"),
+        (
+            "Notes\nSecurity classification: Sensitive\nbody",
+            "SENSITIVE",
+        ),
+        (
+            "This memo is marked SECRET//NZEO. Handle it accordingly.",
+            "SECRET//NZEO",
+        ),
     ] {
         let r = scanner().scan(text);
         let st: Vec<_> = r
@@ -252,7 +290,10 @@ fn paragraph_marks_and_under_marking() {
 
 #[test]
 fn problems() {
-    assert_eq!(codes("Just a note about lunch.\n"), vec![ProblemCode::Unmarked]);
+    assert_eq!(
+        codes("Just a note about lunch.\n"),
+        vec![ProblemCode::Unmarked]
+    );
     assert_eq!(codes(""), vec![ProblemCode::Unmarked]);
     assert_eq!(
         codes("SECRET\nbody\nIN-CONFIDENCE\n"),
@@ -279,7 +320,10 @@ fn problems() {
 #[test]
 fn header_footer_and_property_roles() {
     let s = scanner();
-    let r = s.scan_part("Page 3 of 9\t\tSECRET//NZEO\t\t12 May", PartRole::HeaderOrFooter);
+    let r = s.scan_part(
+        "Page 3 of 9\t\tSECRET//NZEO\t\t12 May",
+        PartRole::HeaderOrFooter,
+    );
     assert_eq!(r.marking.unwrap().to_string(), "SECRET//NZEO");
     let r = s.scan_part("restricted access area", PartRole::HeaderOrFooter);
     assert!(r.marking.is_none());
@@ -287,7 +331,11 @@ fn header_footer_and_property_roles() {
     assert_eq!(r.findings[0].kind, FindingKind::Property);
     assert_eq!(r.findings[0].span.start, 2);
     let r = s.scan_part("TOP SECRET RESTRICTED", PartRole::Property);
-    assert!(r.problems.iter().any(|p| p.code == ProblemCode::MalformedMarking));
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::MalformedMarking)
+    );
     let r = s.scan_part("Quarterly report", PartRole::Property);
     assert!(r.marking.is_none());
     let m: Marking = "SENSITIVE".parse().unwrap();

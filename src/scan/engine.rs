@@ -45,8 +45,6 @@ enum Anchor {
     /// A classification word: the index into `Engine::words`, and how many of its letters
     /// come before the searched pattern (see `fingerprint_start`).
     Word(usize, usize),
-    /// A paragraph mark such as `(ic)`.
-    Mark,
 }
 
 /// The most frequent English letter trigrams (plus a few frequent in government text).
@@ -327,7 +325,11 @@ struct Shape {
 }
 
 impl Engine {
-    pub(crate) fn new(parser: Parser, prose: ProseFindings, window: usize) -> Result<Engine, String> {
+    pub(crate) fn new(
+        parser: Parser,
+        prose: ProseFindings,
+        window: usize,
+    ) -> Result<Engine, String> {
         // Anchor words: the last word of every classification phrase, NZ and foreign
         // (crates.md §4: the distinctive word), from the one vocabulary table. A foreign
         // level that the parser maps to UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a
@@ -396,7 +398,12 @@ impl Engine {
     // -----------------------------------------------------------------------------------
     // Entry points
 
-    pub(crate) fn scan_slice(&self, text: &[u8], role: PartRole, scratch: &mut Vec<u8>) -> TextReport {
+    pub(crate) fn scan_slice(
+        &self,
+        text: &[u8],
+        role: PartRole,
+        scratch: &mut Vec<u8>,
+    ) -> TextReport {
         let mut st = State::new(role);
         let mut malformed_property = None;
         if role == PartRole::Property {
@@ -479,7 +486,11 @@ impl Engine {
         };
         match self.parse(&lossy(readable)) {
             Ok(parsed) => {
-                let confidence = if is_caps(readable) { Confidence::High } else { Confidence::Medium };
+                let confidence = if is_caps(readable) {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                };
                 let hit = Hit {
                     span: (ts, te),
                     lines: (0, text.len()),
@@ -659,17 +670,29 @@ impl Engine {
             while lo > lo_min && !is_ws(hay[lo - 1]) {
                 lo -= 1;
             }
-            let lo_edge = if lo == 0 { h.at_start } else { is_ws(hay[lo - 1]) };
+            let lo_edge = if lo == 0 {
+                h.at_start
+            } else {
+                is_ws(hay[lo - 1])
+            };
             let hi_max = (p + REGION).min(hay.len());
             let mut hi = p;
             while hi < hi_max && !is_ws(hay[hi]) {
                 hi += 1;
             }
-            let hi_edge = if hi == hay.len() { h.at_end } else { is_ws(hay[hi]) };
+            let hi_edge = if hi == hay.len() {
+                h.at_end
+            } else {
+                is_ws(hay[hi])
+            };
             let cut = !hi_edge && hi < hay.len();
             if !needs_fold(&hay[lo..hi]) {
                 // Ordinary non-ASCII letters (`Māori`): nothing to fold.
-                i = if cut { hi.saturating_sub(64).max(p + 1) } else { hi.max(p + 1) };
+                i = if cut {
+                    hi.saturating_sub(64).max(p + 1)
+                } else {
+                    hi.max(p + 1)
+                };
                 continue;
             }
             let folded = Folded::new(&hay[lo..hi]);
@@ -690,8 +713,12 @@ impl Engine {
                 if !chunk.contains(&(os + q)) {
                     continue;
                 }
-                if let Anchor::Word(..) = anchor {
-                    let before = if fs == 0 { lo_edge } else { boundary_before(&folded.bytes, fs) };
+                {
+                    let before = if fs == 0 {
+                        lo_edge
+                    } else {
+                        boundary_before(&folded.bytes, fs)
+                    };
                     let after = if fe == folded.bytes.len() {
                         hi_edge
                     } else {
@@ -706,19 +733,41 @@ impl Engine {
                 }
                 self.check_folded(h, base, os, oe, anchor, st);
             }
-            i = if cut { hi.saturating_sub(64).max(p + 1) } else { hi.max(p + 1) };
+            i = if cut {
+                hi.saturating_sub(64).max(p + 1)
+            } else {
+                hi.max(p + 1)
+            };
         }
     }
 
     /// Verifies a hit whose original bytes `os..oe` hold a disguised anchor: folds the lines
     /// around it and runs the same verification on the folded text.
-    fn check_folded(&self, h: &Hay, base: usize, os: usize, oe: usize, anchor: Anchor, st: &mut State) {
+    fn check_folded(
+        &self,
+        h: &Hay,
+        base: usize,
+        os: usize,
+        oe: usize,
+        anchor: Anchor,
+        st: &mut State,
+    ) {
         let hay = h.bytes;
         // Fold from the start of the line above to the end of the line below.
-        let above = h.line_start(os).and_then(|ls| if ls == 0 { Some(0) } else { h.line_start(ls - 1) });
-        let below = h
-            .line_end(oe)
-            .and_then(|le| if le >= hay.len() { Some(le) } else { h.line_end(le + 1) });
+        let above = h.line_start(os).and_then(|ls| {
+            if ls == 0 {
+                Some(0)
+            } else {
+                h.line_start(ls - 1)
+            }
+        });
+        let below = h.line_end(oe).and_then(|le| {
+            if le >= hay.len() {
+                Some(le)
+            } else {
+                h.line_end(le + 1)
+            }
+        });
         let lo = above.unwrap_or_else(|| os.saturating_sub(2 * MAX_LINE + 2));
         let hi = below.unwrap_or_else(|| (oe + 2 * MAX_LINE + 2).min(hay.len()));
         let folded = Folded::new(&hay[lo..hi]);
@@ -768,7 +817,7 @@ impl Engine {
     /// searched part must be there (any case).
     fn anchor_start(&self, bytes: &[u8], at: usize, anchor: Anchor) -> Option<usize> {
         match anchor {
-            Anchor::Mark | Anchor::Word(_, 0) => Some(at),
+            Anchor::Word(_, 0) => Some(at),
             Anchor::Word(w, k) => {
                 let s = at.checked_sub(k)?;
                 bytes[s..at]
@@ -781,11 +830,16 @@ impl Engine {
     // -----------------------------------------------------------------------------------
     // Stage 2: verification
 
-    fn verify(&self, h: &Hay, s: usize, e: usize, anchor: Anchor, role: PartRole, fc: Option<usize>) -> Verdict {
-        let word = match anchor {
-            Anchor::Mark => return self.paragraph_mark(h, s, e),
-            Anchor::Word(w, _) => w,
-        };
+    fn verify(
+        &self,
+        h: &Hay,
+        s: usize,
+        e: usize,
+        anchor: Anchor,
+        role: PartRole,
+        fc: Option<usize>,
+    ) -> Verdict {
+        let Anchor::Word(word, _) = anchor;
         let bytes = h.bytes;
         if !boundary_before(bytes, s) || !boundary_after(bytes, e) {
             return Verdict::Nothing;
@@ -803,15 +857,13 @@ impl Engine {
                 let caps = !has_lower(&bytes[s..e]) && is_caps(line);
                 let all_vocab = self.all_vocab(line);
                 let banner_like = caps && self.banner_like(&self.shape(line));
-                let starts = caps
-                    && self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
+                let starts =
+                    caps && self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
                 if header || first || all_vocab || banner_like || starts {
                     match self.banner(h, ls, le, ts, te, role) {
                         Ok(hit) => return Verdict::Found(hit),
                         Err(reason) => {
-                            if header
-                                && let Some(hit) = self.header_inline(h, s, e, ls, le, word)
-                            {
+                            if header && let Some(hit) = self.header_inline(h, s, e, ls, le, word) {
                                 return Verdict::Found(hit);
                             }
                             if banner_like {
@@ -839,7 +891,9 @@ impl Engine {
         if !bytes[ls..s].iter().all(|&b| b == b' ' || b == b'\t') {
             return Verdict::Nothing;
         }
-        let le = h.line_end(e).unwrap_or_else(|| (e + MAX_LINE).min(bytes.len()));
+        let le = h
+            .line_end(e)
+            .unwrap_or_else(|| (e + MAX_LINE).min(bytes.len()));
         let line = lossy(&bytes[ls..le]);
         let Some((class, len)) = ParagraphMark::at_start(&line) else {
             return Verdict::Nothing;
@@ -848,7 +902,10 @@ impl Engine {
             return Verdict::Nothing;
         }
         // `(C) 2024 ...` is a copyright line, not a paragraph mark.
-        if line[len..].trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        if line[len..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+        {
             return Verdict::Nothing;
         }
         Verdict::Found(Hit {
@@ -866,14 +923,26 @@ impl Engine {
 
     /// The line `ts..te` as a banner, joined with a word-only line above or below when that
     /// completes it. `Err` is the parse error of the line on its own.
-    fn banner(&self, h: &Hay, ls: usize, le: usize, ts: usize, te: usize, role: PartRole) -> Result<Hit, String> {
+    fn banner(
+        &self,
+        h: &Hay,
+        ls: usize,
+        le: usize,
+        ts: usize,
+        te: usize,
+        role: PartRole,
+    ) -> Result<Hit, String> {
         let bytes = h.bytes;
         let _ = role;
         let kind = FindingKind::Banner;
         let hit = |span: (usize, usize), lines: (usize, usize), parsed: Parsed| Hit {
             span,
             lines,
-            confidence: if is_caps(&bytes[span.0..span.1]) { Confidence::High } else { Confidence::Medium },
+            confidence: if is_caps(&bytes[span.0..span.1]) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
             parsed,
             kind,
         };
@@ -939,7 +1008,15 @@ impl Engine {
     }
 
     /// A marking inside a header or footer line with other text (`Page 2  IN-CONFIDENCE`).
-    fn header_inline(&self, h: &Hay, s: usize, e: usize, ls: usize, le: usize, word: usize) -> Option<Hit> {
+    fn header_inline(
+        &self,
+        h: &Hay,
+        s: usize,
+        e: usize,
+        ls: usize,
+        le: usize,
+        word: usize,
+    ) -> Option<Hit> {
         let bytes = h.bytes;
         if !has_upper(&bytes[s..e]) {
             return None;
@@ -1147,7 +1224,8 @@ impl Engine {
     // The report
 
     fn finish(&self, mut st: State, bytes: usize) -> TextReport {
-        st.raws.sort_by_key(|r| (r.finding.span.start, std::cmp::Reverse(r.finding.span.end)));
+        st.raws
+            .sort_by_key(|r| (r.finding.span.start, std::cmp::Reverse(r.finding.span.end)));
         let mut raws: Vec<Raw> = Vec::with_capacity(st.raws.len());
         for r in st.raws {
             match raws.last_mut() {
@@ -1189,7 +1267,10 @@ impl Engine {
             .filter(|r| {
                 matches!(
                     r.finding.kind,
-                    FindingKind::Banner | FindingKind::FirstLine | FindingKind::LastLine | FindingKind::Property
+                    FindingKind::Banner
+                        | FindingKind::FirstLine
+                        | FindingKind::LastLine
+                        | FindingKind::Property
                 )
             })
             .collect();
@@ -1211,7 +1292,10 @@ impl Engine {
             let declared = Marking::join_all(banners.iter().map(|r| &r.finding.marking));
             if let Some(declared) = declared {
                 for r in decides.iter().filter(|r| {
-                    matches!(r.finding.kind, FindingKind::ParagraphMark | FindingKind::Statement)
+                    matches!(
+                        r.finding.kind,
+                        FindingKind::ParagraphMark | FindingKind::Statement
+                    )
                 }) {
                     if !declared.dominates(&r.finding.marking) {
                         problems.push(Problem::new(
@@ -1237,7 +1321,11 @@ impl Engine {
                 problems.push(Problem::new(
                     ProblemCode::NonCanonical,
                     format!("line {}", f.line),
-                    format!("`{}` is readable but not canonical; write `{}`", f.text.escape_debug(), f.marking),
+                    format!(
+                        "`{}` is readable but not canonical; write `{}`",
+                        f.text.escape_debug(),
+                        f.marking
+                    ),
                 ));
             }
             if r.foreign {
@@ -1255,7 +1343,12 @@ impl Engine {
         for r in &raws {
             let f = &r.finding;
             if f.is_evasion() {
-                let how: Vec<&str> = f.notes.iter().filter(|n| n.is_evasion()).map(|n| n.as_str()).collect();
+                let how: Vec<&str> = f
+                    .notes
+                    .iter()
+                    .filter(|n| n.is_evasion())
+                    .map(|n| n.as_str())
+                    .collect();
                 problems.push(Problem::new(
                     ProblemCode::EvasionSuspected,
                     format!("line {}", f.line),
@@ -1271,10 +1364,11 @@ impl Engine {
         st.malformed.sort_by_key(|m| m.line_start);
         st.malformed.dedup_by_key(|m| m.line_start);
         for m in &st.malformed {
-            if raws
-                .iter()
-                .any(|r| r.finding.is_deciding() && r.lines.0 <= m.line_start && m.line_start < r.lines.1.max(r.lines.0 + 1))
-            {
+            if raws.iter().any(|r| {
+                r.finding.is_deciding()
+                    && r.lines.0 <= m.line_start
+                    && m.line_start < r.lines.1.max(r.lines.0 + 1)
+            }) {
                 continue;
             }
             problems.push(Problem::new(
@@ -1306,7 +1400,8 @@ fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
                 let b = line[i];
                 if b == 0xC2 && line.get(i + 1) == Some(&0xA0) {
                     i += 2;
-                } else if b.is_ascii_alphanumeric() || matches!(b, b'&' | b'\'' | b'_') || b >= 0x80 {
+                } else if b.is_ascii_alphanumeric() || matches!(b, b'&' | b'\'' | b'_') || b >= 0x80
+                {
                     break;
                 } else {
                     i += 1;
@@ -1321,7 +1416,8 @@ fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
                 if b == 0xC2 && line.get(i + 1) == Some(&0xA0) {
                     break;
                 }
-                if b.is_ascii_alphanumeric() || matches!(b, b'&' | b'\'' | b'_' | b'.') || b >= 0x80 {
+                if b.is_ascii_alphanumeric() || matches!(b, b'&' | b'\'' | b'_' | b'.') || b >= 0x80
+                {
                     i += 1;
                 } else {
                     break;
@@ -1365,7 +1461,10 @@ fn next_non_ascii(bytes: &[u8], mut from: usize, to: usize) -> Option<usize> {
             from = end;
             continue;
         }
-        return bytes[from..end].iter().position(|&b| b >= 0x80).map(|k| from + k);
+        return bytes[from..end]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .map(|k| from + k);
     }
     None
 }
@@ -1423,7 +1522,8 @@ fn is_lead(lead: &[u8]) -> bool {
     let mut t: &[u8] = buf;
     let trim_end = |t: &[u8]| -> usize {
         let mut e = t.len();
-        while e > 0 && (is_ws(t[e - 1]) || t[e - 1] == b':' || t[e - 1] == 0xA0 || t[e - 1] == 0xC2) {
+        while e > 0 && (is_ws(t[e - 1]) || t[e - 1] == b':' || t[e - 1] == 0xA0 || t[e - 1] == 0xC2)
+        {
             e -= 1;
         }
         e
@@ -1452,7 +1552,9 @@ mod tests {
 
     #[test]
     fn leads() {
-        assert!(is_lead(b"The information in this document is classified as "));
+        assert!(is_lead(
+            b"The information in this document is classified as "
+        ));
         assert!(is_lead(b"Classification: "));
         assert!(is_lead(b"Security classification is "));
         assert!(is_lead(b"This memo is marked "));
@@ -1463,7 +1565,10 @@ mod tests {
     #[test]
     fn word_split() {
         let w: Vec<&[u8]> = words(b"TOP SECRET//NZEO, In\xC2\xA0Confidence. x").collect();
-        assert_eq!(w, vec![&b"TOP"[..], b"SECRET", b"NZEO", b"In", b"Confidence", b"x"]);
+        assert_eq!(
+            w,
+            vec![&b"TOP"[..], b"SECRET", b"NZEO", b"In", b"Confidence", b"x"]
+        );
     }
 
     #[test]

@@ -577,7 +577,10 @@ impl Scanner {
     /// ```
     pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> TextReport {
         let mut scratch = self.take_scratch();
-        let report = self.inner.engine.scan_slice(text.as_ref(), role, &mut scratch);
+        let report = self
+            .inner
+            .engine
+            .scan_slice(text.as_ref(), role, &mut scratch);
         self.give_scratch(scratch);
         report
     }
