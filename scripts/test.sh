@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
-cargo test --all-targets
-cargo test --doc
+# Plain `cargo test` builds the examples as binaries (the CLI tests run target/debug/examples/check)
+# and runs unit, integration and doc tests; `--all-targets` would build examples only as test
+# harnesses and skip doc tests.
+cargo test
+# Every benchmark once, in test mode (criterion's `--test`): proves they run, times nothing.
+cargo test --benches
 echo "test.sh: all checks passed"

@@ -2,7 +2,7 @@
 //!
 //! Two kinds of failure are kept apart (see `style.md` §6 of the design notes):
 //!
-//! * [`ParseError`]: text that was offered as a protective marking is not one. It carries the
+//! * [`ParseError`](crate::ParseError): text that was offered as a protective marking is not one. It carries the
 //!   byte offset of the problem and says what to write instead.
 //! * [`ReadError`]: input (a DOCX, a PDF, a message) could not be read completely: it is
 //!   corrupt, encrypted, or passed a [`Limits`](crate::Limits) value. Callers must treat the

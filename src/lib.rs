@@ -20,6 +20,8 @@
 //! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
+//! * [`HandlingPolicy`]: handling rules as data; [`HandlingPolicy::decide`] answers an
+//!   [`Action`] with a [`Decision`] (permitted, conditional or refused, each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
 //! * [`Gateway`]: the per-message mail gateway verdict; [`milter`] puts it in front of
 //!   Postfix (feature `milter`).
@@ -38,10 +40,13 @@
 #![warn(missing_debug_implementations)]
 
 #[cfg(feature = "documents")]
+mod detect;
+#[cfg(feature = "documents")]
 pub mod document;
 pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;
+pub mod handling;
 pub mod limits;
 #[cfg(feature = "mail")]
 pub mod mail;
@@ -49,15 +54,17 @@ pub mod marking;
 #[cfg(feature = "milter")]
 pub mod milter;
 pub mod problem;
+pub mod scan;
 
 // The public interface: the paved path is re-exported here.
 pub use error::ReadError;
 #[cfg(feature = "mail")]
 pub use gateway::{
     Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
-    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, UnreadablePart,
-    Verdict,
+    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, SubjectCarrier,
+    SubjectMarking, UnreadablePart, Verdict,
 };
+pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
 pub use limits::{Limit, Limits};
 pub use marking::{
     Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,
@@ -65,6 +72,10 @@ pub use marking::{
     ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag, Severity,
 };
 pub use problem::{Problem, ProblemCode};
+pub use scan::{
+    BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,
+    ScannerBuilder, Span, TextReport,
+};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

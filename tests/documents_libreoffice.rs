@@ -131,5 +131,37 @@ fn libreoffice_docx_and_pdf_round_trip() {
     assert_eq!(text_of(&doc, "page 1/top"), "HEADER-A IN CONFIDENCE");
     assert_eq!(text_of(&doc, "page 2/top"), "HEADER-B SECRET");
 
+    // The document checks on LibreOffice's own output (issue 4).
+    let parser = protective_marking::Parser::new();
+    let report = protective_marking::document::check(&load(&out, "marked.docx"), &parser);
+    assert_eq!(
+        report.banner.as_ref().map(|m| m.to_string()).as_deref(),
+        Some("RESTRICTED")
+    );
+    assert_eq!(
+        report.marking.as_ref().map(|m| m.classification()),
+        Some(protective_marking::Classification::Restricted)
+    );
+    let report = protective_marking::document::check(&load(&out, "two_sections.docx"), &parser);
+    assert_eq!(
+        report.marking.as_ref().map(|m| m.to_string()).as_deref(),
+        Some("SECRET")
+    );
+    // The text box `TEXTBOX TOP SECRET` is the page's last drawn line, so it reads as a
+    // bottom banner in capitals: the join is TOP SECRET (fail safe high).
+    let report = protective_marking::document::check(&load(&out, "marked.pdf"), &parser);
+    assert_eq!(
+        report.marking.as_ref().map(|m| m.classification()),
+        Some(protective_marking::Classification::TopSecret)
+    );
+    assert!(
+        !report
+            .problems
+            .iter()
+            .any(|p| p.code == protective_marking::ProblemCode::Unmarked),
+        "{:?}",
+        report.problems
+    );
+
     let _ = std::fs::remove_dir_all(&out);
 }

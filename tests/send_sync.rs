@@ -19,4 +19,15 @@ fn public_types_are_send_sync_unwind_safe() {
     assert_all::<ForeignMapping>();
     assert_all::<Limits>();
     assert_all::<ReadError>();
+    assert_all::<Scanner>();
+    assert_all::<ScannerBuilder>();
+    assert_all::<BuildError>();
+    assert_all::<TextReport>();
+    assert_all::<Finding>();
+    assert_all::<FindingKind>();
+    assert_all::<Confidence>();
+    assert_all::<Note>();
+    assert_all::<PartRole>();
+    assert_all::<ProseFindings>();
+    assert_all::<Span>();
 }

@@ -5,8 +5,11 @@
 //! wrong; 1 when something is wrong (an invalid marking, a problem, a refusal); 2 for usage
 //! errors or unreadable input.
 
+mod handle;
+mod mail;
 mod marking;
 mod output;
+mod subject;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,12 +30,21 @@ struct Cli {
 enum Verb {
     /// Validate marking text: canonical form, errors and warnings.
     Marking(marking::Args),
+    /// Decide handling actions for a marking (send, store, copy, destroy...).
+    Handle(handle::Args),
+    /// Read the marking in email subject lines.
+    Subject(subject::Args),
+    /// The mail gateway's verdict for messages (as the milter would give it).
+    Mail(mail::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.verb {
         Verb::Marking(args) => marking::run(&args),
+        Verb::Handle(args) => handle::run(&args),
+        Verb::Subject(args) => subject::run(&args),
+        Verb::Mail(args) => mail::run(&args),
     };
     outcome.exit_code()
 }

@@ -11,6 +11,8 @@ pub enum Outcome {
     Clean,
     /// Something is wrong: an invalid marking, a problem, a refusal.
     Wrong,
+    /// Usage error or unreadable input.
+    Failed,
 }
 
 impl Outcome {
@@ -18,6 +20,7 @@ impl Outcome {
         match self {
             Outcome::Clean => ExitCode::SUCCESS,
             Outcome::Wrong => ExitCode::from(1),
+            Outcome::Failed => ExitCode::from(2),
         }
     }
 }

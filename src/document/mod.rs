@@ -25,6 +25,7 @@
 //! untrusted input), and every third-party parser call runs inside `catch_unwind`, a caught
 //! panic becoming [`ReadError::ParserPanicked`].
 
+mod check;
 mod docx;
 mod docx_parts;
 mod docx_text;
@@ -36,6 +37,7 @@ use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
 use serde::{Deserialize, Serialize};
 
+pub use check::{DocumentFinding, DocumentReport, check};
 pub use docx::read_docx;
 pub use pdf::read_pdf;
 

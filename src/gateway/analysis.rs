@@ -2,6 +2,7 @@
 //! [`MessageReport`].
 
 use super::report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
+use crate::detect::{self, Role};
 use crate::document::{self, PartKind};
 use crate::error::ReadError;
 use crate::limits::Limits;
@@ -11,23 +12,13 @@ use crate::mail::{
 };
 use crate::marking::parse::{contains_classification, endorsement_from_str};
 use crate::marking::{
-    Country, Endorsement, ForeignLevel, ForeignMarking, Marking, Parsed, Parser, Releasability,
+    Country, Diagnostic, DiagnosticCode, Endorsement, ForeignLevel, ForeignMarking, Marking,
+    ParseError, Parsed, Parser, Releasability, SeeMailTag,
 };
 use crate::problem::{Problem, ProblemCode};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-
-/// How a piece of text is read for markings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// The whole text is one marking candidate: a header value, a subject bracket, a
-    /// document property.
-    Value,
-    /// Every line is a banner candidate: a page header or footer, a watermark.
-    Banner,
-    /// Running text: its first and last lines are banner candidates (D5, D8).
-    Body,
-}
 
 /// Reads markings out of raw messages. Build once and share; [`Gateway`](crate::Gateway)
 /// holds one configured from its policy.
@@ -135,42 +126,25 @@ impl MessageAnalyser {
                 ),
             }
         }
-        if let Some(candidates) = m.subject_candidates() {
+        if let Some(subject) = &m.subject {
             let location = at("subject");
-            for b in &candidates.brackets {
-                match self.bracket_marking(b, m) {
-                    Ok(Some(parsed)) => acc.found(
+            for sm in self.read_subject(subject, sender_is_au(m)) {
+                match sm.result {
+                    Ok(parsed) => acc.found(
                         carrier_of(Carrier::Subject),
                         &location,
-                        &format!("[{}]", b.text),
+                        &sm.text,
                         parsed,
                         true,
                         top,
                     ),
-                    Ok(None) => {}
-                    Err(why) => acc.problem(
+                    Err(_) if sm.carrier == SubjectCarrier::SeeMail => {}
+                    Err(e) => acc.problem(
                         ProblemCode::MalformedMarking,
                         &location,
-                        format!("`[{}]` is not a valid marking: {why}", b.text),
+                        format!("`{}` is not a valid marking: {e}", sm.text),
                     ),
                 }
-            }
-            // An unbracketed marking leading the subject (`IN-CONFIDENCE: budget`): the
-            // longest leading candidate that parses.
-            if let Some((t, parsed)) = candidates
-                .leading
-                .iter()
-                .rev()
-                .find_map(|t| self.parser.parse(&t.text).ok().map(|p| (t, p)))
-            {
-                acc.found(
-                    carrier_of(Carrier::Subject),
-                    &location,
-                    &t.text,
-                    parsed,
-                    true,
-                    top,
-                );
             }
         }
         for body in &m.bodies {
@@ -264,25 +238,10 @@ impl MessageAnalyser {
     }
 
     /// The markings in `text` read in `role`, with the text each was read from.
-    pub(crate) fn text_markings(&self, text: &str, role: Role) -> Vec<(String, Parsed)> {
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let candidates: Vec<&str> = match role {
-            Role::Value => vec![text.trim()],
-            Role::Banner => lines,
-            Role::Body => match (lines.first(), lines.last()) {
-                (Some(f), Some(l)) if lines.len() > 1 => vec![*f, *l],
-                (Some(f), _) => vec![*f],
-                _ => vec![],
-            },
-        };
-        candidates
+    fn text_markings(&self, text: &str, role: Role) -> Vec<(String, Parsed)> {
+        detect::markings(&self.parser, text, role)
             .into_iter()
-            .filter(|c| !c.is_empty())
-            .filter_map(|c| self.parser.parse(c).ok().map(|p| (c.to_string(), p)))
+            .map(|d| (d.text, d.parsed))
             .collect()
     }
 
@@ -328,25 +287,83 @@ impl MessageAnalyser {
         }
     }
 
-    fn bracket_marking(
-        &self,
-        b: &mail::BracketCandidate,
-        m: &MessageContent,
-    ) -> Result<Option<Parsed>, String> {
-        if crate::marking::SeeMailTag::parse(&format!("[{}]", b.text)).is_some() {
-            return Ok(None);
+    /// The marking candidates of a decoded subject (decisions.md D5), left to right: bracketed
+    /// markings anywhere (`[IN-CONFIDENCE]`), `[SEC=...]` (AU grammar; AU values when
+    /// `au_sender`, else NZ values), SEEMail tags, and an unbracketed marking leading the
+    /// subject and followed by `:` or `-`. Brackets that are not markings (`[Shapelib]`)
+    /// are left out; brackets that mention a classification but do not parse
+    /// (`[SECRET SQUIRREL]`) are kept with their error.
+    ///
+    /// ```
+    /// use protective_marking::{MessageAnalyser, SubjectCarrier};
+    /// let found = MessageAnalyser::new().read_subject("RE: [Shapelib] budget [IN CONFIDENCE]", false);
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(found[0].carrier, SubjectCarrier::Bracket);
+    /// assert_eq!(found[0].result.as_ref().unwrap().marking.to_string(), "IN-CONFIDENCE");
+    /// ```
+    pub fn read_subject(&self, subject: &str, au_sender: bool) -> Vec<SubjectMarking> {
+        let candidates = mail::subject_candidates(subject);
+        let mut out = Vec::new();
+        for b in &candidates.brackets {
+            let text = format!("[{}]", b.text);
+            let (carrier, result) = if SeeMailTag::parse(&text).is_some() {
+                (
+                    SubjectCarrier::SeeMail,
+                    Err(malformed(format!(
+                        "{text} is a SEEMail routing tag, not a protective marking (domain.md §5.2)"
+                    ))),
+                )
+            } else {
+                match &b.epms {
+                    Some(Ok(fields)) => (
+                        SubjectCarrier::Sec,
+                        self.epms_marking(fields, au_sender).map_err(malformed),
+                    ),
+                    Some(Err(e)) => (SubjectCarrier::Sec, Err(malformed(e.to_string()))),
+                    None => {
+                        // Offsets relative to the subject, not to the bracket's text.
+                        let inner = b.span.start + 1;
+                        let base = subject
+                            .get(inner..b.span.end)
+                            .and_then(|s| s.find(b.text.as_str()))
+                            .map_or(inner, |i| inner + i);
+                        match self.parser.parse(&b.text) {
+                            Ok(mut p) => {
+                                p.warnings.iter_mut().for_each(|w| w.offset += base);
+                                (SubjectCarrier::Bracket, Ok(p))
+                            }
+                            // `[Shapelib]` is a list tag, `[SECRET SQUIRREL]` a broken marking.
+                            Err(e) if contains_classification(&b.text) => {
+                                (SubjectCarrier::Bracket, Err(e.shifted(base)))
+                            }
+                            Err(_) => continue,
+                        }
+                    }
+                }
+            };
+            out.push(SubjectMarking {
+                carrier,
+                text,
+                span: b.span.clone(),
+                result,
+            });
         }
-        match &b.epms {
-            Some(Ok(fields)) => return self.epms_marking(fields, sender_is_au(m)).map(Some),
-            Some(Err(e)) => return Err(e.to_string()),
-            None => {}
+        // The longest leading candidate that parses.
+        if let Some((t, parsed)) = candidates
+            .leading
+            .iter()
+            .rev()
+            .find_map(|t| self.parser.parse(&t.text).ok().map(|p| (t, p)))
+        {
+            out.push(SubjectMarking {
+                carrier: SubjectCarrier::Leading,
+                text: t.text.clone(),
+                span: t.span.clone(),
+                result: Ok(parsed),
+            });
         }
-        match self.parser.parse(&b.text) {
-            Ok(p) => Ok(Some(p)),
-            // `[Shapelib]` is a list tag, `[SECRET SQUIRREL]` a broken marking.
-            Err(e) if contains_classification(&b.text) => Err(e.to_string()),
-            Err(_) => Ok(None),
-        }
+        out.sort_by_key(|s| s.span.start);
+        out
     }
 
     /// An EPMS-grammar marking (`SEC=...`, `CAVEAT=...`), AU values when `au` (domain.md
@@ -432,6 +449,40 @@ impl MessageAnalyser {
         }
         Ok(parsed)
     }
+}
+
+fn malformed(message: String) -> ParseError {
+    ParseError::single(Diagnostic::error(DiagnosticCode::Malformed, 0, message))
+}
+
+/// Where in a subject line a marking was written (decisions.md D5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SubjectCarrier {
+    /// A bracketed marking anywhere: `[IN-CONFIDENCE]`.
+    Bracket,
+    /// The Australian-grammar form `[SEC=...]`.
+    Sec,
+    /// An unbracketed marking at the start followed by `:` or `-`.
+    Leading,
+    /// A SEEMail routing tag (`[SEEMAIL]`, `[TRUSTED]`): not a marking.
+    #[serde(rename = "seemail")]
+    SeeMail,
+}
+
+/// One marking candidate in a subject line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubjectMarking {
+    /// Which form it was written in.
+    pub carrier: SubjectCarrier,
+    /// The text as written, brackets included.
+    pub text: String,
+    /// Byte span in the subject.
+    pub span: std::ops::Range<usize>,
+    /// The marking, or why it is not one.
+    #[serde(skip)]
+    pub result: Result<Parsed, ParseError>,
 }
 
 fn plain(marking: Marking) -> Parsed {

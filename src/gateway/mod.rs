@@ -27,7 +27,7 @@ mod policy;
 mod report;
 mod verdict;
 
-pub use analysis::MessageAnalyser;
+pub use analysis::{MessageAnalyser, SubjectCarrier, SubjectMarking};
 pub use policy::{Direction, DomainRule, GatewayAction, GatewayPolicy, PolicyError};
 pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
 pub use verdict::{Reason, SmtpReply, Verdict};

@@ -156,6 +156,22 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    pub(crate) fn single(error: Diagnostic) -> ParseError {
+        ParseError {
+            errors: vec![error],
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The same error with every offset moved `by` bytes on (the text was a slice of a
+    /// longer input).
+    pub(crate) fn shifted(mut self, by: usize) -> ParseError {
+        for d in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
+            d.offset += by;
+        }
+        self
+    }
+
     /// Every error (never empty).
     pub fn errors(&self) -> &[Diagnostic] {
         &self.errors

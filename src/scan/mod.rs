@@ -1,0 +1,653 @@
+//! Finding protective markings in text: the engine behind documents, mail and the checker.
+//!
+//! A [`Scanner`] is built once and shared (it is `Send + Sync`, and a clone is an `Arc`
+//! clone). [`Scanner::scan`] reads a `&str` or `&[u8]`, [`Scanner::scan_reader`] a
+//! [`Read`](std::io::Read) stream of any size in bounded memory. Both return a
+//! [`TextReport`]: every [`Finding`] with its byte [`Span`], line, text, parsed [`Marking`],
+//! [`FindingKind`], [`Confidence`] and [`Note`]s; the effective marking (the join of the
+//! deciding findings, decisions.md D2); and the [`Problem`]s.
+//!
+//! ```
+//! use protective_marking::{Classification, FindingKind, ProblemCode, Scanner};
+//!
+//! let scanner = Scanner::new();
+//! let report = scanner.scan("IN CONFIDENCE\n\nShe told me in confidence that...\n\nIN CONFIDENCE\n");
+//! let marking = report.marking.as_ref().unwrap();
+//! assert_eq!(marking.classification(), Classification::InConfidence);
+//! assert_eq!(report.findings.len(), 2); // the prose "in confidence" does not count
+//! assert_eq!(report.findings[0].kind, FindingKind::FirstLine);
+//! assert_eq!(report.findings[1].kind, FindingKind::LastLine);
+//! // Readable, but not the canonical IN-CONFIDENCE: an advisory problem.
+//! assert!(report.problems.iter().all(|p| p.code == ProblemCode::NonCanonical));
+//! ```
+//!
+//! # Banner versus prose (decisions.md D8)
+//!
+//! Marking words are ordinary English, so *where* they stand decides whether they are a
+//! marking. The rules, in order:
+//!
+//! 1. **Paragraph mark**: `(U) (IC) (Sen) (R) (C) (S) (TS)` at the start of a line, in the
+//!    PSR's case (`(c)` and `(s)` are list items), followed by text that does not start with
+//!    a digit (`(C) 2024` is a copyright line). Deciding.
+//! 2. **Banner**: a line (up to 256 bytes, trimmed) that parses as a marking *on its own*,
+//!    in any case (D1): `SECRET`, `Secret`, `secret`, `In Confidence - Staff`,
+//!    `TOP SECRET//NZEO`. A line is only tried when it could be one: every word on it is a
+//!    vocabulary word, or it is in capitals and starts with the marking or is mostly marking
+//!    words, or it is the first line of the part, or the part is a header or footer. A word
+//!    split over two lines (`TOP` / `SECRET`, PDF text) joins when the other line holds only
+//!    vocabulary words. The first and last non-blank lines of a part are reported as
+//!    [`FindingKind::FirstLine`] and [`FindingKind::LastLine`]. Deciding. So a line that is
+//!    just `secret` is a banner (confidence medium), while `secret` inside a sentence is
+//!    prose.
+//! 3. **Marking statement**: a sentence that says what the text is classified as, with the
+//!    marking at its end and not in lower case: `This document is classified as IN
+//!    CONFIDENCE.`, `Classification: RESTRICTED`. The lead is one of *classified (as)*,
+//!    *classification (is / :)*, *marked (as)*, *marking (:)*. Deciding.
+//! 4. **Inline** (prose): everything else, such as `told me in confidence`, `restricted
+//!    area`, `trade secret`, `private and confidential`, `information classified as SECRET
+//!    must ...`. Never deciding. By default only inline markings written in capitals are
+//!    reported, at low confidence ([`ProseFindings`]).
+//!
+//! A line in a banner position that looks like a marking but does not parse (`TOP SECRET
+//! RESTRICTED`, `SECRET//UNKNOWNWORD`) is a `malformed-marking` problem.
+//!
+//! # Evasion
+//!
+//! Invisible characters (zero-width space, soft hyphen, joiners), full-width letters and
+//! Cyrillic or Greek look-alike letters are folded to ASCII, the marking is still found,
+//! and the finding carries an evasion [`Note`] (and the report an `evasion-suspected`
+//! problem). Non-breaking spaces, tabs, hyphens, runs of spaces and line breaks between the
+//! words of a marking are ordinary separators (D1), not evasion. Only 64 KiB chunks that
+//! contain a non-ASCII byte take the folding path, so plain ASCII text pays nothing for it.
+//!
+//! # Performance
+//!
+//! Stage 1 lowercases 64 KiB chunks into a reused buffer and runs a case-sensitive
+//! multi-literal search (aho-corasick, Teddy) for the anchor words, derived from the
+//! vocabulary table: the last word of every classification phrase, plus the paragraph
+//! marks. Stage 2 verifies each hit by hand (word boundaries, line shape) and runs the
+//! grammar only on candidate lines. Text without candidates allocates nothing and runs no
+//! regex. See the README's "Performance" section for measurements.
+//!
+//! # Untrusted input
+//!
+//! No input makes the scanner panic (property-tested with arbitrary bytes). Invalid UTF-8
+//! is read lossily. The reader path holds at most the window size plus 8 KiB of context.
+
+mod engine;
+mod normalise;
+
+use crate::marking::{Marking, Parser};
+use crate::problem::Problem;
+use engine::Engine;
+use serde::Serialize;
+use std::fmt;
+use std::io::Read;
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// A byte range `start..end` in the scanned input.
+///
+/// ```
+/// use protective_marking::Span;
+/// let s = Span { start: 3, end: 9 };
+/// assert_eq!(s.len(), 6);
+/// assert_eq!(s.range(), 3..9);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset just past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The number of bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether the span is empty.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// As a range, for slicing the input.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Where a finding stands, which decides whether it is a marking (decisions.md D8).
+///
+/// ```
+/// use protective_marking::{FindingKind, Scanner};
+/// let r = Scanner::new().scan("Report\n\n(S) The plan.\n\nIt is a trade SECRET.\n");
+/// assert_eq!(r.findings[0].kind, FindingKind::ParagraphMark);
+/// assert!(r.findings[0].kind.is_deciding());
+/// assert_eq!(r.findings[1].kind, FindingKind::Inline);
+/// assert!(!r.findings[1].kind.is_deciding());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// A line of its own in the middle of a part, or any marking line of a header or
+    /// footer part.
+    Banner,
+    /// The first non-blank line of a part.
+    FirstLine,
+    /// The last non-blank line of a part.
+    LastLine,
+    /// A paragraph (portion) mark such as `(IC)` at the start of a paragraph.
+    ParagraphMark,
+    /// A sentence stating the marking: `This document is classified as IN CONFIDENCE.`
+    Statement,
+    /// The whole value of a property or header ([`PartRole::Property`]).
+    Property,
+    /// Marking words in running prose. Never decides the classification.
+    Inline,
+}
+
+impl FindingKind {
+    /// Whether a finding of this kind decides the classification (all but
+    /// [`FindingKind::Inline`]).
+    pub fn is_deciding(self) -> bool {
+        self != FindingKind::Inline
+    }
+
+    /// The stable kebab-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Banner => "banner",
+            FindingKind::FirstLine => "first-line",
+            FindingKind::LastLine => "last-line",
+            FindingKind::ParagraphMark => "paragraph-mark",
+            FindingKind::Statement => "statement",
+            FindingKind::Property => "property",
+            FindingKind::Inline => "inline",
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure the scanner is that a finding is a marking.
+///
+/// * `High`: a banner in capitals, a paragraph mark, a statement, a property value.
+/// * `Medium`: a banner not in capitals (`Secret` on its own line), a marking inside a
+///   header or footer line with other text.
+/// * `Low`: inline prose, never deciding.
+///
+/// ```
+/// use protective_marking::{Confidence, Scanner};
+/// let r = Scanner::new().scan("Secret\n");
+/// assert_eq!(r.findings[0].confidence, Confidence::Medium);
+/// assert!(Confidence::High > Confidence::Low);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Prose.
+    Low,
+    /// A marking in an unusual form or position.
+    Medium,
+    /// A marking where and how markings are written.
+    High,
+}
+
+impl Confidence {
+    /// `low`, `medium` or `high`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Something notable about how a finding is written.
+///
+/// ```
+/// use protective_marking::{Note, Scanner};
+/// let r = Scanner::new().scan("SE\u{200B}CRET\n");
+/// assert!(r.findings[0].notes.contains(&Note::InvisibleCharacters));
+/// assert!(Note::InvisibleCharacters.is_evasion());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Note {
+    /// Readable, but not the canonical form (decisions.md D1).
+    NonCanonical,
+    /// The marking's words are split over two lines (`TOP` / `SECRET`).
+    SplitAcrossLines,
+    /// A foreign government marking, mapped to an NZ level (decisions.md D6).
+    Foreign,
+    /// Evasion: invisible characters (zero-width space, soft hyphen, joiners) in a word.
+    InvisibleCharacters,
+    /// Evasion: full-width letters (`ＳＥＣＲＥＴ`).
+    FullWidthLetters,
+    /// Evasion: Cyrillic or Greek letters that look like Latin ones (`ЅЕСRЕТ`).
+    LookAlikeLetters,
+}
+
+impl Note {
+    /// Whether the note suggests the marking was disguised on purpose.
+    pub fn is_evasion(self) -> bool {
+        matches!(
+            self,
+            Note::InvisibleCharacters | Note::FullWidthLetters | Note::LookAlikeLetters
+        )
+    }
+
+    /// The stable kebab-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Note::NonCanonical => "non-canonical",
+            Note::SplitAcrossLines => "split-across-lines",
+            Note::Foreign => "foreign",
+            Note::InvisibleCharacters => "invisible-characters",
+            Note::FullWidthLetters => "full-width-letters",
+            Note::LookAlikeLetters => "look-alike-letters",
+        }
+    }
+}
+
+/// One marking found in a text.
+///
+/// ```
+/// use protective_marking::{Confidence, FindingKind, Scanner};
+/// let text = "Memo\nTOP\nSECRET\nbody\n";
+/// let f = &Scanner::new().scan(text).findings[0];
+/// assert_eq!(&text[f.span.range()], "TOP\nSECRET");
+/// assert_eq!(f.line, 2);
+/// assert_eq!(f.marking.to_string(), "TOP SECRET");
+/// assert_eq!(f.kind, FindingKind::Banner);
+/// assert_eq!(f.confidence, Confidence::High);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Byte span in the scanned input.
+    pub span: Span,
+    /// 1-based line number of `span.start`.
+    pub line: u64,
+    /// The text as written (lossy UTF-8 of the span).
+    pub text: String,
+    /// The parsed marking (for a foreign marking, the NZ marking it maps to).
+    pub marking: Marking,
+    /// Where it stands.
+    pub kind: FindingKind,
+    /// How sure the scanner is.
+    pub confidence: Confidence,
+    /// Non-canonical form, evasion, foreign...
+    pub notes: Vec<Note>,
+}
+
+impl Finding {
+    /// Whether the finding decides the classification ([`FindingKind::is_deciding`]).
+    pub fn is_deciding(&self) -> bool {
+        self.kind.is_deciding()
+    }
+
+    /// Whether any note suggests evasion.
+    pub fn is_evasion(&self) -> bool {
+        self.notes.iter().any(|n| n.is_evasion())
+    }
+}
+
+/// The role of a text within its container, which changes what counts as a marking.
+///
+/// The document and mail layers scan each part with its role and combine the reports.
+///
+/// ```
+/// use protective_marking::{FindingKind, PartRole, Scanner};
+/// let s = Scanner::new();
+/// // In a footer, a marking beside other text is a banner.
+/// let r = s.scan_part("Page 2 of 7\tIN-CONFIDENCE", PartRole::HeaderOrFooter);
+/// assert_eq!(r.findings[0].kind, FindingKind::Banner);
+/// // A document property or header value is one candidate.
+/// let r = s.scan_part("Sensitive", PartRole::Property);
+/// assert_eq!(r.findings[0].kind, FindingKind::Property);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PartRole {
+    /// Body text: own-line, first/last-line, paragraph-mark and statement rules.
+    #[default]
+    Body,
+    /// A page header or footer: every line that carries a marking is a banner, even with
+    /// other text beside it (page numbers, dates), as long as the marking is not written in
+    /// lower case.
+    HeaderOrFooter,
+    /// A property or header value (document core/custom property, `X-Security-Classification`
+    /// value): the whole trimmed value is the candidate, reported as
+    /// [`FindingKind::Property`]. A value that does not parse is scanned as body text, and
+    /// one that looks like a marking but does not parse is `malformed-marking`.
+    Property,
+}
+
+/// Which inline (prose) findings to report. They never decide the classification.
+///
+/// ```
+/// use protective_marking::{ProseFindings, Scanner};
+/// let text = "a trade secret and a TRADE SECRET\n";
+/// assert_eq!(Scanner::new().scan(text).findings.len(), 1);
+/// let all = Scanner::builder().prose(ProseFindings::All).build().unwrap();
+/// assert_eq!(all.scan(text).findings.len(), 2);
+/// let none = Scanner::builder().prose(ProseFindings::None).build().unwrap();
+/// assert!(none.scan(text).findings.is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProseFindings {
+    /// None.
+    None,
+    /// Only those written in capitals (`classified as SECRET must ...`): the default.
+    #[default]
+    Capitals,
+    /// All of them, in any case (`told me in confidence`).
+    All,
+}
+
+/// The result of scanning one text.
+///
+/// ```
+/// use protective_marking::{ProblemCode, Scanner};
+/// let r = Scanner::new().scan("IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE\n");
+/// assert_eq!(r.marking.unwrap().to_string(), "SECRET"); // the join of what decides
+/// assert!(r.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TextReport {
+    /// Every finding, in order of position.
+    pub findings: Vec<Finding>,
+    /// The effective marking: the join of the deciding findings (decisions.md D2), or `None`
+    /// when nothing decides.
+    pub marking: Option<Marking>,
+    /// What is wrong with how the text is marked. Locations are `line N`.
+    pub problems: Vec<Problem>,
+    /// How many bytes were scanned.
+    pub bytes: u64,
+}
+
+impl TextReport {
+    /// The findings that decide the classification.
+    pub fn deciding(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_deciding())
+    }
+
+    /// Whether there are problems that are not advisory
+    /// ([`ProblemCode::is_advisory`](crate::ProblemCode::is_advisory)).
+    ///
+    /// ```
+    /// use protective_marking::Scanner;
+    /// assert!(Scanner::new().scan("no marking here").has_problems());
+    /// assert!(!Scanner::new().scan("IN-CONFIDENCE\ntext\nIN-CONFIDENCE").has_problems());
+    /// ```
+    pub fn has_problems(&self) -> bool {
+        self.problems.iter().any(|p| !p.code.is_advisory())
+    }
+}
+
+/// Why a [`Scanner`] could not be built.
+///
+/// ```
+/// use protective_marking::Scanner;
+/// let err = Scanner::builder().window_size(0).build().unwrap_err();
+/// assert!(err.to_string().contains("window size"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    kind: BuildErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum BuildErrorKind {
+    WindowSize(usize),
+    Prefilter(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BuildErrorKind::WindowSize(n) => write!(
+                f,
+                "window size {n} is too small; use at least 1 byte (the default is 256 KiB)"
+            ),
+            BuildErrorKind::Prefilter(e) => write!(f, "cannot build the anchor prefilter: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Builds a [`Scanner`]. Setters take `&mut self`; `build(&self)` leaves the builder
+/// reusable.
+///
+/// ```
+/// use protective_marking::{Endorsement, Parser, Scanner};
+/// let parser = Parser::builder().codeword("KAHU").build();
+/// let scanner = Scanner::builder().parser(parser).build().unwrap();
+/// let r = scanner.scan("TOP SECRET//KAHU\n");
+/// assert!(r.marking.unwrap().has(&Endorsement::Codeword("KAHU".into())));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ScannerBuilder {
+    parser: Option<Parser>,
+    prose: ProseFindings,
+    window: Option<usize>,
+}
+
+impl ScannerBuilder {
+    /// Read markings with `parser` (agency codewords, foreign mapping). Default:
+    /// [`Parser::new`].
+    pub fn parser(&mut self, parser: Parser) -> &mut Self {
+        self.parser = Some(parser);
+        self
+    }
+
+    /// Which inline findings to report (default [`ProseFindings::Capitals`]).
+    pub fn prose(&mut self, prose: ProseFindings) -> &mut Self {
+        self.prose = prose;
+        self
+    }
+
+    /// How many bytes [`Scanner::scan_reader`] scans per window (default 256 KiB). Memory
+    /// use is about this plus 8 KiB of context and one read. Small values are for tests.
+    pub fn window_size(&mut self, bytes: usize) -> &mut Self {
+        self.window = Some(bytes);
+        self
+    }
+
+    /// The scanner.
+    ///
+    /// # Errors
+    /// A [`BuildError`] for a window size of 0, or if the anchor prefilter cannot be built
+    /// (not expected with the built-in vocabulary).
+    pub fn build(&self) -> Result<Scanner, BuildError> {
+        let window = self.window.unwrap_or(256 * 1024);
+        if window == 0 {
+            return Err(BuildError {
+                kind: BuildErrorKind::WindowSize(window),
+            });
+        }
+        let parser = self.parser.clone().unwrap_or_default();
+        let engine = Engine::new(parser, self.prose, window).map_err(|e| BuildError {
+            kind: BuildErrorKind::Prefilter(e),
+        })?;
+        Ok(Scanner {
+            inner: Arc::new(Inner {
+                engine,
+                pool: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+}
+
+struct Inner {
+    engine: Engine,
+    /// Reusable lowercase buffers, so a scan allocates nothing once warm.
+    pool: Mutex<Vec<Vec<u8>>>,
+}
+
+/// Finds protective markings in text. Build once, share everywhere: every method takes
+/// `&self`, and a clone is cheap (an `Arc`).
+///
+/// See the [module docs](crate::scan) for the rules that separate markings from prose.
+///
+/// ```
+/// use protective_marking::Scanner;
+/// let scanner = Scanner::new();
+/// let worker = scanner.clone(); // shares the compiled prefilter
+/// std::thread::spawn(move || worker.scan("SECRET\n")).join().unwrap();
+/// ```
+///
+/// # Resource usage
+///
+/// Building takes well under a millisecond (one aho-corasick automaton of 16 short
+/// literals); [`Scanner::new`] reuses one built at first use. A scan of a slice uses one
+/// pooled 64 KiB buffer; [`Scanner::scan_reader`] holds one window.
+#[derive(Clone)]
+pub struct Scanner {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scanner")
+            .field("prose", &self.inner.engine.prose)
+            .field("window", &self.inner.engine.window)
+            .finish_non_exhaustive()
+    }
+}
+
+static DEFAULT_SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
+    ScannerBuilder::default()
+        .build()
+        .expect("the default scanner always builds")
+});
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new()
+    }
+}
+
+impl Scanner {
+    /// The default scanner (a clone of one built at first use).
+    pub fn new() -> Scanner {
+        DEFAULT_SCANNER.clone()
+    }
+
+    /// A builder for agency configuration.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// The parser that reads the markings.
+    pub fn parser(&self) -> &Parser {
+        &self.inner.engine.parser
+    }
+
+    /// Scan body text (`&str` or `&[u8]`; invalid UTF-8 is read lossily).
+    ///
+    /// ```
+    /// use protective_marking::Scanner;
+    /// let r = Scanner::new().scan(b"RESTRICTED\nbody\nRESTRICTED\n".as_slice());
+    /// assert_eq!(r.marking.unwrap().to_string(), "RESTRICTED");
+    /// ```
+    pub fn scan<T: AsRef<[u8]> + ?Sized>(&self, text: &T) -> TextReport {
+        self.scan_part(text, PartRole::Body)
+    }
+
+    /// Scan one part of a document or message, knowing its [`PartRole`].
+    ///
+    /// ```
+    /// use protective_marking::{PartRole, Scanner};
+    /// let r = Scanner::new().scan_part("DRAFT   Budget Sensitive   page 1", PartRole::HeaderOrFooter);
+    /// assert_eq!(r.marking.unwrap().to_string(), "BUDGET SENSITIVE");
+    /// ```
+    pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> TextReport {
+        let mut scratch = self.take_scratch();
+        let report = self
+            .inner
+            .engine
+            .scan_slice(text.as_ref(), role, &mut scratch);
+        self.give_scratch(scratch);
+        report
+    }
+
+    /// Scan body text from a reader of any size, in bounded memory. Gives the same findings
+    /// as [`Scanner::scan`] on the same bytes.
+    ///
+    /// ```
+    /// use protective_marking::Scanner;
+    /// let text = "SECRET\nbody\nSECRET\n";
+    /// let r = Scanner::new().scan_reader(text.as_bytes()).unwrap();
+    /// assert_eq!(r, Scanner::new().scan(text));
+    /// ```
+    ///
+    /// # Errors
+    /// The reader's I/O error (`Interrupted` is retried).
+    pub fn scan_reader<R: Read>(&self, reader: R) -> std::io::Result<TextReport> {
+        self.scan_reader_part(reader, PartRole::Body)
+    }
+
+    /// [`Scanner::scan_reader`] for a part with a [`PartRole`]. A
+    /// [`PartRole::Property`] value is read whole.
+    ///
+    /// ```
+    /// use protective_marking::{PartRole, Scanner};
+    /// let r = Scanner::new().scan_reader_part("Page 1  SECRET".as_bytes(), PartRole::HeaderOrFooter).unwrap();
+    /// assert_eq!(r.marking.unwrap().to_string(), "SECRET");
+    /// ```
+    ///
+    /// # Errors
+    /// The reader's I/O error (`Interrupted` is retried).
+    pub fn scan_reader_part<R: Read>(
+        &self,
+        mut reader: R,
+        role: PartRole,
+    ) -> std::io::Result<TextReport> {
+        if role == PartRole::Property {
+            let mut all = Vec::new();
+            reader.read_to_end(&mut all)?;
+            return Ok(self.scan_part(&all, role));
+        }
+        let mut scratch = self.take_scratch();
+        let report = self
+            .inner
+            .engine
+            .scan_reader(&mut reader, role, &mut scratch);
+        self.give_scratch(scratch);
+        report
+    }
+
+    fn take_scratch(&self) -> Vec<u8> {
+        let mut pool = self
+            .inner
+            .pool
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pool.pop().unwrap_or_default()
+    }
+
+    fn give_scratch(&self, scratch: Vec<u8>) {
+        let mut pool = self
+            .inner
+            .pool
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if pool.len() < 64 {
+            pool.push(scratch);
+        }
+    }
+}

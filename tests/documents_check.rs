@@ -1,0 +1,216 @@
+//! Document checks (issue 4) on DOCX built with docx-rs, PDF built with lopdf, plain text and
+//! the third-party corpus.
+
+mod common;
+
+use common::{pack, para};
+use protective_marking::document::{DocumentReport, check, read};
+use protective_marking::{Limits, Parser, ProblemCode};
+
+fn report(bytes: &[u8]) -> DocumentReport {
+    let doc = read(bytes, &Limits::default()).expect("readable");
+    check(&doc, &Parser::new())
+}
+
+fn codes(r: &DocumentReport) -> Vec<ProblemCode> {
+    r.problems.iter().map(|p| p.code).collect()
+}
+
+fn marking(r: &DocumentReport) -> String {
+    r.marking
+        .as_ref()
+        .map(|m| m.to_string())
+        .unwrap_or_default()
+}
+
+fn docx(header: Option<&str>, footer: Option<&str>, body: &[&str]) -> Vec<u8> {
+    let mut d = docx_rs::Docx::new();
+    if let Some(h) = header {
+        d = d.header(docx_rs::Header::new().add_paragraph(para(h)));
+    }
+    if let Some(f) = footer {
+        d = d.footer(docx_rs::Footer::new().add_paragraph(para(f)));
+    }
+    for line in body {
+        d = d.add_paragraph(para(line));
+    }
+    pack(d)
+}
+
+#[test]
+fn well_marked_docx_has_no_problems() {
+    let r = report(&docx(
+        Some("IN-CONFIDENCE"),
+        Some("IN-CONFIDENCE"),
+        &["Budget notes.", "(IC) A paragraph."],
+    ));
+    assert_eq!(marking(&r), "IN-CONFIDENCE");
+    assert_eq!(r.banner.as_ref().unwrap().to_string(), "IN-CONFIDENCE");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+}
+
+#[test]
+fn banner_with_page_text_still_counts() {
+    let r = report(&docx(
+        Some("RESTRICTED"),
+        Some("RESTRICTED // page footer"),
+        &["Text."],
+    ));
+    assert_eq!(marking(&r), "RESTRICTED");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+}
+
+#[test]
+fn header_and_footer_disagree() {
+    let r = report(&docx(Some("IN-CONFIDENCE"), Some("SENSITIVE"), &["Text."]));
+    assert!(
+        codes(&r).contains(&ProblemCode::BannersDisagree),
+        "{:?}",
+        r.problems
+    );
+    assert_eq!(marking(&r), "SENSITIVE", "the join decides (D2)");
+}
+
+#[test]
+fn missing_footer_is_a_missing_banner() {
+    let r = report(&docx(Some("IN-CONFIDENCE"), None, &["Text."]));
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::MissingBanner)
+        .expect("missing banner");
+    assert!(p.message.contains("footer"), "{p}");
+}
+
+#[test]
+fn paragraph_mark_above_the_banner_is_under_marked() {
+    let r = report(&docx(
+        Some("IN-CONFIDENCE"),
+        Some("IN-CONFIDENCE"),
+        &["Intro.", "(S) The plan.", "End."],
+    ));
+    assert_eq!(marking(&r), "SECRET");
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::UnderMarked)
+        .expect("under-marked");
+    assert_eq!(p.location, "body");
+}
+
+#[test]
+fn label_property_that_disagrees() {
+    let d = docx_rs::Docx::new()
+        .header(docx_rs::Header::new().add_paragraph(para("IN-CONFIDENCE")))
+        .footer(docx_rs::Footer::new().add_paragraph(para("IN-CONFIDENCE")))
+        .add_paragraph(para("Text."))
+        .custom_property("Classification", "SECRET");
+    let r = report(&pack(d));
+    assert!(
+        codes(&r).contains(&ProblemCode::MetadataDisagrees),
+        "{:?}",
+        r.problems
+    );
+    assert_eq!(
+        marking(&r),
+        "SECRET",
+        "a label property decides too: fail safe high"
+    );
+}
+
+#[test]
+fn unmarked_docx_and_text() {
+    let r = report(&docx(
+        None,
+        None,
+        &["Told me in confidence about the restricted area."],
+    ));
+    assert_eq!(codes(&r), vec![ProblemCode::Unmarked]);
+    assert!(r.marking.is_none());
+    let r = report(b"Just a note about a trade secret and a restricted area.");
+    assert_eq!(codes(&r), vec![ProblemCode::Unmarked]);
+}
+
+#[test]
+fn non_canonical_banner_is_reported() {
+    let r = report(&docx(
+        Some("In Confidence"),
+        Some("In Confidence"),
+        &["Text."],
+    ));
+    assert_eq!(marking(&r), "IN-CONFIDENCE");
+    assert!(
+        codes(&r).iter().all(|c| *c == ProblemCode::NonCanonical),
+        "{:?}",
+        r.problems
+    );
+    assert!(codes(&r).contains(&ProblemCode::NonCanonical));
+}
+
+#[test]
+fn multi_section_headers_each_checked() {
+    let d = docx_rs::Docx::new()
+        .add_paragraph(para("First section"))
+        .add_section(
+            docx_rs::Section::new()
+                .header(docx_rs::Header::new().add_paragraph(para("Draft")))
+                .footer(docx_rs::Footer::new().add_paragraph(para("SECRET"))),
+        )
+        .header(docx_rs::Header::new().add_paragraph(para("SECRET")))
+        .footer(docx_rs::Footer::new().add_paragraph(para("SECRET")))
+        .add_paragraph(para("Second section"));
+    let r = report(&pack(d));
+    assert_eq!(marking(&r), "SECRET");
+    let missing: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::MissingBanner)
+        .map(|p| p.location.as_str())
+        .collect();
+    // Section 1's header says only "Draft"; docx-rs writes no footer for an added section,
+    // so section 1 has none either. Section 2 is fully marked.
+    assert!(
+        missing.contains(&"header[default]/section 1"),
+        "{missing:?}"
+    );
+    assert!(
+        missing.iter().all(|l| l.contains("section 1")),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn pdf_pages_marked_top_and_bottom() {
+    let r = report(&common::pdf(3, "RESTRICTED"));
+    assert_eq!(marking(&r), "RESTRICTED");
+    assert!(
+        !codes(&r).contains(&ProblemCode::MissingBanner),
+        "{:?}",
+        r.problems
+    );
+    let r = report(&common::pdf(2, "Quarterly report"));
+    assert!(
+        codes(&r).contains(&ProblemCode::Unmarked),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn corpus_documents_check_without_panic() {
+    for dir in ["docx", "pdf"] {
+        let path = format!(
+            "{}/../shared/corpus/third_party/{dir}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        for entry in std::fs::read_dir(&path).unwrap() {
+            let p = entry.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap();
+            if let Ok(doc) = read(&bytes, &Limits::default()) {
+                let r = check(&doc, &Parser::new());
+                // Public test files carry no NZ marking in a banner position.
+                assert!(r.banner.is_none(), "{}: {:?}", p.display(), r.banner);
+            }
+        }
+    }
+}
