@@ -5,8 +5,8 @@
 
 Each case is OUTDIR/<name>.eml (CRLF line ends) and a line in OUTDIR/cases.tsv:
 name, envelope sender, envelope recipients (comma-separated; more than the To: header
-when a recipient is Bcc'd), expected outcome (deliver / reject / tempfail / hold) and the
-expected SMTP reply prefix. Every message carries a unique X-Test-Id header so a
+when a recipient is Bcc'd), expected outcome (deliver / reject / tempfail / hold), the
+expected SMTP reply prefix and a text the reply must contain (a rule id; may be empty). Every message carries a unique X-Test-Id header so a
 delivered copy can be found. DOCX attachments are minimal WordprocessingML packages built
 here with zipfile.
 """
@@ -88,41 +88,46 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def cases():
-    """(name, sender, recipients, expect, reply prefix, message bytes)"""
+    """(name, sender, recipients, expect, reply prefix, reply text, message bytes)"""
     yield (
-        "marked_ok", SENDER, [EXT], "deliver", "250",
+        "marked_ok", SENDER, [EXT], "deliver", "250", "",
         message("marked_ok", SENDER, EXT, "[IN-CONFIDENCE] Minutes", "IN-CONFIDENCE\r\n\r\nThe minutes.\r\n"),
     )
     yield (
-        "restricted_nzeo_gov", SENDER, [GOV], "deliver", "250",
+        "restricted_nzeo_gov", SENDER, [GOV], "deliver", "250", "",
         message("restricted_nzeo_gov", SENDER, GOV, "[RESTRICTED//NZEO] Plan", "RESTRICTED//NZEO\r\n\r\nThe plan.\r\n"),
     )
     yield (
-        "unmarked", SENDER, [EXT], "reject", "550 5.7.1",
+        "unmarked", SENDER, [EXT], "reject", "550 5.7.1", "NZISM 15.1.11.C.01",
         message("unmarked", SENDER, EXT, "Lunch", "No marking here.\r\n"),
     )
     yield (
-        "over_ceiling", SENDER, [EXT], "reject", "550 5.7.1",
+        "over_ceiling", SENDER, [EXT], "reject", "550 5.7.1", "NZISM 15.2.40.C.01",
         message("over_ceiling", SENDER, EXT, "[RESTRICTED] Plan", "RESTRICTED\r\n\r\nThe plan.\r\n"),
     )
     # The To: header names only the government recipient; carol is Bcc'd (envelope only).
     yield (
-        "bcc_over_ceiling", SENDER, [GOV, EXT], "reject", "550 5.7.1",
+        "bcc_over_ceiling", SENDER, [GOV, EXT], "reject", "550 5.7.1", "ceiling of the path to carol@example.com",
         message("bcc_over_ceiling", SENDER, GOV, "[RESTRICTED] Plan", "RESTRICTED\r\n\r\nThe plan.\r\n"),
     )
     yield (
-        "under_marked_docx", SENDER, [GOV], "reject", "550 5.7.1",
+        "under_marked_docx", SENDER, [GOV], "reject", "550 5.7.1", "NZISM 15.1.11.C.02",
         message(
             "under_marked_docx", SENDER, GOV, "[IN-CONFIDENCE] Report", "IN-CONFIDENCE\r\n\r\nReport attached.\r\n",
             attachment=("report.docx", DOCX, docx(["RESTRICTED", "The report.", "RESTRICTED"])),
         ),
     )
     yield (
-        "under_marked_text", SENDER, [GOV], "reject", "550 5.7.1",
+        "under_marked_text", SENDER, [GOV], "reject", "550 5.7.1", "NZISM 15.1.11.C.02",
         message(
             "under_marked_text", SENDER, GOV, "[IN-CONFIDENCE] Notes", "IN-CONFIDENCE\r\n\r\nNotes attached.\r\n",
             attachment=("notes.txt", "text/plain", b"RESTRICTED\r\n\r\nThe notes.\r\n\r\nRESTRICTED\r\n"),
         ),
+    )
+    # A marking that does not parse (a misspelt endorsement): NZISM 15.2.39.C.03.
+    yield (
+        "malformed_marking", SENDER, [GOV], "reject", "550 5.7.1", "NZISM 15.2.39.C.03",
+        message("malformed_marking", SENDER, GOV, "[IN-CONFIDENCE//NZEOO] Notes", "IN-CONFIDENCE\r\n\r\nNotes.\r\n"),
     )
     # Malformed MIME: the declared boundary never appears, so the parts cannot be told
     # apart; the message is unreadable and gets on_error (tempfail in the test policy).
@@ -132,7 +137,7 @@ def cases():
         'Content-Type: multipart/mixed; boundary="never-appears"\r\n\r\n'
         "--nearly\r\nContent-Type: text/plain\r\n\r\nIN-CONFIDENCE body\r\n--nearly--\r\n"
     ).encode()
-    yield ("malformed_mime", SENDER, [GOV], "tempfail", "451 4.7.1", malformed)
+    yield ("malformed_mime", SENDER, [GOV], "tempfail", "451 4.7.1", "NZISM 15.2.37.C.01", malformed)
     # A reply marked below the marking it quotes (NZISM 15.1.10.C.03): held for review.
     reply_body = (
         "IN-CONFIDENCE\r\n\r\nAgreed.\r\n\r\n-----Original Message-----\r\n"
@@ -140,7 +145,7 @@ def cases():
         "Original text.\r\n\r\nRESTRICTED\r\n"
     )
     yield (
-        "downgrade_reply", "downgrade@agency.govt.nz", [GOV], "hold", "250",
+        "downgrade_reply", "downgrade@agency.govt.nz", [GOV], "hold", "250", "",
         message(
             "downgrade_reply", "downgrade@agency.govt.nz", GOV, "RE: [IN-CONFIDENCE] Budget bid", reply_body,
             extra_headers=("In-Reply-To: <fixture-1@agency.govt.nz>",),
@@ -152,10 +157,10 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "cases.tsv"), "w") as tsv:
-        for name, sender, rcpts, expect, reply, data in cases():
+        for name, sender, rcpts, expect, reply, text, data in cases():
             with open(os.path.join(out, name + ".eml"), "wb") as f:
                 f.write(data)
-            tsv.write(f"{name}\t{sender}\t{','.join(rcpts)}\t{expect}\t{reply}\n")
+            tsv.write(f"{name}\t{sender}\t{','.join(rcpts)}\t{expect}\t{reply}\t{text}\n")
 
 
 if __name__ == "__main__":

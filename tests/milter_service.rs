@@ -37,6 +37,8 @@ struct Case {
     recipients: Vec<String>,
     expect: String,
     reply: String,
+    /// A text the reply must contain (a rule id), or empty.
+    text: String,
     raw: Vec<u8>,
 }
 
@@ -62,6 +64,7 @@ fn cases() -> Vec<Case> {
                 recipients: f[2].split(',').map(String::from).collect(),
                 expect: f[3].into(),
                 reply: f[4].into(),
+                text: f.get(5).copied().unwrap_or_default().into(),
                 raw: std::fs::read(dir.join(format!("{}.eml", f[0]))).expect("eml"),
             }
         })
@@ -172,11 +175,19 @@ async fn every_case_over_one_connection() {
     let s = service(|o| o.listen("127.0.0.1:0".parse().unwrap()));
     let addr = tcp_service(&s).await;
     let cases = cases();
-    assert!(cases.len() >= 9);
+    assert!(cases.len() >= 10);
     let refs: Vec<&Case> = cases.iter().collect();
     let responses = send(TcpStream::connect(&addr).await.unwrap(), &refs).await;
     for (case, r) in cases.iter().zip(&responses) {
         assert_eq!(outcome(r), expected(case), "{}", case.name);
+        if let Action::Replycode(c) = r.final_action() {
+            assert!(
+                c.message().contains(&case.text),
+                "{}: {}",
+                case.name,
+                c.message()
+            );
+        }
     }
     // The delivered message's header names the verdict and the marking.
     let ModificationAction::AddHeader(h) = &responses[0].modifications()[0] else {
