@@ -2,11 +2,12 @@
 """The load generator for scripts/milter-load.sh: several concurrent SMTP senders on loopback.
 
     scripts/milter_load.py --port PORT --cases DIR --messages N --senders S --deadline SECS \
-        --out RESULT.json
+        [--only-deliverable] --out RESULT.json
 
 DIR is what scripts/milter_messages.py wrote (cases.tsv and one .eml per case). Each of the
 S senders keeps one SMTP session open (like Postfix's smtp-source -s S) and sends messages
-taken round-robin from the cases until N have been sent in total or the deadline passes.
+taken round-robin from the cases (with --only-deliverable, only the cases the milter
+delivers, so a run with and one without the milter do the same Postfix work) until N have been sent in total or the deadline passes.
 Per message it records the SMTP outcome (the final reply code after DATA, or the first
 refusal) and the latency: MAIL FROM to the server's final reply, which is where a milter
 adds its time.
@@ -23,13 +24,15 @@ import threading
 import time
 
 
-def load_cases(directory):
+def load_cases(directory, only_deliverable):
     cases = []
     with open(f"{directory}/cases.tsv") as tsv:
         for line in tsv:
             name, sender, rcpts, expect, reply, *_ = line.rstrip("\n").split("\t")
             with open(f"{directory}/{name}.eml", "rb") as f:
                 data = f.read()
+            if only_deliverable and expect != "deliver":
+                continue
             cases.append((name, sender, rcpts.split(","), expect, data))
     return cases
 
@@ -109,10 +112,11 @@ def main():
     ap.add_argument("--messages", type=int, default=2000)
     ap.add_argument("--senders", type=int, default=8)
     ap.add_argument("--deadline", type=float, default=120.0)
+    ap.add_argument("--only-deliverable", action="store_true")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
-    cases = load_cases(args.cases)
+    cases = load_cases(args.cases, args.only_deliverable)
     started = time.monotonic()
     run = Run(args.messages, started + args.deadline)
     threads = [

@@ -39,6 +39,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The module is split by concept: `options` (the builder and its parsed values), `service`
+//! (the shared gateway, check slots and time budget), `listener` (the accept loop),
+//! `session` (the milter callbacks for one MTA connection), `reply` (verdict to milter
+//! reply, in one place) and `log` (the per-message log line).
+//!
+//! [`miltr-server`]: https://docs.rs/miltr-server
 
 mod listener;
 mod log;
