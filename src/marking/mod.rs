@@ -231,8 +231,19 @@ impl Marking {
     }
 }
 
+/// Free text as it goes into a marking: runs of white space and control characters become
+/// one space, invisible characters (zero-width, soft hyphen) go. So the canonical text of a
+/// caveat reads back as itself (found by fuzzing: a NUL in a caveat did not round-trip).
 pub(crate) fn collapse_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .map(|w| {
+            w.chars()
+                .filter(|&c| !parse::is_invisible(c))
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl fmt::Display for Marking {

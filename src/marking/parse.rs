@@ -668,10 +668,11 @@ impl<'p, 't> State<'p, 't> {
             );
             return;
         }
-        for part in caveat.split(" - ") {
-            let part = collapse_spaces(part);
+        // Collapse first, so a separator written with a tab or a control character splits
+        // the same way the canonical text will.
+        for part in collapse_spaces(caveat).split(" - ") {
             if !part.is_empty() {
-                self.caveats.push(part);
+                self.caveats.push(part.to_owned());
             }
         }
     }
