@@ -70,7 +70,7 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t ok: ${runs} runs in ${seconds}s"
   else
     echo "fuzz: $t FAILED (log: $log)"
-    grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -n 5 || true
+    grep -a -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -n 5 || true
     mkdir -p "tests/data/fuzz-regressions/$t"
     for a in fuzz/artifacts/"$t"/*; do
       cp "$a" "tests/data/fuzz-regressions/$t/"
