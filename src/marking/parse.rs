@@ -242,7 +242,9 @@ fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+        // Control characters separate words like white space, as they do in caveat text
+        // (`collapse_spaces`), so what is read and what is printed agree (found by fuzzing).
+        if c.is_whitespace() || c.is_control() {
             continue;
         }
         if is_word_char(c) {
