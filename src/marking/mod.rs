@@ -86,10 +86,7 @@ impl Marking {
     /// assert_eq!(m.to_string(), "IN-CONFIDENCE - NOT FOR CIRCULATION");
     /// ```
     pub fn with_caveat(mut self, caveat: impl Into<String>) -> Marking {
-        let c = collapse_spaces(&caveat.into());
-        if !c.is_empty() {
-            self.caveats.push(c);
-        }
+        self.caveats.extend(caveat_parts(&caveat.into()));
         self.normalise();
         self
     }
@@ -229,6 +226,17 @@ impl Marking {
         self.caveats.sort();
         self.caveats.dedup();
     }
+}
+
+/// An agency caveat as the parts the canonical text will show: collapsed (below), split at
+/// ` - `, stray hyphens trimmed from each end. So `X - A - B` and `with_caveat("A - B")` hold
+/// the same caveats, and a caveat prints as text that reads back as itself (found by fuzzing).
+pub(crate) fn caveat_parts(s: &str) -> Vec<String> {
+    collapse_spaces(s)
+        .split(" - ")
+        .map(|p| p.trim_matches(|c: char| c == '-' || c == ' ').to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Free text as it goes into a marking: runs of white space and control characters become

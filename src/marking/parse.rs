@@ -12,7 +12,7 @@ use super::diagnostic::{Diagnostic, DiagnosticCode as Code, ParseError, Severity
 use super::endorsement::{Endorsement, EndorsementBlock};
 use super::foreign::{ForeignLevel, ForeignMapping, ForeignMarking};
 use super::vocab::{FVEY, Keyword, PHRASES, Spelling};
-use super::{Marking, collapse_spaces};
+use super::{Marking, caveat_parts, collapse_spaces};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -670,13 +670,8 @@ impl<'p, 't> State<'p, 't> {
             );
             return;
         }
-        // Collapse first, so a separator written with a tab or a control character splits
-        // the same way the canonical text will.
-        for part in collapse_spaces(caveat).split(" - ") {
-            if !part.is_empty() {
-                self.caveats.push(part.to_owned());
-            }
-        }
+        // Split the way the canonical text will be read back (`caveat_parts`).
+        self.caveats.extend(caveat_parts(caveat));
     }
 
     fn flush_pending(&mut self) {
