@@ -229,10 +229,11 @@ impl Marking {
 }
 
 /// An agency caveat as the parts the canonical text will show: collapsed (below), split at
-/// ` - `, stray hyphens trimmed from each end. So `X - A - B` and `with_caveat("A - B")` hold
+/// ` - `, stray hyphens trimmed from each end, slashes made spaces. So `X - A - B` and `with_caveat("A - B")` hold
 /// the same caveats, and a caveat prints as text that reads back as itself (found by fuzzing).
 pub(crate) fn caveat_parts(s: &str) -> Vec<String> {
-    collapse_spaces(s)
+    // A slash would print as a `//` security block (the parser refuses one in a caveat).
+    collapse_spaces(&s.replace('/', " "))
         .split(" - ")
         .map(|p| p.trim_matches(|c: char| c == '-' || c == ' ').to_owned())
         .filter(|p| !p.is_empty())

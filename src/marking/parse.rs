@@ -670,6 +670,18 @@ impl<'p, 't> State<'p, 't> {
             );
             return;
         }
+        // `//` blocks come before the caveat (domain.md §4); a slash in the free text would
+        // print as a security block that was never read as one.
+        if let Some(pos) = caveat.find('/') {
+            self.error(
+                Code::Malformed,
+                start + pos,
+                format!(
+                    "the caveat `{caveat}` contains `/`; put `//` blocks before the ` - ` caveat"
+                ),
+            );
+            return;
+        }
         // Split the way the canonical text will be read back (`caveat_parts`).
         self.caveats.extend(caveat_parts(caveat));
     }
