@@ -164,7 +164,29 @@ impl Parser {
         let toks = tokenize(text);
         let mut st = State::new(self, text, &toks);
         st.run(0, false);
-        st.finish(mode)
+        let parsed = st.finish(mode)?;
+        if mode == ParseMode::Lenient {
+            self.check_round_trip(&parsed)?;
+        }
+        Ok(parsed)
+    }
+
+    /// A lenient reading is only kept if its canonical text reads back, strictly, as the same
+    /// marking. Text such as `SECRET - - ORCON` (a caveat that is an endorsement word once
+    /// its stray hyphens go) would otherwise print as a marking that means something else.
+    /// A security adviser would rather see it refused than silently re-interpreted.
+    fn check_round_trip(&self, parsed: &Parsed) -> Result<(), ParseError> {
+        let canonical = parsed.marking.to_string();
+        match self.parse_with(&canonical, ParseMode::Strict) {
+            Ok(again) if again.marking == parsed.marking => Ok(()),
+            _ => Err(ParseError::single(Diagnostic::error(
+                Code::Malformed,
+                0,
+                format!(
+                    "ambiguous: it reads as `{canonical}`, which means something else when read back; write the marking in its canonical form"
+                ),
+            ))),
+        }
     }
 }
 
