@@ -29,6 +29,7 @@ command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ "$want_bench" = 1 ]; then
   command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,30 +1,15 @@
 //! Reading markings out of one piece of text according to where it sits (decisions.md D8):
-//! the single place documents and mail ask "which markings does this text carry?".
+//! the single place documents and mail ask "which markings does this text carry?". It is a
+//! thin adapter over the [`Scanner`], which holds the banner-versus-prose rules.
 
-use crate::marking::{Marking, ParagraphMark, Parsed, Parser};
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
-
-/// Finds the anchor words of every classification (vocab.rs) in any ASCII case, so that
-/// only lines that could hold a marking are parsed.
-static ANCHORS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(crate::marking::vocab::anchor_words())
-        .ok()
-});
-
-/// Whether `line` could hold a marking: it has an anchor word, or non-ASCII text (look-alike
-/// letters and invisible characters are for the parser to judge).
-fn may_hold_marking(line: &str) -> bool {
-    !line.is_ascii() || ANCHORS.as_ref().is_none_or(|ac| ac.is_match(line))
-}
+use crate::marking::{Parsed, Parser};
+use crate::problem::{Problem, ProblemCode};
+use crate::scan::{FindingKind, Note, PartRole, Scanner};
 
 /// Where a piece of text sits, which decides what counts as a marking in it (D8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Role {
-    /// The whole text is one marking candidate: a header value, a subject bracket, a
-    /// document property.
+    /// The whole text is one marking candidate: a header value, a document property.
     Value,
     /// Every line is a banner candidate: a page header or footer, a watermark, a page's top
     /// or bottom line.
@@ -32,6 +17,16 @@ pub(crate) enum Role {
     /// Running text: a line that is wholly a marking is a banner (D8), and paragraph marks
     /// such as `(S)` at the start of a paragraph count (PSR-HB p.14). Prose never decides.
     Body,
+}
+
+impl Role {
+    fn part_role(self) -> PartRole {
+        match self {
+            Role::Value => PartRole::Property,
+            Role::Banner => PartRole::HeaderOrFooter,
+            Role::Body => PartRole::Body,
+        }
+    }
 }
 
 /// A marking found in a text.
@@ -45,72 +40,60 @@ pub(crate) struct Detected {
     pub parsed: Parsed,
     /// Whether it is a paragraph (portion) mark rather than a banner.
     pub paragraph: bool,
+    /// Whether it decides the classification (everything but prose, D8).
+    pub deciding: bool,
 }
 
-/// A banner line with more on it than the marking (`RESTRICTED // page 2`, `HEADER-A IN
-/// CONFIDENCE`): the longest leading, else trailing, run of words that is a marking written in
-/// capitals. Capitals matter: `Secret Santa planning` in a header is not a banner (D8).
-fn banner_part(parser: &Parser, line: &str) -> Option<(String, Parsed)> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let upper = |t: &str| !t.chars().any(char::is_lowercase);
-    let try_text = |t: String| -> Option<(String, Parsed)> {
-        if !upper(&t) {
-            return None;
-        }
-        parser.parse(&t).ok().map(|p| (t, p))
-    };
-    (1..words.len())
-        .rev()
-        .find_map(|k| try_text(words[..k].join(" ")))
-        .or_else(|| (1..words.len()).find_map(|k| try_text(words[k..].join(" "))))
+/// The markings of one text and the problems only the scanner can see in it: markings
+/// disguised with invisible or look-alike characters, and banner lines that do not parse.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DetectedText {
+    pub markings: Vec<Detected>,
+    /// `evasion-suspected` and `malformed-marking` problems, located `line N`.
+    pub problems: Vec<Problem>,
 }
 
 /// The markings in `text` read in `role`.
-pub(crate) fn markings(parser: &Parser, text: &str, role: Role) -> Vec<Detected> {
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-        .collect();
-    let candidates: Vec<(usize, &str)> = match role {
-        Role::Value => vec![(1, text.trim())],
-        Role::Banner => lines.clone(),
-        // D8: a marking on a line of its own is a banner wherever it stands.
-        Role::Body => lines.clone(),
-    };
-    let mut out: Vec<Detected> = candidates
+pub(crate) fn markings(scanner: &Scanner, text: &str, role: Role) -> DetectedText {
+    let report = scanner.scan_part(text, role.part_role());
+    let parser: &Parser = scanner.parser();
+    let markings = report
+        .findings
         .into_iter()
-        .filter(|(_, c)| !c.is_empty() && may_hold_marking(c))
-        .filter_map(|(line, c)| {
-            let (text, parsed) = match parser.parse(c) {
-                Ok(p) => (c.to_string(), p),
-                Err(_) if role == Role::Banner => banner_part(parser, c)?,
-                Err(_) => return None,
+        .map(|f| {
+            // Re-read the written text for its warnings and foreign origin. A marking the
+            // scanner had to fold (evasion) or join across lines may not parse as written;
+            // its marking stands, without warnings.
+            let parsed = match parser.parse(&f.text) {
+                Ok(p) if p.marking == f.marking => p,
+                _ => Parsed {
+                    marking: f.marking,
+                    warnings: Vec::new(),
+                    foreign: None,
+                },
             };
-            Some(Detected {
-                text,
-                line,
+            Detected {
+                text: if f.notes.contains(&Note::SplitAcrossLines) {
+                    f.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                } else {
+                    f.text
+                },
+                line: usize::try_from(f.line).unwrap_or(usize::MAX),
                 parsed,
-                paragraph: false,
-            })
+                paragraph: f.kind == FindingKind::ParagraphMark,
+                deciding: f.kind.is_deciding(),
+            }
         })
         .collect();
-    if role == Role::Body {
-        for (line, l) in &lines {
-            if let Some((class, end)) = ParagraphMark::at_start(l) {
-                out.push(Detected {
-                    text: l[..end].trim().to_string(),
-                    line: *line,
-                    parsed: Parsed {
-                        marking: Marking::new(class),
-                        warnings: Vec::new(),
-                        foreign: None,
-                    },
-                    paragraph: true,
-                });
-            }
-        }
-    }
-    out
+    let problems = report
+        .problems
+        .into_iter()
+        .filter(|p| {
+            matches!(
+                p.code,
+                ProblemCode::EvasionSuspected | ProblemCode::MalformedMarking
+            )
+        })
+        .collect();
+    DetectedText { markings, problems }
 }

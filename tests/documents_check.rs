@@ -5,11 +5,11 @@ mod common;
 
 use common::{pack, para};
 use protective_marking::document::{DocumentReport, check, read};
-use protective_marking::{Limits, Parser, ProblemCode};
+use protective_marking::{Limits, ProblemCode, Scanner};
 
 fn report(bytes: &[u8]) -> DocumentReport {
     let doc = read(bytes, &Limits::default()).expect("readable");
-    check(&doc, &Parser::new())
+    check(&doc, &Scanner::new())
 }
 
 fn codes(r: &DocumentReport) -> Vec<ProblemCode> {
@@ -207,10 +207,27 @@ fn corpus_documents_check_without_panic() {
             let p = entry.unwrap().path();
             let bytes = std::fs::read(&p).unwrap();
             if let Ok(doc) = read(&bytes, &Limits::default()) {
-                let r = check(&doc, &Parser::new());
+                let r = check(&doc, &Scanner::new());
                 // Public test files carry no NZ marking in a banner position.
                 assert!(r.banner.is_none(), "{}: {:?}", p.display(), r.banner);
             }
         }
     }
+}
+
+/// The document layer reads through the Scanner: a marking disguised with a zero-width space
+/// or Cyrillic look-alikes still decides, and the report says evasion is suspected.
+#[test]
+fn disguised_markings_in_documents_are_found_and_flagged() {
+    let r = report("IN-CONFIDENCE\n\nThe plan.\n\nT\u{200B}OP SECRET\n".as_bytes());
+    assert_eq!(marking(&r), "TOP SECRET");
+    assert!(codes(&r).contains(&ProblemCode::EvasionSuspected), "{r:?}");
+    let d = docx(
+        Some("\u{0405}\u{0415}\u{0421}RET"),
+        Some("SECRET"),
+        &["Body."],
+    );
+    let r = report(&d);
+    assert_eq!(marking(&r), "SECRET");
+    assert!(codes(&r).contains(&ProblemCode::EvasionSuspected), "{r:?}");
 }

@@ -94,10 +94,15 @@ fn hidden_text_is_separate() {
 
 #[test]
 fn external_entity_not_resolved() {
-    let doc = corpus_doc("poi_ExternalEntityInText_xxe.docx");
-    let body = &part(&doc, "body").text;
-    assert!(body.contains("&testent;"), "{body}");
-    assert!(!body.contains("poi.apache.org"));
+    // Never fetched, never expanded, never kept as text that could hide a marking: refused.
+    let bytes = common::corpus_bytes("docx/poi_ExternalEntityInText_xxe.docx");
+    match read_docx(&bytes, &Limits::default()) {
+        Err(ReadError::Corrupt { reason, .. }) => {
+            assert!(reason.contains("&testent;"), "{reason}");
+            assert!(!reason.contains("poi.apache.org"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn libreoffice_docx_and_pdf_round_trip() {
     assert_eq!(text_of(&doc, "page 2/top"), "HEADER-B SECRET");
 
     // The document checks on LibreOffice's own output (issue 4).
-    let parser = protective_marking::Parser::new();
+    let parser = protective_marking::Scanner::new();
     let report = protective_marking::document::check(&load(&out, "marked.docx"), &parser);
     assert_eq!(
         report.banner.as_ref().map(|m| m.to_string()).as_deref(),

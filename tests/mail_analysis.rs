@@ -447,3 +447,15 @@ fn hostile_mail_fails_closed_at_the_gateway() {
         );
     }
 }
+
+/// A body banner disguised with look-alike letters is read (the message is under-marked) and
+/// flagged as evasion.
+#[test]
+fn disguised_body_marking_is_read_and_flagged() {
+    let raw = "From: a@agency.govt.nz\r\nTo: b@agency.govt.nz\r\nSubject: Plans [IN-CONFIDENCE]\r\n\r\n\u{0405}\u{0415}\u{0421}RET\r\n\r\nThe plan.\r\n";
+    let r = MessageAnalyser::new().analyse(raw.as_bytes()).unwrap();
+    assert_eq!(effective(&r), "SECRET");
+    let c = codes(&r);
+    assert!(c.contains(&ProblemCode::UnderMarked), "{c:?}");
+    assert!(c.contains(&ProblemCode::EvasionSuspected), "{c:?}");
+}

@@ -8,8 +8,9 @@
 
 use super::{Document, Format, PartKind};
 use crate::detect::{self, Role};
-use crate::marking::{DiagnosticCode, Marking, Parser};
+use crate::marking::{DiagnosticCode, Marking};
 use crate::problem::{Problem, ProblemCode};
+use crate::scan::Scanner;
 use serde::Serialize;
 
 /// One marking found in a document.
@@ -35,11 +36,11 @@ pub struct DocumentFinding {
 /// The markings of one document and what is wrong with them.
 ///
 /// ```
-/// use protective_marking::{Limits, Parser, ProblemCode};
+/// use protective_marking::{Limits, ProblemCode, Scanner};
 /// use protective_marking::document::{check, read_text};
 ///
 /// let doc = read_text(b"IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE", &Limits::default())?;
-/// let report = check(&doc, &Parser::new());
+/// let report = check(&doc, &Scanner::new());
 /// assert_eq!(report.marking.unwrap().to_string(), "SECRET");
 /// assert!(report.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
 /// # Ok::<(), protective_marking::ReadError>(())
@@ -96,14 +97,26 @@ fn is_metadata(kind: PartKind) -> bool {
 /// and footer, or page top and bottom, differ); `under-marked` (body text or a paragraph mark
 /// above the banner); `metadata-disagrees` (a label property or PDF metadata differs from the
 /// visible marking); `non-canonical`.
-pub fn check(doc: &Document, parser: &Parser) -> DocumentReport {
+pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
+    let parser = scanner.parser();
     let mut findings = Vec::new();
+    let mut problems = Vec::new();
     for part in &doc.parts {
         let role = role_of(part.kind);
         // A PDF page's own text is read for paragraph marks and its first/last lines; the
         // top and bottom lines are separate banner parts.
-        for d in detect::markings(parser, &part.text, role) {
-            let deciding = !matches!(part.kind, PartKind::Deleted | PartKind::Comments);
+        let detected = detect::markings(scanner, &part.text, role);
+        for p in detected.problems {
+            push(
+                &mut problems,
+                p.code,
+                &format!("{}, {}", part.location, p.location),
+                p.message,
+            );
+        }
+        for d in detected.markings {
+            let deciding =
+                d.deciding && !matches!(part.kind, PartKind::Deleted | PartKind::Comments);
             findings.push(DocumentFinding {
                 location: part.location.clone(),
                 kind: part.kind,
@@ -115,7 +128,6 @@ pub fn check(doc: &Document, parser: &Parser) -> DocumentReport {
             });
         }
     }
-    let mut problems = Vec::new();
     for f in &findings {
         if let Ok(p) = parser.parse(&f.text)
             && let Some(w) = p
@@ -153,7 +165,7 @@ pub fn check(doc: &Document, parser: &Parser) -> DocumentReport {
 
     match doc.format {
         Format::Docx => docx_banners(doc, &findings, &mut problems),
-        Format::Pdf => pdf_banners(doc, parser, &findings, &mut problems),
+        Format::Pdf => pdf_banners(doc, scanner, &findings, &mut problems),
         Format::Text => {}
     }
 
@@ -316,7 +328,7 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
 /// non-empty lines of the page's text.
 fn pdf_banners(
     doc: &Document,
-    parser: &Parser,
+    scanner: &Scanner,
     findings: &[DocumentFinding],
     problems: &mut Vec<Problem>,
 ) {
@@ -331,8 +343,14 @@ fn pdf_banners(
             .filter(|l| !l.is_empty())
             .collect();
         let read = |ls: &[&str]| -> Option<Marking> {
-            let found = detect::markings(parser, &ls.join("\n"), Role::Banner);
-            Marking::join_all(found.iter().map(|d| &d.parsed.marking))
+            let found = detect::markings(scanner, &ls.join("\n"), Role::Banner);
+            Marking::join_all(
+                found
+                    .markings
+                    .iter()
+                    .filter(|d| d.deciding)
+                    .map(|d| &d.parsed.marking),
+            )
         };
         let n = lines.len();
         let top = read(&lines[..n.min(3)]);

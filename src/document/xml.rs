@@ -3,8 +3,11 @@
 //! Strict: end names are checked, the document must close every element it opens, and
 //! attribute values must unescape (crates.md §6.4). Bounded: nesting deeper than
 //! [`Limits::max_xml_depth`] stops the walk. Entities: character references and the five
-//! predefined entities are resolved; any other `&name;` is kept literally and never resolved,
-//! and DTDs are skipped unread, so external entities (XXE) are never fetched or expanded.
+//! predefined entities are resolved. DTDs are skipped unread, so external entities (XXE) are
+//! never fetched and entity bombs never expand. Any other `&name;` in text makes the part
+//! `Corrupt`: Word never writes a DTD, and text that depends on entities this reader does not
+//! expand cannot be read faithfully (`<!ENTITY m "SECRET">` … `&m;` would hide a marking), so
+//! the reader fails closed instead of guessing.
 
 use crate::document::decode_utf16;
 use crate::error::ReadError;
@@ -119,10 +122,12 @@ impl<'a> XmlWalk<'a> {
         } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
             out.push_str(s);
         } else {
-            // Never expanded (no DTD processing): kept as written so nothing is silently lost.
-            out.push('&');
-            out.push_str(&name);
-            out.push(';');
+            // Never expanded (no DTD processing). Keeping `&name;` literally would let a DTD
+            // entity hide a marking, so the part is refused (fail closed).
+            return Err(self.corrupt(format!(
+                "the text uses the entity &{name}; from a DTD, which this reader never expands \
+                 (Word does not write DTDs); save the document again from Word or LibreOffice"
+            )));
         }
         Ok(())
     }
@@ -169,8 +174,10 @@ mod tests {
     }
 
     #[test]
-    fn entities_resolved_or_kept() {
-        assert_eq!(text_of("<a>&lt;&#x41;&#66;&foo;</a>").unwrap(), "<AB&foo;");
+    fn entities_resolved_or_refused() {
+        assert_eq!(text_of("<a>&lt;&#x41;&#66;</a>").unwrap(), "<AB");
+        let err = text_of("<a>&foo;</a>").unwrap_err();
+        assert!(err.to_string().contains("&foo;"), "{err}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::marking::{
     ParseError, Parsed, Parser, Releasability, SeeMailTag,
 };
 use crate::problem::{Problem, ProblemCode};
+use crate::scan::Scanner;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,6 +36,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 #[derive(Clone, Debug, Default)]
 pub struct MessageAnalyser {
     parser: Parser,
+    /// Reads the bodies and attachments; built from `parser`.
+    scanner: Scanner,
     limits: Limits,
     msip_labels: BTreeMap<String, Marking>,
 }
@@ -47,6 +50,10 @@ impl MessageAnalyser {
 
     /// Use `parser` (agency codewords, foreign mapping).
     pub fn with_parser(mut self, parser: Parser) -> MessageAnalyser {
+        self.scanner = Scanner::builder()
+            .parser(parser.clone())
+            .build()
+            .expect("the default window size and the built-in vocabulary always build");
         self.parser = parser;
         self
     }
@@ -174,20 +181,10 @@ impl MessageAnalyser {
         top: bool,
         acc: &mut Accumulator,
     ) {
-        for (text, parsed) in self.text_markings(&body.new_text, Role::Body) {
-            acc.found(carrier, location, &text, parsed, true, top);
-        }
+        self.text(&body.new_text, Role::Body, carrier, location, top, acc);
         for quoted in &body.quoted {
-            for (text, parsed) in self.text_markings(quoted, Role::Body) {
-                acc.found(
-                    Carrier::Quoted,
-                    &format!("{location}/quoted"),
-                    &text,
-                    parsed,
-                    true,
-                    false,
-                );
-            }
+            let at = format!("{location}/quoted");
+            self.text(quoted, Role::Body, Carrier::Quoted, &at, false, acc);
         }
     }
 
@@ -225,9 +222,7 @@ impl MessageAnalyser {
                         _ => Role::Body,
                     };
                     let at = format!("{location}/{}", part.location);
-                    for (text, parsed) in self.text_markings(&part.text, role) {
-                        acc.found(Carrier::Attachment, &at, &text, parsed, true, false);
-                    }
+                    self.text(&part.text, role, Carrier::Attachment, &at, false, acc);
                 }
             }
             Err(error) => acc.unreadable.push(UnreadablePart {
@@ -237,12 +232,24 @@ impl MessageAnalyser {
         }
     }
 
-    /// The markings in `text` read in `role`, with the text each was read from.
-    fn text_markings(&self, text: &str, role: Role) -> Vec<(String, Parsed)> {
-        detect::markings(&self.parser, text, role)
-            .into_iter()
-            .map(|d| (d.text, d.parsed))
-            .collect()
+    /// Records the deciding markings of `text` read in `role` (prose never decides, D8),
+    /// and the disguised or malformed markings the scanner saw in it.
+    fn text(
+        &self,
+        text: &str,
+        role: Role,
+        carrier: Carrier,
+        location: &str,
+        top: bool,
+        acc: &mut Accumulator,
+    ) {
+        let detected = detect::markings(&self.scanner, text, role);
+        for p in detected.problems {
+            acc.problem(p.code, &format!("{location}, {}", p.location), p.message);
+        }
+        for d in detected.markings.into_iter().filter(|d| d.deciding) {
+            acc.found(carrier, location, &d.text, d.parsed, true, top);
+        }
     }
 
     fn header_marking(

@@ -12,7 +12,7 @@ use super::diagnostic::{Diagnostic, DiagnosticCode as Code, ParseError, Severity
 use super::endorsement::{Endorsement, EndorsementBlock};
 use super::foreign::{ForeignLevel, ForeignMapping, ForeignMarking};
 use super::vocab::{FVEY, Keyword, PHRASES, Spelling};
-use super::{Marking, collapse_spaces};
+use super::{Marking, caveat_parts, collapse_spaces};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -164,7 +164,29 @@ impl Parser {
         let toks = tokenize(text);
         let mut st = State::new(self, text, &toks);
         st.run(0, false);
-        st.finish(mode)
+        let parsed = st.finish(mode)?;
+        if mode == ParseMode::Lenient {
+            self.check_round_trip(&parsed)?;
+        }
+        Ok(parsed)
+    }
+
+    /// A lenient reading is only kept if its canonical text reads back, strictly, as the same
+    /// marking. Text such as `SECRET - - ORCON` (a caveat that is an endorsement word once
+    /// its stray hyphens go) would otherwise print as a marking that means something else.
+    /// A security adviser would rather see it refused than silently re-interpreted.
+    fn check_round_trip(&self, parsed: &Parsed) -> Result<(), ParseError> {
+        let canonical = parsed.marking.to_string();
+        match self.parse_with(&canonical, ParseMode::Strict) {
+            Ok(again) if again.marking == parsed.marking => Ok(()),
+            _ => Err(ParseError::single(Diagnostic::error(
+                Code::Malformed,
+                0,
+                format!(
+                    "ambiguous: it reads as `{canonical}`, which means something else when read back; write the marking in its canonical form"
+                ),
+            ))),
+        }
     }
 }
 
@@ -242,7 +264,9 @@ fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+        // Control characters separate words like white space, as they do in caveat text
+        // (`collapse_spaces`), so what is read and what is printed agree (found by fuzzing).
+        if c.is_whitespace() || c.is_control() {
             continue;
         }
         if is_word_char(c) {
@@ -668,12 +692,20 @@ impl<'p, 't> State<'p, 't> {
             );
             return;
         }
-        for part in caveat.split(" - ") {
-            let part = collapse_spaces(part);
-            if !part.is_empty() {
-                self.caveats.push(part);
-            }
+        // `//` blocks come before the caveat (domain.md §4); a slash in the free text would
+        // print as a security block that was never read as one.
+        if let Some(pos) = caveat.find('/') {
+            self.error(
+                Code::Malformed,
+                start + pos,
+                format!(
+                    "the caveat `{caveat}` contains `/`; put `//` blocks before the ` - ` caveat"
+                ),
+            );
+            return;
         }
+        // Split the way the canonical text will be read back (`caveat_parts`).
+        self.caveats.extend(caveat_parts(caveat));
     }
 
     fn flush_pending(&mut self) {

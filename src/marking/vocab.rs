@@ -162,16 +162,3 @@ pub(crate) static PHRASES: &[Phrase] = &[
 
 /// The group name that expands to the five FVEY countries in a REL TO list.
 pub(crate) const FVEY: &str = "FVEY";
-
-/// The distinctive last word of every classification phrase (foreign ones included): text
-/// without any of them carries no marking, so it need not be parsed. Lower case.
-pub(crate) fn anchor_words() -> Vec<String> {
-    let mut words: Vec<String> = PHRASES
-        .iter()
-        .filter(|p| matches!(p.keyword, Class(_) | Foreign(_)))
-        .filter_map(|p| p.words.last().map(|w| w.to_ascii_lowercase()))
-        .collect();
-    words.sort();
-    words.dedup();
-    words
-}

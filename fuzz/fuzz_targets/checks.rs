@@ -1,0 +1,122 @@
+//! What each fuzz target asserts, as plain functions: the targets call them, and
+//! `tests/fuzz_regressions.rs` replays every saved crash input through the same function, so
+//! a crash once found stays fixed. Each function may only panic on a real bug.
+#![allow(dead_code)] // each target uses one function
+
+use protective_marking::document::{read_docx, read_pdf};
+use protective_marking::mail::{
+    HeaderDialect, SubjectPosition, add_marking_to_subject, split_mbox, subject_candidates,
+    tokenise_header,
+};
+use protective_marking::{
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, ParagraphMark,
+    Parser, PartRole, Scanner,
+};
+use std::sync::LazyLock;
+
+/// Strict and lenient parse; whatever the lenient parser accepts prints as canonical text
+/// that the strict parser reads back to the same marking (decisions.md D1, D4).
+pub fn marking(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let parser = Parser::new();
+    let _ = parser.parse_strict(text);
+    let _ = ParagraphMark::parse(text);
+    let _ = ParagraphMark::at_start(text);
+    if let Ok(parsed) = parser.parse(text) {
+        let canonical = parsed.marking.to_string();
+        let again = parser
+            .parse_strict(&canonical)
+            .unwrap_or_else(|e| panic!("{text:?} -> {canonical:?} does not re-parse: {e}"));
+        assert_eq!(again.marking, parsed.marking, "{text:?} -> {canonical:?}");
+    }
+}
+
+/// Subject candidates, subject markings and every header dialect; offsets stay in bounds.
+pub fn subject(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for b in &subject_candidates(&text).brackets {
+        let span = b.span.clone();
+        assert!(
+            text.get(span.clone()).is_some(),
+            "{span:?} outside {text:?}"
+        );
+        let _ = add_marking_to_subject(&text, "SECRET", SubjectPosition::Replace(span));
+    }
+    for found in MessageAnalyser::new().read_subject(&text, data.first() == Some(&b'A')) {
+        assert!(
+            text.get(found.span.clone()).is_some(),
+            "{found:?} outside {text:?}"
+        );
+    }
+    let _ = add_marking_to_subject(&text, &text, SubjectPosition::Start);
+    // An out-of-range replacement falls back to the end rather than panicking.
+    let len = text.len();
+    let _ = add_marking_to_subject(
+        &text,
+        "IN-CONFIDENCE",
+        SubjectPosition::Replace(len / 2..len + 3),
+    );
+    for dialect in HeaderDialect::ALL {
+        let _ = tokenise_header(dialect, &text);
+    }
+}
+
+static SMALL_WINDOW: LazyLock<Scanner> =
+    LazyLock::new(|| Scanner::builder().window_size(64).build().expect("scanner"));
+
+/// The scanner in every part role, and through a 64-byte reader window; spans stay in bounds.
+pub fn scan(data: &[u8]) {
+    let scanner = Scanner::new();
+    for role in [PartRole::Body, PartRole::HeaderOrFooter, PartRole::Property] {
+        for f in &scanner.scan_part(data, role).findings {
+            assert!(
+                f.span.start <= f.span.end && f.span.end <= data.len(),
+                "{f:?}"
+            );
+        }
+    }
+    let report = SMALL_WINDOW
+        .scan_reader(data)
+        .expect("reading a slice cannot fail");
+    for f in &report.findings {
+        assert!(f.span.end <= data.len(), "{f:?}");
+    }
+}
+
+static GATEWAY: LazyLock<Gateway> = LazyLock::new(|| {
+    let policy = GatewayPolicy::from_toml(
+        "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
+    )
+    .expect("policy");
+    Gateway::new(policy).expect("gateway")
+});
+
+/// Message analysis, the gateway verdict and mbox splitting. A message that cannot be read
+/// is never accepted (fail closed).
+pub fn message(data: &[u8]) {
+    let analysed = MessageAnalyser::new().analyse(data);
+    let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
+    let verdict = GATEWAY.check(&env, data);
+    if analysed.is_err() {
+        assert_ne!(
+            verdict.action,
+            GatewayAction::Accept,
+            "unreadable message accepted"
+        );
+    }
+    for (_, m) in split_mbox(data) {
+        let _ = MessageAnalyser::new().analyse(m);
+    }
+}
+
+/// The bounded DOCX walk: any `Ok` or `Err`, never a panic, hang or runaway allocation.
+pub fn docx(data: &[u8]) {
+    let _ = read_docx(data, &Limits::default());
+}
+
+/// The PDF reader (lopdf): any `Ok` or `Err`, never a panic, hang or runaway allocation.
+pub fn pdf(data: &[u8]) {
+    let _ = read_pdf(data, &Limits::default());
+}
