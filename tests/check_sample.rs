@@ -51,3 +51,52 @@ fn sample_documents_are_small_and_read() {
         assert!(!doc.parts.is_empty(), "{name}");
     }
 }
+
+/// The README's first command: every format of the sample is read, and each input gets the
+/// marking and problems the sample was written to show.
+#[test]
+fn sample_reports() {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().parent().unwrap().join("examples/check");
+    let out = Command::new(bin)
+        .args(["scan", "--json"])
+        .arg(sample())
+        .output()
+        .expect("run the checker (cargo build --examples first)");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let got: Vec<(String, String, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let path = v["path"].as_str().unwrap();
+            let rel = path.rsplit("sample/").next().unwrap().to_string();
+            let codes: Vec<&str> = v["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["code"].as_str().unwrap())
+                .collect();
+            let label = v["classification"].as_str().unwrap_or("UNMARKED");
+            (rel, label.to_string(), codes.join(","))
+        })
+        .collect();
+    let expected = [
+        ("documents/access-policy.docx", "SENSITIVE", "missing-banner,metadata-disagrees"),
+        ("documents/annual-report.pdf", "IN-CONFIDENCE", ""),
+        ("mail/archive.mbox#1", "UNCLASSIFIED", ""),
+        ("mail/archive.mbox#2", "RESTRICTED", ""),
+        ("mail/archive.mbox#3", "UNMARKED", "unmarked"),
+        ("mail/budget-bid.eml", "SENSITIVE", "under-marked"),
+        ("memos/briefing.txt", "SECRET", "under-marked"),
+        ("memos/budget-bid.txt", "SENSITIVE", ""),
+        ("memos/meeting-notes.txt", "UNMARKED", "unmarked"),
+        ("memos/staff-review.txt", "IN-CONFIDENCE", "banners-disagree,non-canonical"),
+        ("press-release.txt", "UNCLASSIFIED", ""),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, expected);
+}
