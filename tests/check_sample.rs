@@ -25,7 +25,9 @@ fn policy_docx() -> Vec<u8> {
             .footer(docx_rs::Footer::new().add_paragraph(para("Page 1")))
             .custom_property("Classification", "IN-CONFIDENCE")
             .add_paragraph(para("Draft policy: remote access for contractors"))
-            .add_paragraph(para("Contractors connect through the managed gateway only."))
+            .add_paragraph(para(
+                "Contractors connect through the managed gateway only.",
+            ))
             .add_paragraph(para("SENSITIVE")),
     ))
 }
@@ -44,7 +46,10 @@ fn regenerate_sample_documents() {
 
 #[test]
 fn sample_documents_are_small_and_read() {
-    for name in ["documents/access-policy.docx", "documents/annual-report.pdf"] {
+    for name in [
+        "documents/access-policy.docx",
+        "documents/annual-report.pdf",
+    ] {
         let bytes = std::fs::read(sample().join(name)).unwrap();
         assert!(bytes.len() < 20 * 1024, "{name}: {} bytes", bytes.len());
         let doc = protective_marking::document::read(&bytes, &Default::default()).unwrap();
@@ -57,7 +62,12 @@ fn sample_documents_are_small_and_read() {
 #[test]
 fn sample_reports() {
     let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("examples/check");
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/check");
     let out = Command::new(bin)
         .args(["scan", "--json"])
         .arg(sample())
@@ -82,7 +92,11 @@ fn sample_reports() {
         })
         .collect();
     let expected = [
-        ("documents/access-policy.docx", "SENSITIVE", "missing-banner,metadata-disagrees"),
+        (
+            "documents/access-policy.docx",
+            "SENSITIVE",
+            "missing-banner,metadata-disagrees",
+        ),
         ("documents/annual-report.pdf", "IN-CONFIDENCE", ""),
         ("mail/archive.mbox#1", "UNCLASSIFIED", ""),
         ("mail/archive.mbox#2", "RESTRICTED", ""),
@@ -91,7 +105,11 @@ fn sample_reports() {
         ("memos/briefing.txt", "SECRET", "under-marked"),
         ("memos/budget-bid.txt", "SENSITIVE", ""),
         ("memos/meeting-notes.txt", "UNMARKED", "unmarked"),
-        ("memos/staff-review.txt", "IN-CONFIDENCE", "banners-disagree,non-canonical"),
+        (
+            "memos/staff-review.txt",
+            "IN-CONFIDENCE",
+            "banners-disagree,non-canonical",
+        ),
         ("press-release.txt", "UNCLASSIFIED", ""),
     ];
     let expected: Vec<(String, String, String)> = expected

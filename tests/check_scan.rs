@@ -15,8 +15,17 @@ use std::process::{Command, Output, Stdio};
 fn checker() -> PathBuf {
     // target/debug/deps/check_scan-<hash> -> target/debug/examples/check
     let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("examples/check");
-    assert!(bin.exists(), "{} not built; run `cargo build --examples`", bin.display());
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/check");
+    assert!(
+        bin.exists(),
+        "{} not built; run `cargo build --examples`",
+        bin.display()
+    );
     bin
 }
 
@@ -110,7 +119,11 @@ fn json_contract_for_each_format() {
         .map(|v| {
             let path = v["path"].as_str().unwrap();
             let rel = path.strip_prefix(&dir.path()).unwrap().to_string();
-            (rel, v["format"].as_str().unwrap(), v["classification"].as_str())
+            (
+                rel,
+                v["format"].as_str().unwrap(),
+                v["classification"].as_str(),
+            )
         })
         .collect();
     assert_eq!(
@@ -130,11 +143,27 @@ fn json_contract_for_each_format() {
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(
             keys,
-            ["classification", "endorsements", "error", "findings", "format", "marking", "path", "problems"],
+            [
+                "classification",
+                "endorsements",
+                "error",
+                "findings",
+                "format",
+                "marking",
+                "path",
+                "problems"
+            ],
         );
         assert!(v["error"].is_null(), "{v}");
         for f in v["findings"].as_array().unwrap() {
-            for k in ["location", "line", "text", "canonical", "kind", "confidence"] {
+            for k in [
+                "location",
+                "line",
+                "text",
+                "canonical",
+                "kind",
+                "confidence",
+            ] {
                 assert!(f.get(k).is_some(), "{k} missing from {f}");
             }
         }
@@ -148,7 +177,11 @@ fn json_contract_for_each_format() {
     assert_eq!(codes(&got[5]), ["unmarked"]);
     // One message unmarked: exit 1.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(out.stderr.is_empty(), "JSON mode writes no summary: {}", stderr(&out));
+    assert!(
+        out.stderr.is_empty(),
+        "JSON mode writes no summary: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -159,7 +192,12 @@ fn stdin_is_read_by_content() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(EML.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(EML.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let got = lines(&out);
     assert_eq!(got.len(), 1);
@@ -209,7 +247,11 @@ fn unreadable_input_fails_closed() {
         // A gate that everything readable would pass still fails.
         let out = run(&["scan", "--json", "--max", "TOP SECRET", path]);
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr(&out).contains("cannot determine its marking"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cannot determine its marking"),
+            "{}",
+            stderr(&out)
+        );
     }
     let out = run(&["scan", &corrupt]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -240,7 +282,9 @@ fn max_gate_lists_every_input_above_the_level() {
         Some(0)
     );
     assert_eq!(
-        run(&["scan", "--max", "IN-CONFIDENCE", &site]).status.code(),
+        run(&["scan", "--max", "IN-CONFIDENCE", &site])
+            .status
+            .code(),
         Some(1)
     );
     let human = run(&["scan", "--max", "UNCLASSIFIED", &site]);
@@ -250,7 +294,11 @@ fn max_gate_lists_every_input_above_the_level() {
 
     let bad = run(&["scan", "--max", "OFFICIAL-ISH", &site]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("use one of UNCLASSIFIED"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("use one of UNCLASSIFIED"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
@@ -259,24 +307,45 @@ fn fail_on_chosen_problem_codes() {
     let unmarked = dir.file("notes.txt", UNMARKED);
     let under = dir.file("brief.txt", "RESTRICTED\n\n(S) The plan.\n\nRESTRICTED\n");
     assert_eq!(
-        run(&["scan", "--fail-on", "unmarked", &unmarked]).status.code(),
+        run(&["scan", "--fail-on", "unmarked", &unmarked])
+            .status
+            .code(),
         Some(1)
     );
     assert_eq!(
-        run(&["scan", "--fail-on", "under-marked", &unmarked]).status.code(),
+        run(&["scan", "--fail-on", "under-marked", &unmarked])
+            .status
+            .code(),
         Some(0)
     );
     let out = run(&[
-        "scan", "--format", "json", "--fail-on", "under-marked", "--fail-on", "unmarked",
-        &unmarked, &under,
+        "scan",
+        "--format",
+        "json",
+        "--fail-on",
+        "under-marked",
+        "--fail-on",
+        "unmarked",
+        &unmarked,
+        &under,
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains(&format!("--fail-on unmarked: {unmarked}")), "{err}");
-    assert!(err.contains(&format!("--fail-on under-marked: {under}")), "{err}");
+    assert!(
+        err.contains(&format!("--fail-on unmarked: {unmarked}")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--fail-on under-marked: {under}")),
+        "{err}"
+    );
     let bad = run(&["scan", "--fail-on", "unmraked", &unmarked]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("expected one of unmarked"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("expected one of unmarked"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
@@ -295,10 +364,24 @@ fn csv_has_a_header_and_one_row_per_input() {
     );
     assert_eq!(rows.len(), 5, "{text}");
     let d = dir.path();
-    assert_eq!(rows[1], format!("{d}/a.txt,text,IN-CONFIDENCE,IN-CONFIDENCE,,2,,"));
-    assert_eq!(rows[2], format!("\"{d}/b, with comma.txt\",text,UNMARKED,,,0,unmarked,"));
-    assert!(rows[3].starts_with(&format!("{d}/c.mbox#1,mbox,IN-CONFIDENCE,")), "{}", rows[3]);
-    assert!(rows[4].starts_with(&format!("{d}/c.mbox#2,mbox,UNMARKED,")), "{}", rows[4]);
+    assert_eq!(
+        rows[1],
+        format!("{d}/a.txt,text,IN-CONFIDENCE,IN-CONFIDENCE,,2,,")
+    );
+    assert_eq!(
+        rows[2],
+        format!("\"{d}/b, with comma.txt\",text,UNMARKED,,,0,unmarked,")
+    );
+    assert!(
+        rows[3].starts_with(&format!("{d}/c.mbox#1,mbox,IN-CONFIDENCE,")),
+        "{}",
+        rows[3]
+    );
+    assert!(
+        rows[4].starts_with(&format!("{d}/c.mbox#2,mbox,UNMARKED,")),
+        "{}",
+        rows[4]
+    );
 }
 
 #[test]
@@ -311,13 +394,23 @@ fn directories_recurse_in_name_order_and_summary_counts() {
     let got = lines(&out);
     let paths: Vec<&str> = got.iter().filter_map(|v| v["path"].as_str()).collect();
     let d = dir.path();
-    assert_eq!(paths, [format!("{d}/a/a.txt"), format!("{d}/a/b/c.txt"), format!("{d}/z.txt")]);
+    assert_eq!(
+        paths,
+        [
+            format!("{d}/a/a.txt"),
+            format!("{d}/a/b/c.txt"),
+            format!("{d}/z.txt")
+        ]
+    );
     let s = &got[3]["summary"];
     assert_eq!(s["inputs"], 3);
     assert_eq!(s["classifications"]["UNMARKED"], 1);
     assert_eq!(s["classifications"]["RESTRICTED"], 1);
     assert_eq!(s["problems"]["unmarked"], 1);
-    assert_eq!(s["bytes"], (MARKED.len() + RESTRICTED.len() + UNMARKED.len()) as u64);
+    assert_eq!(
+        s["bytes"],
+        (MARKED.len() + RESTRICTED.len() + UNMARKED.len()) as u64
+    );
     // The summary line is opt-in and JSON only.
     let out = run(&["scan", "--summary-json", &dir.path()]);
     assert_eq!(out.status.code(), Some(2));
@@ -330,6 +423,9 @@ fn help_has_examples() {
         let out = run(args);
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("Examples:") && text.contains("check scan"), "{text}");
+        assert!(
+            text.contains("Examples:") && text.contains("check scan"),
+            "{text}"
+        );
     }
 }

@@ -92,7 +92,9 @@ fn parse_classification(s: &str) -> Result<Classification, String> {
 pub fn run(args: &Args) -> Outcome {
     let format = if args.json { Format::Json } else { args.format };
     if args.summary_json && format != Format::Json {
-        eprintln!("check scan: --summary-json needs --json (the human format prints its summary on stderr)");
+        eprintln!(
+            "check scan: --summary-json needs --json (the human format prints its summary on stderr)"
+        );
         return Outcome::Failed;
     }
     let gated = args.max.is_some() || !args.fail_on.is_empty();
@@ -206,7 +208,8 @@ impl Progress {
             self.bar.enable_steady_tick(Duration::from_millis(120));
         }
         if self.shown.load(Ordering::Relaxed) {
-            self.bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
+            self.bar
+                .set_message(format!("{:.1} MB", bytes as f64 / 1e6));
         }
     }
 }

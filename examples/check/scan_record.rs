@@ -160,7 +160,11 @@ impl Record {
         if self.error.is_some() {
             return Some("cannot determine its marking (unreadable)".into());
         }
-        if self.problems.iter().any(|p| p.code == ProblemCode::UnreadablePart) {
+        if self
+            .problems
+            .iter()
+            .any(|p| p.code == ProblemCode::UnreadablePart)
+        {
             return Some("cannot determine its marking (a part is unreadable)".into());
         }
         match self.level {
@@ -264,7 +268,11 @@ pub fn csv(r: &Record) -> String {
         codes.join(";"),
         r.error.clone().unwrap_or_default(),
     ];
-    fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",")
+    fields
+        .iter()
+        .map(|f| quote(f))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn quote(field: &str) -> String {

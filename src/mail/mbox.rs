@@ -419,15 +419,21 @@ mod tests {
             "From a Mon Jan  1 00:00:00 2024\n{}\nFrom b Mon Jan  1 00:01:00 2024\nA: b\n",
             "z".repeat(100)
         );
-        let mut limits = crate::Limits::default();
-        limits.max_input_bytes = 50;
+        let limits = crate::Limits {
+            max_input_bytes: 50,
+            ..Default::default()
+        };
         let items: Vec<_> = MboxReader::new(mbox.as_bytes(), &limits)
             .map(Result::unwrap)
             .collect();
         assert_eq!(items.len(), 2);
         assert!(matches!(
             &items[0].1,
-            Err(crate::ReadError::LimitExceeded { value: 101, max: 50, .. })
+            Err(crate::ReadError::LimitExceeded {
+                value: 101,
+                max: 50,
+                ..
+            })
         ));
         assert_eq!(items[1].1.as_deref().unwrap(), b"A: b\n");
     }
