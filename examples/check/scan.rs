@@ -43,7 +43,7 @@ Inputs are read by content, not by name: text, DOCX, PDF, a message (.eml), an m
 Examples:
   check scan examples/data/sample
   check scan --json docs/ > markings.jsonl
-  check scan --format csv --quiet //fileserver/records > register.csv
+  check scan --format csv /srv/records > register.csv
   check scan --max UNCLASSIFIED site/        # publishing gate: nothing above UNCLASSIFIED
   check scan --fail-on unmarked --fail-on under-marked outgoing/
   git show HEAD:memo.txt | check scan -
@@ -58,11 +58,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Publishing gate: exit 1 and list every input whose effective classification is
-    /// above CLASSIFICATION, or whose marking cannot be determined.
+    /// above CLASSIFICATION, or whose marking cannot be determined. Unmarked inputs pass;
+    /// add `--fail-on unmarked` to require a marking.
     #[arg(long, value_name = "CLASSIFICATION", value_parser = parse_classification)]
     pub max: Option<Classification>,
-    /// Exit 1 for inputs with this problem (repeatable), e.g. `unmarked`, `under-marked`,
-    /// `missing-banner`. With `--max` or `--fail-on`, only the gates decide exit 1.
+    /// Exit 1 for inputs with this problem (repeatable): unmarked, banners-disagree,
+    /// under-marked, non-canonical, evasion-suspected, missing-banner, metadata-disagrees,
+    /// malformed-marking, header-subject-disagree, downgrade, unreadable-part,
+    /// foreign-marking. With `--max` or `--fail-on`, only the gates decide exit 1.
     #[arg(long = "fail-on", value_name = "CODE")]
     pub fail_on: Vec<ProblemCode>,
     /// With `--json`: after the reports, print the summary as one `{"summary": ...}` line.

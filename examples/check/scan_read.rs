@@ -54,13 +54,19 @@ impl<R: Read> Read for Counting<'_, R> {
 /// The reports for one item: one, or one per message of an mbox.
 pub fn scan_item(ctx: &Ctx, item: &Item) -> Vec<Record> {
     match item {
-        Item::Unreadable(path, error) => vec![Record::unreadable(path.clone(), "-", error.clone())],
+        Item::Unreadable(path, error) => {
+            vec![Record::unreadable(path.clone(), "unknown", error.clone())]
+        }
         Item::Stdin => scan_stream(ctx, "-", io::stdin().lock(), false),
         Item::File(path) | Item::MaildirMessage(path) => {
             let name = path.display().to_string();
             match std::fs::File::open(path) {
                 Ok(f) => scan_stream(ctx, &name, f, matches!(item, Item::MaildirMessage(_))),
-                Err(e) => vec![Record::unreadable(name, "-", format!("cannot open: {e}"))],
+                Err(e) => vec![Record::unreadable(
+                    name,
+                    "unknown",
+                    format!("cannot open: {e}"),
+                )],
             }
         }
     }
@@ -73,7 +79,7 @@ fn scan_stream(ctx: &Ctx, name: &str, reader: impl Read, maildir: bool) -> Vec<R
     };
     let mut head = Vec::new();
     if let Err(e) = (&mut reader).take(HEAD).read_to_end(&mut head) {
-        return vec![Record::unreadable(name.into(), "-", read_error(&e))];
+        return vec![Record::unreadable(name.into(), "unknown", read_error(&e))];
     }
     let kind = if maildir {
         Kind::Message("maildir")

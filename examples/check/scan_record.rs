@@ -12,7 +12,8 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct Record {
     pub path: String,
-    /// `text`, `docx`, `pdf`, `eml`, `mbox` or `maildir`.
+    /// `text`, `docx`, `pdf`, `eml`, `mbox` or `maildir`; `unknown` when the input could
+    /// not be opened.
     pub format: &'static str,
     pub marking: Option<String>,
     pub classification: Option<&'static str>,

@@ -81,7 +81,7 @@ impl Summary {
         let paint = |t: &str, c: Colour| Out::paint_with(colour, t, c);
         let mut lines = vec![String::new(), paint("Summary", Colour::Bold)];
         lines.push(format!(
-            "  {} inputs ({} files, {} messages), {} in {:.2} s: {:.1} MB/s, {:.0} inputs/s",
+            "  {} inputs ({} documents and texts, {} messages), {} in {:.2} s: {:.1} MB/s, {:.0} inputs/s",
             self.inputs,
             self.inputs - self.messages,
             self.messages,

@@ -125,17 +125,19 @@ const MESSAGE_FIELDS: [&str; 9] = [
 
 /// True when `head` (the start of a file, say its first 8 KiB) looks like an RFC 5322
 /// message (`.eml`): every line up to the first blank line is a header field or a folded
-/// continuation, there are at least two fields, and one of them is a field only messages
-/// carry (`Received`, `Message-ID`, `MIME-Version`, `Date`, ...) or a `From:` with an
-/// address. A header block longer than `head` is judged on its complete lines.
+/// continuation, and one of the fields is one only messages carry (`Received`,
+/// `Message-ID`, `MIME-Version`, `Date`, `Content-Type`, ...) or a `From:` with an address.
+/// A first line `From sender` (an envelope line left by some mail tools) is skipped. A
+/// header block longer than `head` is judged on its complete lines.
 ///
-/// An mbox (whose first line is `From sender date`, no colon) is not a message; see
-/// [`is_mbox`].
+/// An mbox (whose first line is `From sender date`, with a time) is not a message; test
+/// [`is_mbox`] first.
 ///
 /// ```
 /// use protective_marking::mail::is_message;
 /// assert!(is_message(b"From: a@agency.govt.nz\r\nSubject: Hi\r\n\r\nBody"));
 /// assert!(is_message(b"Received: by mx\nDate: Mon, 1 Jan 2024 00:00:00 +1300\n"));
+/// assert!(is_message(b"From a@b\nContent-Type: text/plain\n\nhi\n"));
 /// // A memo that happens to start with fields.
 /// assert!(!is_message(b"To: Minister\nFrom: Officials\n\nIN-CONFIDENCE\n"));
 /// assert!(!is_message(b"IN-CONFIDENCE\nFrom: a@b\n"));
@@ -144,6 +146,9 @@ pub fn is_message(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let (mut fields, mut message_field) = (0usize, false);
     let mut lines = head.split(|&b| b == b'\n').peekable();
+    if lines.next_if(|l| l.starts_with(b"From ")).is_some() && lines.peek().is_none() {
+        return false;
+    }
     while let Some(line) = lines.next() {
         if lines.peek().is_none() && !head.ends_with(b"\n") {
             break; // a cut-off last line says nothing
@@ -172,7 +177,7 @@ pub fn is_message(head: &[u8]) -> bool {
             message_field = true;
         }
     }
-    fields >= 2 && message_field
+    message_field
 }
 
 /// True when `dir` is a maildir: it has `cur/` and `new/` subdirectories.
