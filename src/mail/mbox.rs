@@ -251,13 +251,12 @@ const LINE_PIECE: u64 = 8 * 1024;
 /// use protective_marking::{mail::MboxReader, Limits};
 ///
 /// let mbox = b"From a@b Mon Jan  1 00:00:00 2024\nSubject: one\n\nhi\n\n\
-///              From a@b Mon Jan  1 00:01:00 2024\nSubject: two\n\nho\n";
-/// let mut limits = Limits::default();
-/// limits.max_input_bytes = 22;
+///              From a@b Mon Jan  1 00:01:00 2024\nSubject: two\n\nhello there\n";
+/// let limits = Limits { max_input_bytes: 22, ..Limits::default() };
 /// let items: Vec<_> = MboxReader::new(&mbox[..], &limits).collect::<Result<_, _>>()?;
 /// assert_eq!(items[0].0, 1);
 /// assert_eq!(items[0].1.as_deref().unwrap(), b"Subject: one\n\nhi\n\n");
-/// assert!(items[1].1.is_err()); // 23 bytes: over the limit, marking unknown
+/// assert!(items[1].1.is_err()); // 26 bytes: over the limit, marking unknown
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
