@@ -3,7 +3,7 @@
 //! corrupt files), checking the summary counts against what the generator wrote.
 //!
 //! Runs the built `examples/check` binary: run `cargo build --examples` first (plain
-//! `cargo test` builds it).
+//! `cargo test` builds it). `CHECK_TREE_DIR=DIR` keeps the generated tree in `DIR`.
 
 mod common;
 
@@ -109,7 +109,11 @@ fn write_file(dir: &std::path::Path, i: usize, docx: &[u8], pdf: &[u8], exp: &mu
 
 #[test]
 fn ten_thousand_mixed_files_summary_counts() {
-    let dir = std::env::temp_dir().join(format!("pm-check-tree-{}", std::process::id()));
+    // CHECK_TREE_DIR=/some/dir keeps the tree there, to time a release build on it.
+    let keep = std::env::var_os("CHECK_TREE_DIR").map(PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("pm-check-tree-{}", std::process::id()))
+    });
     let _ = std::fs::remove_dir_all(&dir);
     let docx = common::pack(
         docx_rs::Docx::new()
@@ -129,7 +133,9 @@ fn ten_thousand_mixed_files_summary_counts() {
         .arg(&dir)
         .output()
         .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
