@@ -419,13 +419,27 @@ fn directories_recurse_in_name_order_and_summary_counts() {
 
 #[test]
 fn help_has_examples() {
-    for args in [&["--help"][..], &["scan", "--help"]] {
-        let out = run(args);
+    for verb in ["", "scan", "marking", "handle", "subject", "mail"] {
+        let args: Vec<&str> = [verb, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let out = run(&args);
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
+        let example = format!("check {verb}");
         assert!(
-            text.contains("Examples:") && text.contains("check scan"),
+            text.contains("Examples:") && text.contains(example.trim()),
             "{text}"
+        );
+        assert!(text.contains("Exit codes:"), "{verb}: {text}");
+    }
+    // `--fail-on`'s help lists every problem code.
+    let help = String::from_utf8(run(&["scan", "--help"]).stdout).unwrap();
+    for code in protective_marking::ProblemCode::ALL {
+        assert!(
+            help.contains(code.as_str()),
+            "{code} missing from scan --help"
         );
     }
 }
