@@ -158,16 +158,13 @@ pub fn run(args: &Args) -> Outcome {
     summary.finish(ctx.bytes.load(Ordering::Relaxed), start.elapsed());
     if format == Format::Human {
         summary.print(args.max);
-    }
-    if format != Format::Human {
+    } else {
         // Machine formats keep stdout to one report per input; gate failures still go to
         // the log, so a failing CI step says why.
         for (path, why) in &summary.over_max {
             eprintln!("check scan: over --max: {path} {why}");
         }
-    }
-    for (path, code) in &summary.fail_on {
-        if format != Format::Human {
+        for (path, code) in &summary.fail_on {
             eprintln!("check scan: --fail-on {code}: {path}");
         }
     }
