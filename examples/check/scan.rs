@@ -2,9 +2,9 @@
 //! the markings of files, directory trees, mailboxes and standard input, with publishing
 //! gates and a closing summary (issues 3, 4, 5 and 9).
 //!
-//! Wiring only: the walk yields inputs in batches; each batch is scanned in parallel
-//! (rayon) and its reports written in input order, so output is stable from run to run
-//! and memory stays bounded by one batch, whatever the size of the tree.
+//! Wiring only: the walk (on its own thread) yields inputs in batches; each batch is
+//! scanned in parallel (rayon) and its reports written in input order, so output is stable
+//! from run to run and memory stays bounded by one batch, whatever the size of the tree.
 
 use crate::output::{Out, Outcome};
 use crate::scan_read::{Ctx, scan_item};
@@ -110,9 +110,19 @@ pub fn run(args: &Args) -> Outcome {
     if format == Format::Csv {
         out.line(scan_record::CSV_HEADER);
     }
-    let mut walk = Walk::new(&args.paths);
+    // The walk runs on its own thread, a bounded queue ahead of the scan, so listing
+    // directories overlaps reading files without holding the whole tree.
+    let (queue, items) = std::sync::mpsc::sync_channel(BATCH * 2);
+    let paths = args.paths.clone();
+    let walker = std::thread::spawn(move || {
+        for item in Walk::new(&paths) {
+            if queue.send(item).is_err() {
+                break;
+            }
+        }
+    });
     loop {
-        let batch: Vec<_> = walk.by_ref().take(BATCH).collect();
+        let batch: Vec<_> = items.iter().take(BATCH).collect();
         if batch.is_empty() {
             break;
         }
@@ -153,6 +163,12 @@ pub fn run(args: &Args) -> Outcome {
                 }
             }
         });
+    }
+    // The queue is closed and empty: the walker has finished. Had it panicked, inputs would
+    // be missing from the reports, so the run must not pass.
+    if walker.join().is_err() {
+        eprintln!("check scan: the directory walk failed; the reports are incomplete");
+        outcome = Outcome::Failed;
     }
     progress.bar.finish_and_clear();
     summary.finish(ctx.bytes.load(Ordering::Relaxed), start.elapsed());
