@@ -12,6 +12,14 @@ use protective_marking::{Country, Decision, Marking};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  check handle --marking \"Sensitive: Budget\" email-internet-clear email-internet-encrypted
+  check handle --marking SECRET//NZEO safe-hand:clearance=secret,nationality=NZL
+  check handle --marking RESTRICTED --requirements  # every action kind at once
+
+Exit codes: 0 nothing refused; 1 an action is refused; 2 a usage error, a bad policy file
+or an unparseable marking.")]
 pub struct Args {
     /// One JSON object per action on stdout.
     #[arg(long)]

@@ -7,6 +7,14 @@ use serde::Serialize;
 use std::io::Read;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  check mail --policy tests/data/policy/outbound.toml --from a@agency.govt.nz \
+      --to b@other.govt.nz examples/data/sample/mail/budget-bid.eml
+  cat message.eml | check mail --json --policy gateway.toml --from a@x.govt.nz --to b@y.com -
+
+Exit codes: 0 every message accepted; 1 a message rejected, deferred or quarantined;
+2 a usage error, a bad policy file or an unreadable message.")]
 pub struct Args {
     /// One JSON object per message on stdout.
     #[arg(long)]

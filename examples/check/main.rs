@@ -9,7 +9,12 @@ mod handle;
 mod mail;
 mod marking;
 mod output;
+mod scan;
+mod scan_read;
+mod scan_record;
+mod scan_summary;
 mod subject;
+mod walk;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,7 +24,7 @@ use std::process::ExitCode;
     name = "check",
     version,
     about = "Check New Zealand protective markings (PSR / NZISM) in text, documents and mail",
-    after_help = "Examples:\n  check marking \"IN CONFIDENCE\" \"SECRET//NZEO\"\n  check marking --strict --json \"RESTRICTED//REL TO GBR, NZL\"\n\nExit codes: 0 all good, 1 something is wrong, 2 usage error or unreadable input."
+    after_help = "Examples:\n  check scan examples/data/sample\n  check scan --max UNCLASSIFIED site/\n  check marking \"IN CONFIDENCE\" \"SECRET//NZEO\"\n  check marking --strict --json \"RESTRICTED//REL TO GBR, NZL\"\n  check handle --marking SENSITIVE email-internet-clear\n  check mail --policy policy.toml --from a@agency.govt.nz --to b@example.com message.eml\n\nRun `check <verb> --help` for each verb's options and examples.\nExit codes: 0 all good, 1 something is wrong, 2 usage error or unreadable input."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,6 +33,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Verb {
+    /// Find the markings of files, folders, documents and mailboxes; gate publishing.
+    Scan(scan::Args),
     /// Validate marking text: canonical form, errors and warnings.
     Marking(marking::Args),
     /// Decide handling actions for a marking (send, store, copy, destroy...).
@@ -41,6 +48,7 @@ enum Verb {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.verb {
+        Verb::Scan(args) => scan::run(&args),
         Verb::Marking(args) => marking::run(&args),
         Verb::Handle(args) => handle::run(&args),
         Verb::Subject(args) => subject::run(&args),

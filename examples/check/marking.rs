@@ -5,6 +5,13 @@ use protective_marking::{Diagnostic, ParseMode, Parser};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  check marking \"In Confidence - Staff\" \"SECRET//NZEO\"
+  check marking --strict \"IN-CONFIDENCE\"            # canonical text only
+  check marking --json --codeword KAHU \"TOP SECRET//KAHU\"
+
+Exit codes: 0 every marking valid; 1 an invalid marking; 2 a usage error.")]
 pub struct Args {
     /// Accept only the canonical text (for validating what a person typed).
     #[arg(long)]

@@ -63,7 +63,12 @@ impl Out {
 
     /// `text` in an ANSI colour when writing to a terminal.
     pub fn paint(&self, text: &str, colour: Colour) -> String {
-        if !self.colour {
+        Out::paint_with(self.colour, text, colour)
+    }
+
+    /// `text` in an ANSI colour when `enabled` (for streams other than stdout).
+    pub fn paint_with(enabled: bool, text: &str, colour: Colour) -> String {
+        if !enabled {
             return text.to_string();
         }
         let code = match colour {
@@ -71,6 +76,7 @@ impl Out {
             Colour::Red => "31",
             Colour::Yellow => "33",
             Colour::Bold => "1",
+            Colour::Dim => "2",
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }
@@ -82,4 +88,5 @@ pub enum Colour {
     Red,
     Yellow,
     Bold,
+    Dim,
 }

@@ -6,6 +6,12 @@ use protective_marking::{MessageAnalyser, SubjectCarrier};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  check subject \"Budget bid [IN-CONFIDENCE]\" \"RE: venue [SEEMAIL]\"
+  check subject --json \"RESTRICTED: locations for Monday\"
+
+Exit codes: 0 every subject carries a valid marking; 1 otherwise; 2 a usage error.")]
 pub struct Args {
     /// One JSON object per subject on stdout.
     #[arg(long)]

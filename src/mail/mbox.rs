@@ -11,7 +11,7 @@
 //! assert!(messages[1].1.starts_with(b"Subject: two"));
 //! ```
 
-use std::io;
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use memchr::memmem;
@@ -109,6 +109,77 @@ fn is_envelope_line(line: &[u8]) -> bool {
         })
 }
 
+/// Header fields that only messages carry; one of them (or a `From:` holding an address)
+/// tells a message from a memo that starts with `To:` and `Subject:` lines.
+const MESSAGE_FIELDS: [&str; 9] = [
+    "received",
+    "return-path",
+    "message-id",
+    "mime-version",
+    "date",
+    "delivered-to",
+    "dkim-signature",
+    "content-type",
+    "x-protective-marking",
+];
+
+/// True when `head` (the start of a file, say its first 8 KiB) looks like an RFC 5322
+/// message (`.eml`): every line up to the first blank line is a header field or a folded
+/// continuation, and one of the fields is one only messages carry (`Received`,
+/// `Message-ID`, `MIME-Version`, `Date`, `Content-Type`, ...) or a `From:` with an address.
+/// A first line `From sender` (an envelope line left by some mail tools) is skipped. A
+/// header block longer than `head` is judged on its complete lines.
+///
+/// An mbox (whose first line is `From sender date`, with a time) is not a message; test
+/// [`is_mbox`] first.
+///
+/// ```
+/// use protective_marking::mail::is_message;
+/// assert!(is_message(b"From: a@agency.govt.nz\r\nSubject: Hi\r\n\r\nBody"));
+/// assert!(is_message(b"Received: by mx\nDate: Mon, 1 Jan 2024 00:00:00 +1300\n"));
+/// assert!(is_message(b"From a@b\nContent-Type: text/plain\n\nhi\n"));
+/// // A memo that happens to start with fields.
+/// assert!(!is_message(b"To: Minister\nFrom: Officials\n\nIN-CONFIDENCE\n"));
+/// assert!(!is_message(b"IN-CONFIDENCE\nFrom: a@b\n"));
+/// ```
+pub fn is_message(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let (mut fields, mut message_field) = (0usize, false);
+    let mut lines = head.split(|&b| b == b'\n').peekable();
+    if lines.next_if(|l| l.starts_with(b"From ")).is_some() && lines.peek().is_none() {
+        return false;
+    }
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() && !head.ends_with(b"\n") {
+            break; // a cut-off last line says nothing
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            if fields == 0 {
+                return false;
+            }
+            continue;
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return false;
+        };
+        let name = &line[..colon];
+        if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
+            return false;
+        }
+        fields += 1;
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let value = &line[colon + 1..];
+        if MESSAGE_FIELDS.contains(&name.as_str()) || (name == "from" && value.contains(&b'@')) {
+            message_field = true;
+        }
+    }
+    message_field
+}
+
 /// True when `dir` is a maildir: it has `cur/` and `new/` subdirectories.
 ///
 /// ```
@@ -160,6 +231,143 @@ pub fn maildir_messages(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Longest piece of a line [`MboxReader`] holds at once; longer lines arrive in pieces.
+const LINE_PIECE: u64 = 8 * 1024;
+
+/// Reads the messages of an mbox from a stream, one at a time, in bounded memory: the
+/// streaming form of [`split_mbox`], for mailboxes too large to hold in memory.
+///
+/// Messages are split exactly as [`split_mbox`] splits them. Each item is
+/// `(1-based index, message bytes)`; a message longer than
+/// [`Limits::max_input_bytes`](crate::Limits::max_input_bytes) is not held: its item is a
+/// [`ReadError::LimitExceeded`](crate::ReadError::LimitExceeded) (fail closed, the reader
+/// carries on with the next message). Memory use is one message plus one 8 KiB line piece.
+///
+/// # Errors
+/// An item is an `Err` when the underlying reader fails; the iterator then ends.
+///
+/// # Example
+/// ```
+/// use protective_marking::{mail::MboxReader, Limits};
+///
+/// let mbox = b"From a@b Mon Jan  1 00:00:00 2024\nSubject: one\n\nhi\n\n\
+///              From a@b Mon Jan  1 00:01:00 2024\nSubject: two\n\nhello there\n";
+/// let limits = Limits { max_input_bytes: 22, ..Limits::default() };
+/// let items: Vec<_> = MboxReader::new(&mbox[..], &limits).collect::<Result<_, _>>()?;
+/// assert_eq!(items[0].0, 1);
+/// assert_eq!(items[0].1.as_deref().unwrap(), b"Subject: one\n\nhi\n\n");
+/// assert!(items[1].1.is_err()); // 26 bytes: over the limit, marking unknown
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct MboxReader<R> {
+    reader: R,
+    max: u64,
+    /// The current line piece.
+    piece: Vec<u8>,
+    /// Whether the next piece starts a line.
+    at_line_start: bool,
+    /// The message being read: its index, bytes (empty once over the limit) and full size.
+    current: Option<(usize, Vec<u8>, u64)>,
+    last_index: usize,
+    seen_input: bool,
+    done: bool,
+}
+
+impl<R: BufRead> MboxReader<R> {
+    /// A reader of the mbox in `reader`, holding at most `limits.max_input_bytes` of one
+    /// message.
+    pub fn new(reader: R, limits: &crate::Limits) -> Self {
+        MboxReader {
+            reader,
+            max: limits.max_input_bytes,
+            piece: Vec::new(),
+            at_line_start: true,
+            current: None,
+            last_index: 0,
+            seen_input: false,
+            done: false,
+        }
+    }
+
+    /// The next piece of a line into `self.piece`; false at the end of input.
+    fn read_piece(&mut self) -> io::Result<bool> {
+        self.piece.clear();
+        let n = (&mut self.reader)
+            .take(LINE_PIECE)
+            .read_until(b'\n', &mut self.piece)?;
+        Ok(n > 0)
+    }
+
+    /// The finished current message as an item.
+    fn finish(&mut self) -> Option<(usize, Result<Vec<u8>, crate::ReadError>)> {
+        let (index, bytes, size) = self.current.take()?;
+        if size > self.max {
+            return Some((
+                index,
+                Err(crate::ReadError::LimitExceeded {
+                    limit: crate::Limit::InputBytes,
+                    value: size,
+                    max: self.max,
+                    location: format!("message {index}"),
+                }),
+            ));
+        }
+        Some((index, Ok(bytes)))
+    }
+}
+
+impl<R: BufRead> Iterator for MboxReader<R> {
+    type Item = io::Result<(usize, Result<Vec<u8>, crate::ReadError>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.read_piece() {
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Ok(false) => {
+                    self.done = true;
+                    return self.finish().map(Ok);
+                }
+                Ok(true) => {}
+            }
+            let starts_line = self.at_line_start;
+            self.at_line_start = self.piece.ends_with(b"\n");
+            let mut line = self.piece.as_slice();
+            if !self.seen_input {
+                // A byte order mark at the very start, as split_mbox allows.
+                self.seen_input = true;
+                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+            }
+            let trimmed = line.strip_suffix(b"\n").unwrap_or(line);
+            // A whole line (not a piece of a long one; a short piece without a newline is
+            // the last line) that is an envelope starts a message.
+            let whole = self.at_line_start || (self.piece.len() as u64) < LINE_PIECE;
+            if starts_line && whole && is_envelope_line(trimmed) {
+                self.last_index += 1;
+                let previous = self.finish();
+                self.current = Some((self.last_index, Vec::new(), 0));
+                if let Some(item) = previous {
+                    return Some(Ok(item));
+                }
+                continue;
+            }
+            if let Some((_, bytes, size)) = &mut self.current {
+                *size += self.piece.len() as u64;
+                if *size > self.max {
+                    // Over the limit: stop holding it, keep counting to the next envelope.
+                    *bytes = Vec::new();
+                } else {
+                    bytes.extend_from_slice(&self.piece);
+                }
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +388,57 @@ mod tests {
         assert_eq!(v, vec![(1, &b"Subject: a\r\n\r\nb\r\n"[..])]);
         assert_eq!(split_mbox(b"").count(), 0);
         assert_eq!(split_mbox(b"From ").count(), 0);
+    }
+    /// The streaming reader splits exactly as `split_mbox` does, including lines longer than
+    /// one piece, CRLF, a byte order mark, junk before the first envelope and a last line
+    /// without a newline.
+    #[test]
+    fn reader_matches_split_mbox() {
+        let long = format!("x{}From x Mon Jan  1 00:00:00 2024\n", "y".repeat(9000));
+        let cases: Vec<Vec<u8>> = vec![
+            b"From x Mon Jan  1 00:00:00 2024\nSubject: a\n\nFrom the office\n".to_vec(),
+            b"\xef\xbb\xbfjunk\nFrom x Mon Jan  1 00:00:00 2024\r\nA: b\r\n\r\nc\r\n".to_vec(),
+            format!("From a Mon Jan  1 00:00:00 2024\n{long}From b Mon Jan  1 00:01:00 2024\nz")
+                .into_bytes(),
+            b"From a Mon Jan  1 00:00:00 2024\nA: b\n\nFrom b Mon Jan  1 00:01:00 2024".to_vec(),
+            Vec::new(),
+        ];
+        let limits = crate::Limits::default();
+        for case in cases {
+            let expected: Vec<(usize, Vec<u8>)> =
+                split_mbox(&case).map(|(i, m)| (i, m.to_vec())).collect();
+            let got: Vec<(usize, Vec<u8>)> = MboxReader::new(&case[..], &limits)
+                .map(|item| {
+                    let (i, m) = item.unwrap();
+                    (i, m.unwrap())
+                })
+                .collect();
+            assert_eq!(got, expected, "{:?}", String::from_utf8_lossy(&case));
+        }
+    }
+
+    #[test]
+    fn reader_refuses_an_oversized_message_and_carries_on() {
+        let mbox = format!(
+            "From a Mon Jan  1 00:00:00 2024\n{}\nFrom b Mon Jan  1 00:01:00 2024\nA: b\n",
+            "z".repeat(100)
+        );
+        let limits = crate::Limits {
+            max_input_bytes: 50,
+            ..Default::default()
+        };
+        let items: Vec<_> = MboxReader::new(mbox.as_bytes(), &limits)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(items.len(), 2);
+        assert!(matches!(
+            &items[0].1,
+            Err(crate::ReadError::LimitExceeded {
+                value: 101,
+                max: 50,
+                ..
+            })
+        ));
+        assert_eq!(items[1].1.as_deref().unwrap(), b"A: b\n");
     }
 }

@@ -11,7 +11,8 @@
 //! * [`tokenise_header`] and the per-dialect tokenisers: `X-Protective-Marking`,
 //!   `X-Security-Classification`, `msip_labels`, `x-tituslabs-classifications-30`.
 //! * [`subject_candidates`] and [`add_marking_to_subject`]: the subject dialect.
-//! * [`split_mbox`], [`is_mbox`], [`maildir_messages`], [`is_maildir`]: mailbox containers.
+//! * [`split_mbox`], [`MboxReader`] (streaming), [`is_mbox`], [`maildir_messages`], [`is_maildir`]:
+//!   mailbox containers; [`is_message`] tells a message file by its content.
 //!
 //! # Example
 //! ```
@@ -47,7 +48,7 @@ pub use header::{
     EpmsCaveat, EpmsFields, HeaderDialect, HeaderError, HeaderTokens, MsipLabel, TitusFields,
     tokenise_header, tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
 };
-pub use mbox::{is_maildir, is_mbox, maildir_messages, split_mbox};
+pub use mbox::{MboxReader, is_maildir, is_mbox, is_message, maildir_messages, split_mbox};
 pub use message::{
     Attachment, BodyKind, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
     MessageContent, TextPart, read_message,
