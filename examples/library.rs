@@ -1,7 +1,7 @@
 //! The library's common case: scan text, check a document, ask the gateway for a verdict.
 //! `cargo run --example library` (from the repository root, for the sample files).
 use protective_marking::document::{check, read};
-use protective_marking::{Envelope, Gateway, GatewayPolicy, Limits, Parser, Scanner};
+use protective_marking::{Envelope, Gateway, GatewayPolicy, Limits, Scanner};
 
 /// Outbound mail: anything above IN-CONFIDENCE may not leave for any domain.
 const POLICY: &str = "[gateway]\ndirection = \"outbound\"\n\
@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A document (DOCX, PDF or text, told apart by content), within explicit limits.
     let bytes = std::fs::read("examples/data/sample/documents/access-policy.docx")?;
-    let doc = check(&read(&bytes, &Limits::default())?, &Parser::new());
+    let doc = check(&read(&bytes, &Limits::default())?, &Scanner::new());
     println!(
         "docx: {:?} {:#?}",
         doc.marking.map(|m| m.to_string()),

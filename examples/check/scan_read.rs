@@ -6,7 +6,7 @@ use crate::scan_record::Record;
 use crate::walk::Item;
 use protective_marking::document::{self, Format};
 use protective_marking::mail::{MboxReader, is_mbox, is_message};
-use protective_marking::{Limit, Limits, MessageAnalyser, Parser, ReadError, Scanner};
+use protective_marking::{Limit, Limits, MessageAnalyser, ReadError, Scanner};
 use std::io::{self, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -17,7 +17,6 @@ const HEAD: u64 = 8 * 1024;
 /// The shared, read-only state of a scan: built once, used by every thread.
 pub struct Ctx {
     pub scanner: Scanner,
-    pub parser: Parser,
     pub analyser: MessageAnalyser,
     pub limits: Limits,
     /// Bytes read so far, for the progress bar and the throughput.
@@ -29,7 +28,6 @@ impl Ctx {
         let limits = Limits::default();
         Ctx {
             scanner: Scanner::new(),
-            parser: Parser::new(),
             analyser: MessageAnalyser::new().with_limits(limits.clone()),
             limits,
             bytes: AtomicU64::new(0),
@@ -155,7 +153,7 @@ fn doc(ctx: &Ctx, name: &str, format: &'static str, reader: impl Read) -> Record
                 Format::Docx => "docx",
                 _ => "text",
             };
-            Record::from_document(name.into(), format, document::check(&d, &ctx.parser))
+            Record::from_document(name.into(), format, document::check(&d, &ctx.scanner))
         }
         Err(e) => Record::unreadable(name.into(), format, e.to_string()),
     }
