@@ -4,7 +4,7 @@
 
 use crate::marking::{Parsed, Parser};
 use crate::problem::{Problem, ProblemCode};
-use crate::scan::{FindingKind, Note, PartRole, Scanner};
+use crate::scan::{Confidence, FindingKind, Note, PartRole, Scanner};
 
 /// Where a piece of text sits, which decides what counts as a marking in it (D8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,10 @@ pub(crate) struct Detected {
     pub paragraph: bool,
     /// Whether it decides the classification (everything but prose, D8).
     pub deciding: bool,
+    /// Where the scanner found it (banner, first line, paragraph mark...).
+    pub kind: FindingKind,
+    /// How sure the scanner is.
+    pub confidence: Confidence,
 }
 
 /// The markings of one text and the problems only the scanner can see in it: markings
@@ -82,6 +86,8 @@ pub(crate) fn markings(scanner: &Scanner, text: &str, role: Role) -> DetectedTex
                 parsed,
                 paragraph: f.kind == FindingKind::ParagraphMark,
                 deciding: f.kind.is_deciding(),
+                kind: f.kind,
+                confidence: f.confidence,
             }
         })
         .collect();

@@ -174,6 +174,25 @@ fn json_contract_for_each_format() {
     assert_eq!(text["findings"][0]["line"], 1);
     assert_eq!(text["findings"][0]["confidence"], "high");
     assert_eq!(text["findings"][1]["kind"], "last-line");
+    // Documents are read through the same scanner: its kinds and confidence, per part.
+    for doc in [&got[1], &got[2]] {
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{doc}");
+        for f in findings {
+            assert!(f["confidence"].is_string(), "{f}");
+            assert!(
+                [
+                    "banner",
+                    "first-line",
+                    "last-line",
+                    "paragraph-mark",
+                    "property"
+                ]
+                .contains(&f["kind"].as_str().unwrap()),
+                "{f}"
+            );
+        }
+    }
     assert_eq!(codes(&got[5]), ["unmarked"]);
     // One message unmarked: exit 1.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

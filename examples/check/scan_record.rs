@@ -93,20 +93,15 @@ impl Record {
             .into_iter()
             .map(|f| FindingOut {
                 kind: match f.kind {
-                    _ if f.paragraph => "paragraph-mark",
                     PartKind::Deleted => "deleted",
                     PartKind::Comments => "comment",
-                    PartKind::CoreProperty
-                    | PartKind::CustomProperty
-                    | PartKind::LabelProperty
-                    | PartKind::Metadata => "property",
-                    _ => "banner",
+                    _ => f.finding.as_str(),
                 },
                 location: f.location,
                 line: Some(f.line as u64),
                 canonical: f.marking.to_string(),
                 text: f.text,
-                confidence: None,
+                confidence: Some(f.confidence.as_str()),
             })
             .collect();
         r.problems = report.problems;

@@ -10,7 +10,7 @@ use super::{Document, Format, PartKind};
 use crate::detect::{self, Role};
 use crate::marking::{DiagnosticCode, Marking};
 use crate::problem::{Problem, ProblemCode};
-use crate::scan::Scanner;
+use crate::scan::{Confidence, FindingKind, Scanner};
 use serde::Serialize;
 
 /// One marking found in a document.
@@ -28,6 +28,11 @@ pub struct DocumentFinding {
     pub marking: Marking,
     /// Whether it is a paragraph mark such as `(S)`.
     pub paragraph: bool,
+    /// Where the scanner found it within the part: `banner`, `first-line`, `last-line`,
+    /// `paragraph-mark`, `statement`, `property` or `inline` (prose, never deciding).
+    pub finding: FindingKind,
+    /// How sure the scanner is that this is a marking.
+    pub confidence: Confidence,
     /// Whether it decides the document's marking (D8): everything but tracked deletions and
     /// comments.
     pub deciding: bool,
@@ -124,6 +129,8 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
                 text: d.text,
                 marking: d.parsed.marking.clone(),
                 paragraph: d.paragraph,
+                finding: d.kind,
+                confidence: d.confidence,
                 deciding,
             });
         }
