@@ -186,7 +186,8 @@ fn json_contract_for_each_format() {
                     "first-line",
                     "last-line",
                     "paragraph-mark",
-                    "property"
+                    "property",
+                    "inline"
                 ]
                 .contains(&f["kind"].as_str().unwrap()),
                 "{f}"
