@@ -54,30 +54,6 @@ fn prose(bytes: usize, seed: &mut u64) -> String {
     out
 }
 
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + data.len() / 57 * 2 + 8);
-    for (i, chunk) in data.chunks(3).enumerate() {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-        if i % 19 == 18 {
-            out.push_str("\r\n");
-        }
-    }
-    out
-}
-
 fn text_message() -> Vec<u8> {
     let mut seed = 7;
     format!(
@@ -109,7 +85,7 @@ fn big_message() -> Vec<u8> {
         ("annex.pdf", "application/pdf", &pdf),
     ] {
         msg.push_str(&format!("--bench-boundary\r\nContent-Type: {ctype}\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"));
-        msg.push_str(&base64(data));
+        msg.push_str(&common::base64(data));
         msg.push_str("\r\n");
     }
     // Pad with a large text attachment so the whole message is about 10 MB.

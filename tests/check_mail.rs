@@ -1,31 +1,17 @@
 //! The checker's `subject` and `mail` verbs: JSON lines and exit codes (issue 5).
 
-use std::path::PathBuf;
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::process::{Command, Output};
 
-fn checker() -> PathBuf {
-    // target/<profile>/deps/this-test -> target/<profile>/examples/check
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("check")
-}
-
 fn run(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
-    let out: Output = Command::new(checker())
+    let out: Output = Command::new(cli::checker())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .output()
         .expect("run the checker (cargo test builds examples first)");
-    let lines = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect();
-    (out.status.code().unwrap_or(-1), lines)
+    (out.status.code().unwrap_or(-1), cli::json_lines(&out))
 }
 
 #[test]

@@ -2,36 +2,11 @@
 //! modes, codewords, human output and exit codes. Runs the built `examples/check` binary
 //! (`cargo test` builds examples first).
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{json_lines, run};
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn checker() -> PathBuf {
-    // target/debug/deps/check_marking-<hash> -> target/debug/examples/check
-    let exe = std::env::current_exe().unwrap();
-    let debug = exe.parent().unwrap().parent().unwrap();
-    let bin = debug
-        .join("examples")
-        .join(format!("check{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} not built; run `cargo test`",
-        bin.display()
-    );
-    bin
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(checker()).args(args).output().unwrap()
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
-        .collect()
-}
 
 #[test]
 fn one_object_per_input_with_every_key() {

@@ -5,6 +5,8 @@
 //! fresh clone; `cargo test --test check_sample -- --ignored` rewrites them from the
 //! fixture builders in `tests/common`.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
 use std::path::PathBuf;
@@ -61,14 +63,7 @@ fn sample_documents_are_small_and_read() {
 /// marking and problems the sample was written to show.
 #[test]
 fn sample_reports() {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/check");
-    let out = Command::new(bin)
+    let out = Command::new(cli::checker())
         .args(["scan", "--json"])
         .arg(sample())
         .output()

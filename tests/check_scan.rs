@@ -5,29 +5,15 @@
 //! Runs the built `examples/check` binary: run `cargo build --examples` first (plain
 //! `cargo test` builds it).
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
+use cli::{checker, json_lines as lines, run};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-
-fn checker() -> PathBuf {
-    // target/debug/deps/check_scan-<hash> -> target/debug/examples/check
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/check");
-    assert!(
-        bin.exists(),
-        "{} not built; run `cargo build --examples`",
-        bin.display()
-    );
-    bin
-}
 
 /// A fresh directory under the system temp dir, removed when dropped.
 struct TempDir(PathBuf);
@@ -56,18 +42,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(checker()).args(args).output().unwrap()
-}
-
-fn lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
-        .collect()
 }
 
 fn stderr(out: &Output) -> String {

@@ -5,30 +5,17 @@
 //! Runs the built `examples/check` binary: run `cargo build --examples` first (plain
 //! `cargo test` builds it). `CHECK_TREE_DIR=DIR` keeps the generated tree in `DIR`.
 
+#[path = "common/cli.rs"]
+mod cli;
 mod common;
 
+use cli::checker;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
 const FILES: usize = 10_000;
-
-fn checker() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/check");
-    assert!(
-        bin.exists(),
-        "{} not built; run `cargo build --examples`",
-        bin.display()
-    );
-    bin
-}
 
 /// What the generator expects the checker to find, counted as the summary counts.
 #[derive(Default)]

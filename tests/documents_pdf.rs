@@ -115,29 +115,6 @@ fn page_and_object_limits() {
     ));
 }
 
-/// A PDF written by hand, with the cross-reference table computed.
-fn hand_pdf(objects: &[String]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 fn font_and_content(text: &str) -> [String; 2] {
     let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
     [
@@ -153,7 +130,7 @@ fn font_and_content(text: &str) -> [String; 2] {
 fn pages_cycle_terminates() {
     // 2: Pages whose Kids holds itself and a page.
     let [font, content] = font_and_content("CYCLE");
-    let bytes = hand_pdf(&[
+    let bytes = common::hand_pdf(&[
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".to_owned(),
         "<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
@@ -174,7 +151,7 @@ fn pages_cycle_terminates() {
 fn deep_nesting_does_not_overflow() {
     let [font, content] = font_and_content("DEEP");
     let deep = "[".repeat(200_000) + &"]".repeat(200_000);
-    let bytes = hand_pdf(&[
+    let bytes = common::hand_pdf(&[
         format!("<< /Type /Catalog /Pages 2 0 R /Deep {deep} >>"),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
         "<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
@@ -193,7 +170,7 @@ fn deep_nesting_does_not_overflow() {
 fn huge_declared_length() {
     let [font, _] = font_and_content("");
     let content = "BT /F1 12 Tf 72 720 Td (LENGTH) Tj ET";
-    let bytes = hand_pdf(&[
+    let bytes = common::hand_pdf(&[
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
         "<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>"

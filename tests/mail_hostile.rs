@@ -2,6 +2,8 @@
 //! panicking or exhausting the stack.
 #![cfg(feature = "mail")]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use protective_marking::mail::{MailProblemKind, MessageContent, read_message};
@@ -81,35 +83,11 @@ fn a_million_delimiters_refused_before_parsing() {
     assert_limit(timed(&raw, &Limits::default()), Limit::MimeParts);
 }
 
-fn base64(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for (n, chunk) in data.chunks(3).enumerate() {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[((v >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-        if n % 19 == 18 {
-            out.push_str("\r\n");
-        }
-    }
-    out
-}
-
 #[test]
 fn parts_counted_across_nesting_levels() {
     // 600 parts in each of two attached messages, base64-encoded so that the byte-level
     // bound of the outer message cannot see them: the exact count across levels refuses it.
-    let inner = base64(&many_parts(600));
+    let inner = common::base64(&many_parts(600));
     let mut raw =
         b"Subject: outer\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n".to_vec();
     for _ in 0..2 {
