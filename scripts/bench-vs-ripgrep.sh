@@ -10,8 +10,8 @@
 # `Scanner::scan_reader` (256 KiB windows, bounded memory) and prints the finding count.
 # The ripgrep side is `rg -c -i` with the alternation of every classification phrase the
 # scanner searches for, Unicode on (rg's default), so NBSP between words counts as `\s`.
-# Both are timed as whole processes with the file in the page cache: hyperfine (median of
-# RUNS runs after a warm-up) when installed, else a loop of /usr/bin/time. Needs ripgrep 15
+# Both are timed as whole processes with the file in the page cache: hyperfine (RUNS runs
+# after a warm-up) when installed, else a loop of /usr/bin/time. Needs ripgrep 15
 # (`scripts/setup.sh --bench`): Debian's ripgrep 13 is far slower on this pattern.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,42 +41,59 @@ for kind in prose banners dense; do
   [ -s "$file" ] || "$BIN/gen_corpus" "$kind" "$MB" "$file"
 done
 
-# Median wall time in seconds of running "$@" RUNS times, output discarded.
+# Runs "$@" RUNS times (output discarded) after a warm-up and prints two numbers: the median
+# wall time and the mean CPU time (user + system), in seconds. The CPU time is the steadier
+# figure on a machine shared with other work; both are printed.
 time_it() {
   if command -v hyperfine >/dev/null 2>&1; then
-    local json
+    local json log
     json="$(mktemp)"
-    hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$json" \
-      --output null -- "$(printf '%q ' "$@")" >/dev/null
-    sed -n 's/^ *"median": *\([0-9.e+-]*\),*$/\1/p' "$json" | head -n 1
-    rm -f "$json"
+    log="$(mktemp)"
+    if ! hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$json" \
+      --output null -- "$(printf '%q ' "$@")" >"$log" 2>&1; then
+      cat "$log" >&2
+      exit 1
+    fi
+    awk -F': *' '
+      /"median"/ { gsub(/,/, "", $2); median = $2 }
+      /"user"/   { gsub(/,/, "", $2); user = $2 }
+      /"system"/ { gsub(/,/, "", $2); sys = $2 }
+      END { printf "%s %s\n", median, user + sys }' "$json"
+    rm -f "$json" "$log"
   else
     "$@" >/dev/null 2>&1 # warm-up
-    local times=() t
+    local out
+    out="$(mktemp)"
     for _ in $(seq "$RUNS"); do
-      t="$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)"
-      times+=("$t")
+      /usr/bin/time -a -o "$out" -f '%e %U %S' "$@" >/dev/null 2>&1
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+    sort -g "$out" | awk '{ wall[NR] = $1; cpu += $2 + $3 }
+      END { printf "%s %s\n", wall[int((NR + 1) / 2)], cpu / NR }'
+    rm -f "$out"
   fi
 }
 
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 
-echo "machine: $(nproc) cores, $(uname -sm); $("$RG" --version | head -n 1); runs: $RUNS"
+echo "machine: $(nproc) cores, $(uname -sm), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ripgrep: $("$RG" --version | head -n 1); runs: $RUNS per command"
 echo "pattern: rg -c -i '$PATTERN'"
-printf '%-8s %9s %12s %12s %9s %9s %7s\n' corpus MB findings rg-lines scan-MB/s rg-MB/s ratio
+echo
+printf '%-8s %7s %14s %9s | %9s %9s %6s | %9s %9s %6s\n' corpus MB findings rg-lines \
+  scan-wall rg-wall ratio scan-cpu rg-cpu ratio
 for kind in prose banners dense; do
   file="$DIR/$kind-${MB}MB.txt"
   bytes="$(stat -c %s "$file")"
   findings="$("$BIN/scan_bench" "$file" 2>/dev/null | awk '{print $2 "/" $4}')"
   lines="$("$RG" -c -i "$PATTERN" "$file" || echo 0)"
-  scan_s="$(time_it "$BIN/scan_bench" "$file")"
-  rg_s="$(time_it "$RG" -c -i "$PATTERN" "$file")"
-  scan_mbps="$(mbps "$bytes" "$scan_s")"
-  rg_mbps="$(mbps "$bytes" "$rg_s")"
-  ratio="$(awk -v a="$rg_s" -v b="$scan_s" 'BEGIN { printf "%.1fx", a / b }')"
-  printf '%-8s %9.1f %12s %12s %9s %9s %7s\n' "$kind" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" \
-    "$findings" "$lines" "$scan_mbps" "$rg_mbps" "$ratio"
+  read -r scan_wall scan_cpu < <(time_it "$BIN/scan_bench" "$file")
+  read -r rg_wall rg_cpu < <(time_it "$RG" -c -i "$PATTERN" "$file")
+  printf '%-8s %7.1f %14s %9s | %9s %9s %6s | %9s %9s %6s\n' "$kind" \
+    "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$findings" "$lines" \
+    "$(mbps "$bytes" "$scan_wall")" "$(mbps "$bytes" "$rg_wall")" "$(ratio "$rg_wall" "$scan_wall")" \
+    "$(mbps "$bytes" "$scan_cpu")" "$(mbps "$bytes" "$rg_cpu")" "$(ratio "$rg_cpu" "$scan_cpu")"
 done
-echo "findings: all/deciding; ratio: scanner throughput / ripgrep throughput (higher is faster)"
+echo
+echo "MB/s from the median wall time (-wall) and from the mean user+system CPU time (-cpu),"
+echo "whole processes, file in the page cache; findings: all/deciding; ratio: scanner/ripgrep."

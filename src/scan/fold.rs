@@ -13,11 +13,19 @@ use std::ops::Range;
 impl Engine {
     /// Looks at every word with a non-ASCII byte in `chunk`; a word that folds (and the
     /// words around it) is searched for anchors after folding.
-    pub(super) fn fold_chunk(&self, h: &Hay, base: usize, chunk: Range<usize>, st: &mut State) {
+    /// `non_ascii` is the chunk's block mask from `fold_case`.
+    pub(super) fn fold_chunk(
+        &self,
+        h: &Hay,
+        base: usize,
+        chunk: Range<usize>,
+        non_ascii: u64,
+        st: &mut State,
+    ) {
         let hay = h.bytes;
         let mut i = chunk.start;
         while i < chunk.end {
-            let Some(p) = next_non_ascii(hay, i, chunk.end) else {
+            let Some(p) = next_non_ascii(hay, i, chunk.end, chunk.start, non_ascii) else {
                 break;
             };
             let lo_min = p.saturating_sub(REGION);
@@ -172,7 +180,9 @@ impl Engine {
 /// Whether `bytes` hold a character that folds: invisible, full-width, look-alike, or a
 /// Unicode space other than NBSP (which the ASCII path reads as a separator).
 pub(super) fn needs_fold(bytes: &[u8]) -> bool {
-    if bytes.is_ascii() {
+    // Most non-ASCII text is letters such as `ā` or `é` that fold to nothing: a byte test
+    // on the lead bytes spares decoding it.
+    if !bytes.iter().any(|&b| may_fold(b)) {
         return false;
     }
     bytes.utf8_chunks().any(|chunk| {
@@ -183,4 +193,38 @@ pub(super) fn needs_fold(bytes: &[u8]) -> bool {
             Fold::Drop => true,
         })
     })
+}
+
+/// Whether `b` leads the UTF-8 of some character that [`fold`] changes: invisible
+/// characters (C2, E2, EF), full-width forms (EF), Unicode spaces (C2, E1, E2, E3),
+/// Greek (CE, CF) and Cyrillic (D0 to D4) look-alikes. A superset, tested exhaustively.
+fn may_fold(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xCE | 0xCF | 0xD0..=0xD4 | 0xE1..=0xE3 | 0xEF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_folding_character_has_a_folding_lead_byte() {
+        let mut buf = [0u8; 4];
+        for c in ('\u{80}'..=char::MAX).filter(|&c| match fold(c) {
+            Fold::Keep => false,
+            Fold::Ascii(_, note) => note.is_some(),
+            Fold::Space => c != '\u{A0}',
+            Fold::Drop => true,
+        }) {
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(
+                may_fold(lead),
+                "{c:?} (U+{:04X}) leads with {lead:#x}",
+                c as u32
+            );
+        }
+        assert!(!needs_fold("Ngā mihi, kōrero, café".as_bytes()));
+        assert!(needs_fold("ЅЕСRЕТ".as_bytes()));
+        assert!(needs_fold("SE\u{AD}CRET".as_bytes()));
+        assert!(!needs_fold("In\u{A0}Confidence".as_bytes()));
+    }
 }

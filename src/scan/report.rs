@@ -9,7 +9,6 @@ use super::{Finding, FindingKind, Note, PartRole, TextReport};
 use crate::marking::Marking;
 use crate::problem::{Problem, ProblemCode};
 use std::cmp::Reverse;
-use std::collections::HashSet;
 
 /// A finding as recorded, with what the report needs besides it.
 pub(super) struct Raw {
@@ -112,10 +111,26 @@ fn line_at(cursor: &mut (usize, u64), hay: &[u8], base: usize, abs: usize) -> u6
 }
 
 /// The join of `markings`, each distinct marking joined once: a long text repeats its
-/// banner on every page, and joining is commutative, associative and idempotent (D2).
+/// banner on every page, and joining is commutative, associative and idempotent (D2), so
+/// skipping a marking already joined changes nothing. The first `RECENT` distinct markings
+/// are remembered (a comparison is cheaper than a join, and than hashing a marking).
 fn join_distinct<'a>(markings: impl Iterator<Item = &'a Marking>) -> Option<Marking> {
-    let mut seen: HashSet<&Marking> = HashSet::new();
-    Marking::join_all(markings.filter(|m| seen.insert(*m)))
+    const RECENT: usize = 32;
+    let mut seen: Vec<&Marking> = Vec::new();
+    let mut joined: Option<Marking> = None;
+    for m in markings {
+        if seen.contains(&m) {
+            continue;
+        }
+        if seen.len() < RECENT {
+            seen.push(m);
+        }
+        joined = Some(match joined {
+            None => m.clone(),
+            Some(j) => j.join(m),
+        });
+    }
+    joined
 }
 
 impl Engine {
