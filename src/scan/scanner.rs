@@ -123,9 +123,9 @@ struct Inner {
 ///
 /// # Resource usage
 ///
-/// Building takes well under a millisecond (one aho-corasick automaton of 16 short
-/// literals); [`Scanner::new`] reuses one built at first use. A scan of a slice uses one
-/// pooled 64 KiB buffer; [`Scanner::scan_reader`] holds one window.
+/// Building takes well under a millisecond (one aho-corasick automaton of a handful of
+/// short literals); [`Scanner::new`] reuses one built at first use. A scan of a slice uses
+/// one pooled 16 KiB buffer; [`Scanner::scan_reader`] also holds one window.
 #[derive(Clone)]
 pub struct Scanner {
     inner: Arc<Inner>,
