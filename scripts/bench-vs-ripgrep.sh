@@ -9,7 +9,8 @@
 # The scanner side is `examples/scan_bench.rs`: one process that scans the file through
 # `Scanner::scan_reader` (256 KiB windows, bounded memory) and prints the finding count.
 # The ripgrep side is `rg -c -i` with the alternation of every classification phrase the
-# scanner searches for, Unicode on (rg's default), so NBSP between words counts as `\s`.
+# scanner searches for, Unicode on (rg's default), so NBSP between words counts as `\s`;
+# the same with `--no-unicode` is printed for reference (faster, but it misses those).
 # Both are timed as whole processes with the file in the page cache: hyperfine (RUNS runs
 # after a warm-up) when installed, else a loop of /usr/bin/time. Needs ripgrep 15
 # (`scripts/setup.sh --bench`): Debian's ripgrep 13 is far slower on this pattern.
@@ -80,8 +81,8 @@ echo "machine: $(nproc) cores, $(uname -sm), load average $(cut -d' ' -f1-3 /pro
 echo "ripgrep: $("$RG" --version | head -n 1); runs: $RUNS per command"
 echo "pattern: rg -c -i '$PATTERN'"
 echo
-printf '%-8s %7s %14s %9s | %9s %9s %6s | %9s %9s %6s\n' corpus MB findings rg-lines \
-  scan-wall rg-wall ratio scan-cpu rg-cpu ratio
+printf '%-8s %7s %14s %9s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' corpus MB findings \
+  rg-lines scan-wall rg-wall ratio scan-cpu rg-cpu ratio rg-ascii ratio
 for kind in prose banners dense; do
   file="$DIR/$kind-${MB}MB.txt"
   bytes="$(stat -c %s "$file")"
@@ -89,11 +90,15 @@ for kind in prose banners dense; do
   lines="$("$RG" -c -i "$PATTERN" "$file" || echo 0)"
   read -r scan_wall scan_cpu < <(time_it "$BIN/scan_bench" "$file")
   read -r rg_wall rg_cpu < <(time_it "$RG" -c -i "$PATTERN" "$file")
-  printf '%-8s %7.1f %14s %9s | %9s %9s %6s | %9s %9s %6s\n' "$kind" \
+  read -r ascii_wall _ < <(time_it "$RG" -c -i --no-unicode "$PATTERN" "$file")
+  printf '%-8s %7.1f %14s %9s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' "$kind" \
     "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$findings" "$lines" \
     "$(mbps "$bytes" "$scan_wall")" "$(mbps "$bytes" "$rg_wall")" "$(ratio "$rg_wall" "$scan_wall")" \
-    "$(mbps "$bytes" "$scan_cpu")" "$(mbps "$bytes" "$rg_cpu")" "$(ratio "$rg_cpu" "$scan_cpu")"
+    "$(mbps "$bytes" "$scan_cpu")" "$(mbps "$bytes" "$rg_cpu")" "$(ratio "$rg_cpu" "$scan_cpu")" \
+    "$(mbps "$bytes" "$ascii_wall")" "$(ratio "$ascii_wall" "$scan_wall")"
 done
 echo
 echo "MB/s from the median wall time (-wall) and from the mean user+system CPU time (-cpu),"
 echo "whole processes, file in the page cache; findings: all/deciding; ratio: scanner/ripgrep."
+echo "rg-ascii: the same rg with --no-unicode (wall), for reference only: ASCII \\b and \\s are"
+echo "faster on non-ASCII text but miss a marking whose words a non-breaking space separates."

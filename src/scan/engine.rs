@@ -227,8 +227,9 @@ impl Engine {
         while c < region.end {
             let end = (c + CHUNK).min(region.end);
             let ext = (end + MAX_PAT).min(hay.len());
-            let non_ascii = fold_case(&hay[c..end], &hay[end..ext], scratch);
-            let ascii = non_ascii == 0;
+            let start_line = st.line_at(hay, base, base + c);
+            let folding = fold_case(&hay[c..end], &hay[end..ext], scratch);
+            let ascii = folding.non_ascii == 0;
             for m in a.ac.find_iter(scratch.as_slice()) {
                 let anchor = a.anchors[m.pattern().as_usize()];
                 let Some(s) = a.start(hay, c + m.start(), anchor) else {
@@ -266,11 +267,13 @@ impl Engine {
                 }
             }
             if !ascii {
-                self.fold_chunk(&h, base, c..end, non_ascii, st);
+                self.fold_chunk(&h, base, c..end, folding.non_ascii, st);
             }
             // The three passes above each run in order of position, but not with each
-            // other: number the chunk's findings in one forward walk.
+            // other: number the chunk's findings in one forward walk, then move the line
+            // cursor past the chunk with the count from the fused pass.
             st.number_lines(hay, base);
+            st.skip_to(base + end, start_line + folding.newlines);
             c = end;
         }
     }

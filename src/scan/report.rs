@@ -89,6 +89,17 @@ impl State {
         self.numbered = (self.raws.len(), self.malformed.len());
     }
 
+    /// The line number of absolute offset `abs` (in `hay`, based at `base`); moves the
+    /// cursor there when it is ahead of it.
+    pub(super) fn line_at(&mut self, hay: &[u8], base: usize, abs: usize) -> u64 {
+        line_at(&mut self.cursor, hay, base, abs)
+    }
+
+    /// Puts the line cursor at `abs`, which is on line `line` (counted by the caller).
+    pub(super) fn skip_to(&mut self, abs: usize, line: u64) {
+        self.cursor = (abs, line);
+    }
+
     /// Moves the line cursor to `to` before the hay is dropped up to it.
     pub(super) fn advance(&mut self, hay: &[u8], base: usize, to: usize) {
         if self.cursor.0 < to {

@@ -178,24 +178,36 @@ pub(super) fn skip_separators_back(bytes: &[u8], mut i: usize, lo: usize, newlin
 /// Bytes per bit of the non-ASCII mask that [`fold_case`] returns.
 pub(super) const BLOCK: usize = 256;
 
+/// What [`fold_case`] learnt about a chunk on the way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Folding {
+    /// Bit `k` is set when `body[k * BLOCK..(k + 1) * BLOCK]` holds a byte of 0x80 or above.
+    pub(super) non_ascii: u64,
+    /// How many `\n` bytes `body` holds.
+    pub(super) newlines: u64,
+}
+
 /// Copies `body` then `tail` into `dst` with every ASCII capital made small, for the
-/// case-sensitive anchor search, and returns a mask of where `body` is not ASCII: bit `k`
-/// is set when `body[k * BLOCK..(k + 1) * BLOCK]` holds a byte of 0x80 or above. `body`
-/// is at most `64 * BLOCK` bytes.
+/// case-sensitive anchor search, and says where `body` is not ASCII and how many lines it
+/// ends. `body` is at most `64 * BLOCK` bytes.
 ///
 /// One fused pass, because this is the only code that touches every byte of text without
-/// candidates: the copy, the case fold and the ASCII test read each byte once (separate
-/// passes measured about 25 % slower on marking-free prose), and the mask takes the
-/// folding path straight to the blocks it needs. `b | 0x20` lowers `A`..=`Z` and never
+/// candidates: the copy, the case fold, the ASCII test and the line count read each byte
+/// once (separate passes measured about 25 % slower on marking-free prose). The mask takes
+/// the folding path straight to the blocks it needs; the count keeps line numbers without
+/// another pass over text with findings. `b | 0x20` lowers `A`..=`Z` and never
 /// turns a byte that is not a letter into one, which is all the search needs.
-pub(super) fn fold_case(body: &[u8], tail: &[u8], dst: &mut Vec<u8>) -> u64 {
+pub(super) fn fold_case(body: &[u8], tail: &[u8], dst: &mut Vec<u8>) -> Folding {
     const LANES: usize = 32;
     debug_assert!(body.len() <= 64 * BLOCK);
     dst.resize(body.len() + tail.len(), 0);
     let (head, rest) = dst.split_at_mut(body.len());
     let mut mask = 0u64;
+    let mut newlines = 0u64;
     for (k, (out, inp)) in head.chunks_mut(BLOCK).zip(body.chunks(BLOCK)).enumerate() {
         let mut high = [0u8; LANES];
+        // At most BLOCK / LANES = 8 per lane, so a byte cannot overflow.
+        let mut nl = [0u8; LANES];
         let mut out = out.chunks_exact_mut(LANES);
         let mut inp = inp.chunks_exact(LANES);
         for (d, s) in (&mut out).zip(&mut inp) {
@@ -205,20 +217,26 @@ pub(super) fn fold_case(body: &[u8], tail: &[u8], dst: &mut Vec<u8>) -> u64 {
             for k in 0..LANES {
                 d[k] = s[k] | 0x20;
                 high[k] |= s[k];
+                nl[k] += u8::from(s[k] == b'\n');
             }
         }
         for (d, &s) in out.into_remainder().iter_mut().zip(inp.remainder()) {
             *d = s | 0x20;
             high[0] |= s;
+            newlines += u64::from(s == b'\n');
         }
         if high.iter().fold(0, |a, &h| a | h) >= 0x80 {
             mask |= 1 << k;
         }
+        newlines += nl.iter().map(|&n| u64::from(n)).sum::<u64>();
     }
     for (d, &s) in rest.iter_mut().zip(tail) {
         *d = s | 0x20;
     }
-    mask
+    Folding {
+        non_ascii: mask,
+        newlines,
+    }
 }
 
 /// The first non-ASCII byte in `bytes[from..to]`, looking only in the blocks that `mask`
@@ -293,7 +311,13 @@ mod tests {
     fn fold_case_lowers_letters_only_and_spots_non_ascii() {
         let all: Vec<u8> = (0..=255u8).collect();
         let mut dst = Vec::new();
-        assert_eq!(fold_case(&all, b"XY", &mut dst), 1);
+        assert_eq!(
+            fold_case(&all, b"XY", &mut dst),
+            Folding {
+                non_ascii: 1,
+                newlines: 1
+            }
+        );
         assert_eq!(dst.len(), 258);
         for (&b, &d) in all.iter().zip(&dst) {
             // A byte becomes a small letter exactly when it is that letter in either case.
@@ -304,10 +328,13 @@ mod tests {
         }
         assert_eq!(&dst[256..], b"xy");
         let ascii = b"Plain ASCII text, long enough to fill one block of lanes.\n";
-        assert_eq!(fold_case(ascii, b"", &mut dst), 0);
-        assert_eq!(fold_case("Ngā mihi".as_bytes(), b"", &mut dst), 1);
+        assert_eq!(fold_case(ascii, b"", &mut dst).non_ascii, 0);
+        assert_eq!(fold_case("Ngā mihi".as_bytes(), b"", &mut dst).non_ascii, 1);
         // The tail is case-folded but not part of the ASCII test.
-        assert_eq!(fold_case(b"abc", "ā".as_bytes(), &mut dst), 0);
+        assert_eq!(fold_case(b"abc", "ā".as_bytes(), &mut dst).non_ascii, 0);
+        let lines = "one\ntwo\n\n".repeat(2000);
+        let f = fold_case(&lines.as_bytes()[..16000], b"\n\n", &mut dst);
+        assert_eq!(f.newlines, count_newlines(&lines.as_bytes()[..16000]));
     }
 
     #[test]
@@ -318,7 +345,7 @@ mod tests {
             body[p] = 0xC4;
         }
         let mut dst = Vec::new();
-        let mask = fold_case(&body, b"", &mut dst);
+        let mask = fold_case(&body, b"", &mut dst).non_ascii;
         assert_eq!(mask.count_ones(), 4);
         // Based at 1000: the chunk is body[1000..], so the mask is computed from there.
         let mut hay = vec![b' '; 1000];
