@@ -64,14 +64,15 @@
 //!
 //! # Performance
 //!
-//! Stage 1 copies 16 KiB chunks into a reused buffer in one fused pass that lowercases ASCII
-//! letters and notes where the non-ASCII bytes are, then runs a case-sensitive
-//! multi-literal search (aho-corasick, Teddy) for the anchor words, derived from the
-//! vocabulary table: the last word of every classification phrase. A `memchr` pass finds
-//! the `(` of paragraph marks. Stage 2 verifies each hit by hand (word boundaries, line
-//! shape) and runs the grammar only on lines that could be a marking. Text without
+//! Stage 1 copies 16 KiB chunks into a reused buffer in one fused pass that lowercases
+//! ASCII letters, notes where the non-ASCII bytes are and counts line breaks, then runs a
+//! case-sensitive multi-literal search (aho-corasick, Teddy) for the anchor words, derived
+//! from the vocabulary table: the last word of every classification phrase. A `memchr` pass
+//! finds the `(` of paragraph marks. Stage 2 verifies each hit by hand (word boundaries,
+//! line shape) and runs the grammar only on lines that could be a marking. Text without
 //! candidates allocates nothing but the report and runs no grammar (and no regular
-//! expression runs on text at all). See the README's "Performance" section for measurements against ripgrep.
+//! expression runs on text at all). See the README's "Performance" section for measurements
+//! against ripgrep.
 //!
 //! # Untrusted input
 //!
