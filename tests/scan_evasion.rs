@@ -31,6 +31,23 @@ const CASES: &[(&str, &str, Note)] = &[
         Note::InvisibleCharacters,
     ),
     ("Ѕecret", "SECRET", Note::LookAlikeLetters),
+    ("ТОР\u{A0}ЅЕСRЕТ", "TOP SECRET", Note::LookAlikeLetters),
+    ("ΤΟΡ SECRET", "TOP SECRET", Note::LookAlikeLetters), // Greek Tau, Omicron, Rho
+    (
+        "ＴＯＰ\u{3000}ＳＥＣＲＥＴ", // ideographic space between full-width words
+        "TOP SECRET",
+        Note::FullWidthLetters,
+    ),
+    (
+        "Re\u{AD}stric\u{AD}ted",
+        "RESTRICTED",
+        Note::InvisibleCharacters,
+    ),
+    (
+        "IN\u{200B} CONFIDENCE",
+        "IN-CONFIDENCE",
+        Note::InvisibleCharacters,
+    ),
 ];
 
 #[test]

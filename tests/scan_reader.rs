@@ -140,3 +140,26 @@ fn io_errors_are_returned() {
     let err = Scanner::new().scan_reader(Broken).unwrap_err();
     assert_eq!(err.to_string(), "disk on fire");
 }
+
+#[test]
+fn line_numbers_match_the_text() {
+    // Across many chunks and windows, each finding's line is the count of line breaks
+    // before it, whichever path and pass found it.
+    let text = corpus();
+    let lines = |at: usize| 1 + text[..at].matches('\n').count() as u64;
+    let slice = Scanner::new().scan(&text);
+    for f in &slice.findings {
+        assert_eq!(f.line, lines(f.span.start), "{f:?}");
+    }
+    let small = Scanner::builder().window_size(1000).build().unwrap();
+    let read = small.scan_reader(text.as_bytes()).unwrap();
+    for f in &read.findings {
+        assert_eq!(f.line, lines(f.span.start), "{f:?}");
+    }
+    for p in &slice.problems {
+        if let Some(n) = p.location.strip_prefix("line ") {
+            let n: usize = n.parse().unwrap();
+            assert!(n <= text.lines().count(), "{p:?}");
+        }
+    }
+}

@@ -1,30 +1,35 @@
 //! Banner versus prose (decisions.md D8), split words, paragraph marks and the report's
-//! problems, as tables.
+//! problems, as tables. Every text goes through both paths (slice, and reader with a tiny
+//! window) and they must agree.
 
 use protective_marking::{
     Classification, Confidence, FindingKind, Marking, Note, PartRole, ProblemCode, Scanner,
+    TextReport,
 };
 
 fn scanner() -> Scanner {
     Scanner::new()
 }
 
+/// The report for `text`, checked to be the same through the reader path.
+fn scan(text: &str) -> TextReport {
+    let report = scanner().scan(text);
+    let tiny = Scanner::builder().window_size(5).build().unwrap();
+    let read = tiny.scan_reader(text.as_bytes()).unwrap();
+    assert_eq!(read, report, "reader and slice differ on {text:?}");
+    report
+}
+
 /// Every deciding finding's canonical marking.
 fn deciding(text: &str) -> Vec<String> {
-    scanner()
-        .scan(text)
+    scan(text)
         .deciding()
         .map(|f| f.marking.to_string())
         .collect()
 }
 
 fn codes(text: &str) -> Vec<ProblemCode> {
-    scanner()
-        .scan(text)
-        .problems
-        .iter()
-        .map(|p| p.code)
-        .collect()
+    scan(text).problems.iter().map(|p| p.code).collect()
 }
 
 /// D8: the same words in running prose never decide.
@@ -62,7 +67,7 @@ fn prose_never_decides() {
             text.to_string(),
             format!("Minutes of the meeting held on Tuesday.\n{text}\nNext meeting in May."),
         ] {
-            let r = scanner().scan(&wrapped);
+            let r = scan(&wrapped);
             assert!(
                 r.deciding().next().is_none(),
                 "{wrapped:?} gave deciding findings {:?}",
@@ -135,6 +140,14 @@ const BANNERS: &[(&str, &str)] = &[
         "IN-CONFIDENCE - NOT TO BE DISTRIBUTED WITHOUT APPROVAL",
     ),
     ("SECRET.", "SECRET"),
+    // Mixed case (D1: any case).
+    ("tOp SeCrEt", "TOP SECRET"),
+    ("In CONFIDENCE", "IN-CONFIDENCE"),
+    ("sEnSiTiVe", "SENSITIVE"),
+    // Words split by runs of spaces and hyphens, as PDF text does.
+    ("TOP   SECRET", "TOP SECRET"),
+    ("IN - CONFIDENCE", "IN-CONFIDENCE"),
+    ("TOP\u{A0}\u{A0}SECRET", "TOP SECRET"),
 ];
 
 #[test]
@@ -156,7 +169,7 @@ fn banners_decide_in_every_spelling() {
 
 #[test]
 fn positions_first_last_banner() {
-    let r = scanner().scan("SECRET\n\nbody text\n\nSECRET\n\nmore\n\nSECRET\n");
+    let r = scan("SECRET\n\nbody text\n\nSECRET\n\nmore\n\nSECRET\n");
     let kinds: Vec<FindingKind> = r.findings.iter().map(|f| f.kind).collect();
     assert_eq!(
         kinds,
@@ -168,7 +181,7 @@ fn positions_first_last_banner() {
     );
     assert_eq!(r.findings[1].line, 5);
     assert!(r.problems.is_empty(), "{:?}", r.problems);
-    let only = scanner().scan("  SECRET  \n");
+    let only = scan("  SECRET  \n");
     assert_eq!(only.findings[0].kind, FindingKind::Banner);
     assert_eq!(only.findings[0].span.start, 2);
     assert_eq!(only.findings[0].text, "SECRET");
@@ -182,19 +195,14 @@ fn lower_case_single_word_rule() {
         ("Secret", Confidence::Medium),
         ("secret", Confidence::Medium),
     ] {
-        let r = scanner().scan(&format!("intro line\n{line}\nbody\n"));
+        let r = scan(&format!("intro line\n{line}\nbody\n"));
         assert_eq!(r.findings.len(), 1, "{line}");
         assert_eq!(r.findings[0].kind, FindingKind::Banner);
         assert_eq!(r.findings[0].confidence, conf);
     }
     // Inside a sentence: prose, and not even reported unless in capitals.
-    assert!(
-        scanner()
-            .scan("keep it secret please\n")
-            .findings
-            .is_empty()
-    );
-    let r = scanner().scan("keep it SECRET please\n");
+    assert!(scan("keep it secret please\n").findings.is_empty());
+    let r = scan("keep it SECRET please\n");
     assert_eq!(r.findings[0].kind, FindingKind::Inline);
     assert_eq!(r.findings[0].confidence, Confidence::Low);
 }
@@ -213,7 +221,7 @@ fn split_words() {
         ),
         ("Memo\nSECRET\n//NZEO\nbody\n", "SECRET//NZEO"),
     ] {
-        let r = scanner().scan(text);
+        let r = scan(text);
         assert_eq!(deciding(text), vec![want.to_string()], "{text:?}");
         if text.contains("\nSECRET\n") || text.contains("IN\nCON") || text.contains("MEDICAL\n") {
             assert!(
@@ -223,7 +231,7 @@ fn split_words() {
         }
     }
     // A wrap inside prose is still prose.
-    let r = scanner().scan("the file is marked TOP\nSECRET and kept in a safe\n");
+    let r = scan("the file is marked TOP\nSECRET and kept in a safe\n");
     assert!(r.deciding().next().is_none());
     assert_eq!(r.findings[0].marking.to_string(), "TOP SECRET");
 }
@@ -249,7 +257,7 @@ fn statements_decide() {
             "SECRET//NZEO",
         ),
     ] {
-        let r = scanner().scan(text);
+        let r = scan(text);
         let st: Vec<_> = r
             .findings
             .iter()
@@ -263,7 +271,7 @@ fn statements_decide() {
 #[test]
 fn paragraph_marks_and_under_marking() {
     let text = "IN-CONFIDENCE\n\n(IC) The first paragraph.\n\n(S) The second paragraph.\n\n(Sen) A third.\n\nIN-CONFIDENCE\n";
-    let r = scanner().scan(text);
+    let r = scan(text);
     let marks: Vec<_> = r
         .findings
         .iter()
@@ -342,4 +350,122 @@ fn header_footer_and_property_roles() {
     let r = s.scan_part("ＳＥＮＳＩＴＩＶＥ", PartRole::Property);
     assert_eq!(r.marking, Some(m));
     assert!(r.findings[0].is_evasion());
+}
+
+/// Issue 3's problems, one table: the text, the problem codes in order, the effective
+/// marking.
+const PROBLEMS: &[(&str, &[ProblemCode], Option<&str>)] = &[
+    (
+        "Unmarked memo about lunch.\n",
+        &[ProblemCode::Unmarked],
+        None,
+    ),
+    // Prose alone never marks a text.
+    (
+        "The recipe is a trade secret, told me in confidence.\n",
+        &[ProblemCode::Unmarked],
+        None,
+    ),
+    (
+        "Do not enter the RESTRICTED AREA.\n",
+        &[ProblemCode::Unmarked],
+        None,
+    ),
+    // Top and bottom banners disagree: the join decides.
+    (
+        "SECRET\nbody\nIN-CONFIDENCE\n",
+        &[ProblemCode::BannersDisagree],
+        Some("SECRET"),
+    ),
+    (
+        "MEDICAL IN-CONFIDENCE\nbody\nIN-CONFIDENCE\n",
+        &[ProblemCode::BannersDisagree],
+        Some("MEDICAL IN-CONFIDENCE"),
+    ),
+    // A paragraph mark or statement above the banner: under-marked.
+    (
+        "IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE\n",
+        &[ProblemCode::UnderMarked],
+        Some("SECRET"),
+    ),
+    (
+        "SENSITIVE\n\n(TS) The plan.\n\n(IC) The rest.\n\nSENSITIVE\n",
+        &[ProblemCode::UnderMarked],
+        Some("TOP SECRET"),
+    ),
+    (
+        "IN-CONFIDENCE\nThis document is classified as SECRET.\nIN-CONFIDENCE\n",
+        &[ProblemCode::UnderMarked],
+        Some("SECRET"),
+    ),
+    // A paragraph mark at or below the banner is fine.
+    ("SECRET\n\n(IC) The plan.\n\nSECRET\n", &[], Some("SECRET")),
+    // Non-canonical forms: readable, reported once per spelling, advisory.
+    (
+        "In Confidence\nbody\nIn Confidence\n",
+        &[ProblemCode::NonCanonical],
+        Some("IN-CONFIDENCE"),
+    ),
+    (
+        "secret\nbody\nTOP-SECRET\n",
+        &[
+            ProblemCode::BannersDisagree,
+            ProblemCode::NonCanonical,
+            ProblemCode::NonCanonical,
+        ],
+        Some("TOP SECRET"),
+    ),
+    // Evasion: found, decides, and flagged.
+    (
+        "SE\u{200B}CRET\nbody\nSECRET\n",
+        &[ProblemCode::EvasionSuspected],
+        Some("SECRET"),
+    ),
+    // Canonical throughout: no problems.
+    (
+        "TOP SECRET//NZEO\n\n(TS) The plan.\n\nTOP SECRET//NZEO\n",
+        &[],
+        Some("TOP SECRET//NZEO"),
+    ),
+];
+
+#[test]
+fn issue_3_problems() {
+    for (text, want, marking) in PROBLEMS {
+        let r = scan(text);
+        let got: Vec<ProblemCode> = r.problems.iter().map(|p| p.code).collect();
+        assert_eq!(got, *want, "{text:?}: {:?}", r.problems);
+        assert_eq!(
+            r.marking.as_ref().map(|m| m.to_string()).as_deref(),
+            *marking,
+            "{text:?}"
+        );
+    }
+}
+
+/// D8 and the issue's statement example: the lead decides, the sentence's end bounds it.
+#[test]
+fn statement_versus_prose() {
+    let decide = [
+        "The information in this document is classified as IN CONFIDENCE",
+        "This document is classified IN-CONFIDENCE.",
+        "Security classification: TOP SECRET",
+        "Marking: SENSITIVE: BUDGET",
+    ];
+    for text in decide {
+        let r = scan(text);
+        assert!(
+            r.findings.iter().any(|f| f.kind == FindingKind::Statement),
+            "{text:?}: {:?}",
+            r.findings
+        );
+    }
+    let prose = [
+        "Information classified as SECRET must be stored in a safe.",
+        "information classified as secret is kept locked",
+        "The file was classified as secret in 1985.",
+    ];
+    for text in prose {
+        assert!(scan(text).deciding().next().is_none(), "{text:?}");
+    }
 }

@@ -1,11 +1,12 @@
 //! A deterministic English-like corpus for the scanner benchmarks and
-//! `scripts/bench-vs-ripgrep.sh` (shared by `benches/scan.rs` and `examples/gen-corpus.rs`).
+//! `scripts/bench-vs-ripgrep.sh` (shared by `benches/scan.rs` and `examples/gen_corpus.rs`).
 //!
 //! Prose is drawn from a fixed word list with the marking words' near-misses (`secretary`,
 //! `secrets`, `confidence-building`, `top-secretive`), marking words used as ordinary
 //! English (`a trade secret`, `restricted area`): 0.3 % of words are marking words and 0.5 %
-//! near-misses, a little denser than the crates.md §4 corpus and about 0.1 % words with macrons (`Māori`, `whānau`), so most
-//! 64 KiB chunks contain non-ASCII bytes, as New Zealand government text does.
+//! near-misses, a little denser than the crates.md §4 corpus, and about 0.1 % are words with
+//! macrons (`Māori`, `whānau`), so most of the scanner's chunks contain non-ASCII bytes, as
+//! New Zealand government text does.
 
 #![allow(dead_code)]
 
@@ -246,14 +247,13 @@ pub fn with_banners(bytes: usize, every: usize, seed: u64) -> String {
     let mut last = 0;
     out.push_str(BANNERS[0]);
     out.push('\n');
-    for (i, line) in base.split_inclusive('\n').enumerate() {
+    for line in base.split_inclusive('\n') {
         out.push_str(line);
         if out.len() - last >= every && line == "\n" {
             out.push_str(BANNERS[rng.below(BANNERS.len())]);
             out.push_str("\n\n");
             last = out.len();
         }
-        let _ = i;
     }
     out.push_str(BANNERS[0]);
     out.push('\n');

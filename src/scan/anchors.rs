@@ -1,0 +1,188 @@
+//! Stage 1's vocabulary: the anchor words searched for, the multi-literal searcher built
+//! from them, and the word lists stage 2 checks against. Everything comes from the one
+//! vocabulary table (`marking::vocab`, style.md §4); no marking word is written here.
+
+use super::text::ByLen;
+use crate::marking::vocab::{Keyword, PHRASES};
+use crate::marking::{Classification, Parser};
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// Longer than any searched pattern: how far a chunk's lowercase copy runs past its end.
+pub(super) const MAX_PAT: usize = 16;
+
+/// What a pattern match stands for: an anchor word, searched from its `skip`th letter.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Anchor {
+    /// Index into [`Anchors::words`] and [`Anchors::prefixes`].
+    pub(super) word: usize,
+    /// How many of the word's letters come before the searched pattern (see
+    /// `fingerprint_start`); they are checked by hand.
+    pub(super) skip: usize,
+}
+
+/// The most frequent English letter trigrams (plus a few frequent in government text).
+/// Teddy, the SIMD searcher inside aho-corasick, fingerprints each pattern by its first three
+/// bytes, so a pattern that starts with a common trigram (`con`, `res`, `pro`, `sen`) stops it
+/// at every `contract`, `response`, `process` and `present`. Each anchor word is therefore
+/// searched from its first trigram that is not in this list (`onfidence`, `ecret`), and the
+/// letters before it are checked by hand.
+const COMMON_TRIGRAMS: &[&str] = &[
+    "the", "and", "ing", "her", "hat", "his", "tha", "ere", "for", "ent", "ion", "ter", "was",
+    "you", "ith", "ver", "all", "wit", "thi", "tio", "nde", "has", "nce", "tis", "oft", "sth",
+    "men", "con", "res", "pro", "ate", "ati", "est", "ess", "ons", "ted", "ers", "ive", "com",
+    "per", "int", "sta", "cti", "ica", "ist", "ear", "ain", "one", "our", "iti", "rat", "nte",
+    "tin", "ine", "der", "ome", "man", "pre", "rom", "tra", "ave", "str", "act", "ill", "sti",
+    "ity", "sen", "sec", "ect", "rea", "ort", "ral", "ure", "nal", "ali", "ble", "ran", "ren",
+    "ord", "out", "ous", "ese", "unc", "ens", "tri", "ric", "ser", "cou", "off", "ffi", "fic",
+    "ici", "cia", "ial", "dis", "del", "dec", "cla", "las", "ass", "ssi", "ied", "ted", "ect",
+    "ste", "min", "sit", "iti", "tiv", "ive", "ncl", "lic", "pub", "mer",
+];
+
+/// Where to start searching for `word` (lower case): at its first trigram that is not
+/// common, keeping at least four letters in the pattern.
+fn fingerprint_start(word: &str) -> usize {
+    let b = word.as_bytes();
+    (0..b.len().saturating_sub(3))
+        .find(|&k| {
+            let tri = &word[k..k + 3];
+            !COMMON_TRIGRAMS.contains(&tri)
+        })
+        .unwrap_or(0)
+}
+
+/// The searcher and the word lists.
+pub(super) struct Anchors {
+    /// Case-sensitive search for the lowercase patterns, over a lowercased copy.
+    pub(super) ac: AhoCorasick,
+    /// Per pattern: what it stands for.
+    pub(super) anchors: Vec<Anchor>,
+    /// The anchor words, lower case.
+    pub(super) words: Vec<String>,
+    /// Every vocabulary word.
+    pub(super) vocab: ByLen,
+    /// The anchor words.
+    pub(super) anchor_words: ByLen,
+    /// Per anchor word: the word sequences that precede it in a phrase (`TOP` for `SECRET`).
+    pub(super) prefixes: Vec<Vec<&'static [&'static str]>>,
+    /// The paragraph marks, `(U)` to `(TS)`.
+    pub(super) marks: Vec<&'static [u8]>,
+}
+
+impl Anchors {
+    /// The anchors for `parser`'s foreign mapping.
+    ///
+    /// Anchor words are the last word of every classification phrase, NZ and foreign
+    /// (crates.md §4: the distinctive word). A foreign level that the parser maps to
+    /// UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
+    /// common a word to search for.
+    pub(super) fn new(parser: &Parser) -> Result<Anchors, String> {
+        let mut anchor_words: Vec<&'static str> = Vec::new();
+        for p in PHRASES {
+            let searched = match p.keyword {
+                Keyword::Class(_) => true,
+                Keyword::Foreign(level) => {
+                    parser.foreign_mapping().map(level) != Classification::Unclassified
+                }
+                _ => false,
+            };
+            if searched
+                && let Some(last) = p.words.last()
+                && !anchor_words.contains(last)
+            {
+                anchor_words.push(last);
+            }
+        }
+        let prefixes: Vec<Vec<&'static [&'static str]>> = anchor_words
+            .iter()
+            .map(|w| {
+                PHRASES
+                    .iter()
+                    .filter(|p| {
+                        matches!(p.keyword, Keyword::Class(_) | Keyword::Foreign(_))
+                            && p.words.len() > 1
+                            && p.words.last() == Some(w)
+                    })
+                    .map(|p| &p.words[..p.words.len() - 1])
+                    .collect()
+            })
+            .collect();
+        let words: Vec<String> = anchor_words.iter().map(|w| w.to_lowercase()).collect();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut anchors: Vec<Anchor> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let skip = fingerprint_start(w);
+            patterns.push(&w[skip..]);
+            anchors.push(Anchor { word: i, skip });
+        }
+        if let Some(long) = patterns.iter().find(|p| p.len() >= MAX_PAT) {
+            return Err(format!(
+                "the anchor pattern {long:?} is {} bytes; the chunk overlap is {MAX_PAT}",
+                long.len()
+            ));
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Anchors {
+            ac,
+            anchors,
+            words,
+            vocab: ByLen::new(PHRASES.iter().flat_map(|p| p.words.iter().copied())),
+            anchor_words: ByLen::new(anchor_words.iter().copied()),
+            prefixes,
+            marks: Classification::ALL
+                .iter()
+                .map(|c| c.paragraph_mark().as_bytes())
+                .collect(),
+        })
+    }
+
+    /// Where the anchor word of a pattern match at `at` starts: the letters before the
+    /// searched part must be there (any case).
+    pub(super) fn start(&self, bytes: &[u8], at: usize, anchor: Anchor) -> Option<usize> {
+        if anchor.skip == 0 {
+            return Some(at);
+        }
+        let s = at.checked_sub(anchor.skip)?;
+        bytes[s..at]
+            .eq_ignore_ascii_case(&self.words[anchor.word].as_bytes()[..anchor.skip])
+            .then_some(s)
+    }
+
+    /// Whether `word` (any case) is a word of some marking phrase.
+    pub(super) fn is_vocab(&self, word: &[u8]) -> bool {
+        self.vocab.contains(word)
+    }
+
+    /// Whether `word` (any case) is an anchor word.
+    pub(super) fn is_anchor(&self, word: &[u8]) -> bool {
+        self.anchor_words.contains(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_come_from_the_vocabulary() {
+        let a = Anchors::new(&Parser::new()).unwrap();
+        assert!(a.is_anchor(b"secret"));
+        assert!(a.is_anchor(b"Confidence"));
+        assert!(!a.is_anchor(b"TOP"));
+        assert!(a.is_vocab(b"top"));
+    }
+
+    #[test]
+    fn patterns_skip_common_trigrams() {
+        // `con...` would stop the searcher at every `contract`; `onfidence` does not.
+        assert_eq!(fingerprint_start("confidence"), 1);
+        assert_eq!(fingerprint_start("secret"), 1);
+        let a = Anchors::new(&Parser::new()).unwrap();
+        let secret = a.words.iter().position(|w| w == "secret").unwrap();
+        let anchor = a.anchors[secret];
+        assert_eq!(a.start(b"xSECRET", 2, anchor), Some(1));
+        assert_eq!(a.start(b"xaECRET", 2, anchor), None);
+    }
+}

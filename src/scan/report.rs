@@ -1,0 +1,317 @@
+//! What a scan collects and the report made from it: findings in order of position with
+//! line numbers, the effective marking (the join of what decides, decisions.md D2), and the
+//! problems (unmarked, banners disagree, under-marked, non-canonical, foreign, evasion,
+//! malformed).
+
+use super::engine::Engine;
+use super::text::count_newlines;
+use super::{Finding, FindingKind, Note, PartRole, TextReport};
+use crate::marking::Marking;
+use crate::problem::{Problem, ProblemCode};
+use std::cmp::Reverse;
+
+/// A finding as recorded, with what the report needs besides it.
+pub(super) struct Raw {
+    pub(super) finding: Finding,
+    /// Start of its first line, end of its last line (absolute).
+    pub(super) lines: (usize, usize),
+    pub(super) foreign: bool,
+}
+
+/// A banner-position line that looks like a marking but does not parse.
+pub(super) struct Malformed {
+    pub(super) line_start: usize,
+    pub(super) line: u64,
+    pub(super) text: String,
+    pub(super) reason: String,
+}
+
+/// Everything one scan collects, across windows.
+pub(super) struct State {
+    pub(super) role: PartRole,
+    pub(super) raws: Vec<Raw>,
+    pub(super) malformed: Vec<Malformed>,
+    /// How many of `raws` and `malformed` have their line numbers.
+    numbered: (usize, usize),
+    /// The span of the last finding: hits inside it are part of it.
+    pub(super) last: (usize, usize),
+    pub(super) first_content: Option<usize>,
+    pub(super) last_content: Option<usize>,
+    /// An absolute offset and its 1-based line number.
+    cursor: (usize, u64),
+    /// How many candidates stage 1 passed to stage 2 (for the tests of the fast path).
+    pub(super) candidates: u64,
+}
+
+impl State {
+    pub(super) fn new(role: PartRole) -> State {
+        State {
+            role,
+            raws: Vec::new(),
+            malformed: Vec::new(),
+            numbered: (0, 0),
+            last: (0, 0),
+            first_content: None,
+            last_content: None,
+            cursor: (0, 1),
+            candidates: 0,
+        }
+    }
+
+    /// Gives the findings and malformed lines recorded since the last call their line
+    /// numbers. They lie in `hay` (based at `base`). Sorting them first makes the count one
+    /// forward walk, instead of a count back from the cursor for every finding that one
+    /// pass of stage 1 found behind another's.
+    pub(super) fn number_lines(&mut self, hay: &[u8], base: usize) {
+        let raws = &mut self.raws[self.numbered.0..];
+        let malformed = &mut self.malformed[self.numbered.1..];
+        if raws.is_empty() && malformed.is_empty() {
+            return;
+        }
+        raws.sort_by_key(|r| (r.finding.span.start, Reverse(r.finding.span.end)));
+        malformed.sort_by_key(|m| m.line_start);
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let raw = raws.get(i).map(|r| r.finding.span.start);
+            let mal = malformed.get(j).map(|m| m.line_start);
+            match (raw, mal) {
+                (Some(r), m) if m.is_none_or(|m| r <= m) => {
+                    raws[i].finding.line = line_at(&mut self.cursor, hay, base, r);
+                    i += 1;
+                }
+                (_, Some(m)) => {
+                    malformed[j].line = line_at(&mut self.cursor, hay, base, m);
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        self.numbered = (self.raws.len(), self.malformed.len());
+    }
+
+    /// The line number of absolute offset `abs` (in `hay`, based at `base`); moves the
+    /// cursor there when it is ahead of it.
+    pub(super) fn line_at(&mut self, hay: &[u8], base: usize, abs: usize) -> u64 {
+        line_at(&mut self.cursor, hay, base, abs)
+    }
+
+    /// Puts the line cursor at `abs`, which is on line `line` (counted by the caller).
+    pub(super) fn skip_to(&mut self, abs: usize, line: u64) {
+        self.cursor = (abs, line);
+    }
+
+    /// Moves the line cursor to `to` before the hay is dropped up to it.
+    pub(super) fn advance(&mut self, hay: &[u8], base: usize, to: usize) {
+        if self.cursor.0 < to {
+            line_at(&mut self.cursor, hay, base, to);
+        }
+    }
+}
+
+/// The line number of absolute offset `abs`, which lies in `hay` (based at `base`),
+/// counted from `cursor`; the cursor moves forward only.
+fn line_at(cursor: &mut (usize, u64), hay: &[u8], base: usize, abs: usize) -> u64 {
+    let (at, line) = *cursor;
+    if abs >= at {
+        let n = count_newlines(&hay[at - base..abs - base]);
+        *cursor = (abs, line + n);
+        line + n
+    } else {
+        line - count_newlines(&hay[abs - base..at - base])
+    }
+}
+
+/// The join of `markings`, each distinct marking joined once: a long text repeats its
+/// banner on every page, and joining is commutative, associative and idempotent (D2), so
+/// skipping a marking already joined changes nothing. The first `RECENT` distinct markings
+/// are remembered (a comparison is cheaper than a join, and than hashing a marking).
+fn join_distinct<'a>(markings: impl Iterator<Item = &'a Marking>) -> Option<Marking> {
+    const RECENT: usize = 32;
+    let mut seen: Vec<&Marking> = Vec::new();
+    let mut joined: Option<Marking> = None;
+    for m in markings {
+        if seen.contains(&m) {
+            continue;
+        }
+        if seen.len() < RECENT {
+            seen.push(m);
+        }
+        joined = Some(match joined {
+            None => m.clone(),
+            Some(j) => j.join(m),
+        });
+    }
+    joined
+}
+
+impl Engine {
+    /// The report: overlapping findings merged (a deciding one wins), first and last lines
+    /// named, the effective marking and the problems.
+    pub(super) fn finish(&self, mut st: State, bytes: usize) -> TextReport {
+        // Already in order but for the rare finding that starts in the chunk before the one
+        // that found it; the sort is a linear check then.
+        st.raws
+            .sort_by_key(|r| (r.finding.span.start, Reverse(r.finding.span.end)));
+        let mut raws: Vec<Raw> = Vec::with_capacity(st.raws.len());
+        for r in st.raws {
+            match raws.last_mut() {
+                Some(prev) if r.finding.span.start < prev.finding.span.end => {
+                    if r.finding.is_deciding() && !prev.finding.is_deciding() {
+                        *prev = r;
+                    }
+                }
+                _ => raws.push(r),
+            }
+        }
+        if st.role == PartRole::Body {
+            for r in &mut raws {
+                if r.finding.kind != FindingKind::Banner {
+                    continue;
+                }
+                let (a, b) = r.lines;
+                let inside = |x: Option<usize>| x.is_some_and(|x| a <= x && x < b.max(a + 1));
+                match (inside(st.first_content), inside(st.last_content)) {
+                    (true, false) => r.finding.kind = FindingKind::FirstLine,
+                    (false, true) => r.finding.kind = FindingKind::LastLine,
+                    _ => {}
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        let decides: Vec<&Raw> = raws.iter().filter(|r| r.finding.is_deciding()).collect();
+        let marking = join_distinct(decides.iter().map(|r| &r.finding.marking));
+        if decides.is_empty() {
+            problems.push(Problem::new(
+                ProblemCode::Unmarked,
+                "text",
+                "no protective marking found; mark the text at its top and bottom (PSR-HB p.13), or UNCLASSIFIED if it is",
+            ));
+        }
+        let banners: Vec<&Raw> = decides
+            .iter()
+            .copied()
+            .filter(|r| {
+                matches!(
+                    r.finding.kind,
+                    FindingKind::Banner
+                        | FindingKind::FirstLine
+                        | FindingKind::LastLine
+                        | FindingKind::Property
+                )
+            })
+            .collect();
+        if let Some(top) = banners.first() {
+            let mut seen: Vec<&Marking> = vec![&top.finding.marking];
+            for b in &banners[1..] {
+                if !seen.contains(&&b.finding.marking) {
+                    seen.push(&b.finding.marking);
+                    problems.push(Problem::new(
+                        ProblemCode::BannersDisagree,
+                        format!("line {}", b.finding.line),
+                        format!(
+                            "the banner `{}` on line {} disagrees with `{}` on line {}; mark the top and bottom alike with the highest marking",
+                            b.finding.marking, b.finding.line, top.finding.marking, top.finding.line
+                        ),
+                    ));
+                }
+            }
+            let declared = join_distinct(banners.iter().map(|r| &r.finding.marking));
+            if let Some(declared) = declared {
+                for r in decides.iter().filter(|r| {
+                    matches!(
+                        r.finding.kind,
+                        FindingKind::ParagraphMark | FindingKind::Statement
+                    )
+                }) {
+                    if !declared.dominates(&r.finding.marking) {
+                        problems.push(Problem::new(
+                            ProblemCode::UnderMarked,
+                            format!("line {}", r.finding.line),
+                            format!(
+                                "`{}` on line {} is above the banner `{}`; mark the text at least `{}`",
+                                r.finding.text.trim(),
+                                r.finding.line,
+                                declared,
+                                declared.join(&r.finding.marking)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut noted: Vec<&str> = Vec::new();
+        for r in &decides {
+            let f = &r.finding;
+            if f.notes.contains(&Note::NonCanonical) && !noted.contains(&f.text.as_str()) {
+                noted.push(&f.text);
+                problems.push(Problem::new(
+                    ProblemCode::NonCanonical,
+                    format!("line {}", f.line),
+                    format!(
+                        "`{}` is readable but not canonical; write `{}`",
+                        f.text.escape_debug(),
+                        f.marking
+                    ),
+                ));
+            }
+            if r.foreign {
+                problems.push(Problem::new(
+                    ProblemCode::ForeignMarking,
+                    format!("line {}", f.line),
+                    format!(
+                        "`{}` is a foreign government marking, handled as `{}` under the agency's mapping",
+                        f.text.escape_debug(),
+                        f.marking
+                    ),
+                ));
+            }
+        }
+        for r in &raws {
+            let f = &r.finding;
+            if f.is_evasion() {
+                let how: Vec<&str> = f
+                    .notes
+                    .iter()
+                    .filter(|n| n.is_evasion())
+                    .map(|n| n.as_str())
+                    .collect();
+                problems.push(Problem::new(
+                    ProblemCode::EvasionSuspected,
+                    format!("line {}", f.line),
+                    format!(
+                        "`{}` reads as `{}` but is disguised ({}); rewrite it in plain capitals and check why it was disguised",
+                        f.text.escape_debug(),
+                        f.marking,
+                        how.join(", ")
+                    ),
+                ));
+            }
+        }
+        st.malformed.sort_by_key(|m| m.line_start);
+        st.malformed.dedup_by_key(|m| m.line_start);
+        for m in &st.malformed {
+            if raws.iter().any(|r| {
+                r.finding.is_deciding()
+                    && r.lines.0 <= m.line_start
+                    && m.line_start < r.lines.1.max(r.lines.0 + 1)
+            }) {
+                continue;
+            }
+            problems.push(Problem::new(
+                ProblemCode::MalformedMarking,
+                format!("line {}", m.line),
+                format!(
+                    "`{}` stands where a marking goes but is not a valid marking: {}",
+                    m.text.escape_debug(),
+                    m.reason
+                ),
+            ));
+        }
+        TextReport {
+            findings: raws.into_iter().map(|r| r.finding).collect(),
+            marking,
+            problems,
+            bytes: bytes as u64,
+        }
+    }
+}

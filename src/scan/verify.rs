@@ -1,0 +1,446 @@
+//! Stage 2: deciding what a candidate is (decisions.md D8). A hit is a banner (a line of
+//! its own, joined with a split word on the line above or below), a paragraph mark, a
+//! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
+//! only sees lines that could be a marking.
+
+use super::anchors::Anchor;
+use super::engine::{
+    Engine, Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, STATEMENT, Verdict, WALK,
+};
+use super::text::{
+    boundary_after, boundary_before, has_lower, has_upper, is_caps, is_ws, lossy,
+    skip_separators_back, trim, words,
+};
+use super::{Confidence, FindingKind, PartRole, ProseFindings};
+use crate::marking::{Marking, ParagraphMark, Parsed};
+
+/// What a line is made of.
+#[derive(Default, Debug)]
+pub(super) struct Shape {
+    words: u32,
+    vocab: u32,
+    /// Vocabulary words plus three-letter capitals (country codes).
+    vocabish: u32,
+    anchors: u32,
+    dslash: bool,
+}
+
+impl Engine {
+    /// The verdict on anchor word `s..e`: banner, statement, prose or nothing. `fc` is the
+    /// first non-blank byte of the part, when it lies in this hay.
+    pub(super) fn verify(
+        &self,
+        h: &Hay,
+        s: usize,
+        e: usize,
+        anchor: Anchor,
+        role: PartRole,
+        fc: Option<usize>,
+    ) -> Verdict {
+        let word = anchor.word;
+        let bytes = h.bytes;
+        if !boundary_before(bytes, s) || !boundary_after(bytes, e) {
+            return Verdict::Nothing;
+        }
+        let ls = h.line_start(s);
+        let le = h.line_end(e);
+        if let (Some(ls), Some(le)) = (ls, le) {
+            let (ts, te) = trim(bytes, ls, le);
+            if te - ts <= MAX_BANNER {
+                let line = &bytes[ts..te];
+                let first = fc.is_some_and(|f| ls <= f && f < le.max(ls + 1));
+                let header = role == PartRole::HeaderOrFooter;
+                // Cheap tests first: a prose line has lower case and a word that is not
+                // marking vocabulary, usually its first.
+                let caps = !has_lower(&bytes[s..e]) && is_caps(line);
+                let all_vocab = self.all_vocab(line);
+                let banner_like = caps && self.banner_like(&self.shape(line));
+                let starts =
+                    caps && self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
+                if header || first || all_vocab || banner_like || starts {
+                    match self.banner(h, ls, le, ts, te) {
+                        Ok(hit) => return Verdict::Found(hit),
+                        Err(reason) => {
+                            if header && let Some(hit) = self.header_inline(h, s, e, ls, le, word) {
+                                return Verdict::Found(hit);
+                            }
+                            if banner_like {
+                                return Verdict::Malformed {
+                                    line: (ts, te),
+                                    reason,
+                                };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(hit) = self.statement(h, s, e, word) {
+            return Verdict::Found(hit);
+        }
+        self.inline(h, s, e, word)
+    }
+
+    pub(super) fn paragraph_mark(&self, h: &Hay, s: usize, e: usize) -> Verdict {
+        let bytes = h.bytes;
+        let Some(ls) = h.line_start(s) else {
+            return Verdict::Nothing;
+        };
+        if !bytes[ls..s].iter().all(|&b| b == b' ' || b == b'\t') {
+            return Verdict::Nothing;
+        }
+        let le = h
+            .line_end(e)
+            .unwrap_or_else(|| (e + MAX_LINE).min(bytes.len()));
+        let line = lossy(&bytes[ls..le]);
+        let Some((class, len)) = ParagraphMark::at_start(&line) else {
+            return Verdict::Nothing;
+        };
+        if ls + len != e {
+            return Verdict::Nothing;
+        }
+        // `(C) 2024 ...` is a copyright line, not a paragraph mark.
+        if line[len..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Verdict::Nothing;
+        }
+        Verdict::Found(Hit {
+            span: (s, e),
+            lines: (ls, le),
+            parsed: Parsed {
+                marking: Marking::new(class),
+                warnings: Vec::new(),
+                foreign: None,
+            },
+            kind: FindingKind::ParagraphMark,
+            confidence: Confidence::High,
+        })
+    }
+
+    /// The line `ts..te` as a banner, joined with a word-only line above or below when that
+    /// completes it. `Err` is the parse error of the line on its own.
+    fn banner(&self, h: &Hay, ls: usize, le: usize, ts: usize, te: usize) -> Result<Hit, String> {
+        let bytes = h.bytes;
+        let kind = FindingKind::Banner;
+        let hit = |span: (usize, usize), lines: (usize, usize), parsed: Parsed| Hit {
+            span,
+            lines,
+            confidence: if is_caps(&bytes[span.0..span.1]) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            parsed,
+            kind,
+        };
+        // Above: `TOP` / `SECRET`, `IN` / `CONFIDENCE`, `MEDICAL` / `IN-CONFIDENCE`.
+        if let Some((pls, pts)) = self.word_line_above(h, ls)
+            && let Ok(p) = self.parse(&lossy(&bytes[pts..te]))
+        {
+            return Ok(hit((pts, te), (pls, le), p));
+        }
+        let own = self.parse(&lossy(&bytes[ts..te]));
+        match own {
+            Ok(p) => {
+                // Below, a `//` block continues the marking: `SECRET` / `//NZEO`.
+                if let Some((nte, nle)) = self.word_line_below(h, le)
+                    && bytes[le..nte].trim_ascii_start().starts_with(b"//")
+                    && let Ok(p) = self.parse(&lossy(&bytes[ts..nte]))
+                {
+                    return Ok(hit((ts, nte), (ls, nle), p));
+                }
+                Ok(hit((ts, te), (ls, le), p))
+            }
+            Err(reason) => {
+                // Below: `SECRET` / `//NZEO`, `IN-CONFIDENCE -` / `STAFF`.
+                if let Some((nte, nle)) = self.word_line_below(h, le)
+                    && let Ok(p) = self.parse(&lossy(&bytes[ts..nte]))
+                {
+                    return Ok(hit((ts, nte), (ls, nle), p));
+                }
+                Err(reason)
+            }
+        }
+    }
+
+    /// The line above `ls` when it is short and made only of vocabulary words without an
+    /// anchor: (its start, its trimmed start).
+    fn word_line_above(&self, h: &Hay, ls: usize) -> Option<(usize, usize)> {
+        if ls == 0 {
+            return None;
+        }
+        let pe = ls - 1;
+        let pls = h.line_start(pe)?;
+        let (pts, pte) = trim(h.bytes, pls, pe);
+        self.is_word_line(&h.bytes[pts..pte]).then_some((pls, pts))
+    }
+
+    /// The line below `le` likewise: (its trimmed end, its end).
+    fn word_line_below(&self, h: &Hay, le: usize) -> Option<(usize, usize)> {
+        if le >= h.bytes.len() {
+            return None;
+        }
+        let nls = le + 1;
+        let nle = h.line_end(nls)?;
+        let (nts, nte) = trim(h.bytes, nls, nle);
+        self.is_word_line(&h.bytes[nts..nte]).then_some((nte, nle))
+    }
+
+    fn is_word_line(&self, line: &[u8]) -> bool {
+        if line.is_empty() || line.len() > JOIN_LINE {
+            return false;
+        }
+        let sh = self.shape(line);
+        sh.words > 0 && sh.vocab == sh.words && sh.anchors == 0
+    }
+
+    /// A marking inside a header or footer line with other text (`Page 2  IN-CONFIDENCE`).
+    fn header_inline(
+        &self,
+        h: &Hay,
+        s: usize,
+        e: usize,
+        ls: usize,
+        le: usize,
+        word: usize,
+    ) -> Option<Hit> {
+        let bytes = h.bytes;
+        if !has_upper(&bytes[s..e]) {
+            return None;
+        }
+        let lo = ls.max(s.saturating_sub(WALK));
+        let mut pe = e;
+        if bytes[e..le].starts_with(b"//") {
+            while pe < le && !is_ws(bytes[pe]) {
+                pe += 1;
+            }
+        }
+        let wide = self.walk_back(bytes, s, lo, false);
+        let narrow = self.phrase_start(bytes, s, lo, word, false);
+        for ps in [wide, narrow] {
+            if let Ok(parsed) = self.parse(&lossy(&bytes[ps..pe])) {
+                return Some(Hit {
+                    span: (ps, pe),
+                    lines: (ls, le),
+                    parsed,
+                    kind: FindingKind::Banner,
+                    confidence: Confidence::Medium,
+                });
+            }
+        }
+        None
+    }
+
+    /// `... classified as IN CONFIDENCE.`: a lead, then the marking to the end of the
+    /// sentence, not in lower case.
+    fn statement(&self, h: &Hay, s: usize, e: usize, word: usize) -> Option<Hit> {
+        let bytes = h.bytes;
+        if !has_upper(&bytes[s..e]) {
+            return None;
+        }
+        let mut lo = s.saturating_sub(WALK + LEAD);
+        if let Some(k) = memchr::memrchr(b'\n', &bytes[lo..s]) {
+            lo += k + 1;
+        }
+        let wide = self.walk_back(bytes, s, lo.max(s.saturating_sub(WALK)), false);
+        let lead_lo = wide.saturating_sub(LEAD).max(lo);
+        if !is_lead(&bytes[lead_lo..wide]) {
+            return None;
+        }
+        let hi = (e + STATEMENT).min(bytes.len());
+        let mut end = None;
+        for (i, &b) in bytes.iter().enumerate().take(hi).skip(e) {
+            if b == b'\n' || b == b'\r' {
+                end = Some(i);
+                break;
+            }
+            if (b == b'.' || b == b';') && bytes.get(i + 1).is_none_or(|&n| is_ws(n)) {
+                end = Some(i);
+                break;
+            }
+        }
+        let end = match end {
+            Some(end) => end,
+            None if hi == bytes.len() && (h.at_end || h.ends_line) => hi,
+            None => return None,
+        };
+        let (ts, te) = trim(bytes, wide, end);
+        let parsed = self.parse(&lossy(&bytes[ts..te])).ok().or_else(|| {
+            let narrow = self.phrase_start(bytes, s, lo, word, false);
+            let (ts2, te2) = trim(bytes, narrow, end);
+            if ts2 == ts {
+                return None;
+            }
+            self.parse(&lossy(&bytes[ts2..te2])).ok()
+        })?;
+        let ls = h.line_start(s).unwrap_or(lo);
+        let le = h.line_end(e).unwrap_or(end);
+        Some(Hit {
+            span: (ts, te),
+            lines: (ls, le),
+            parsed,
+            kind: FindingKind::Statement,
+            confidence: Confidence::High,
+        })
+    }
+
+    /// Marking words in prose: reported (never deciding) under the prose policy.
+    fn inline(&self, h: &Hay, s: usize, e: usize, word: usize) -> Verdict {
+        let bytes = h.bytes;
+        match self.prose {
+            ProseFindings::None => return Verdict::Nothing,
+            ProseFindings::Capitals if !is_caps(&bytes[s..e]) => return Verdict::Nothing,
+            _ => {}
+        }
+        let lo = s.saturating_sub(WALK);
+        let ps = self.phrase_start(bytes, s, lo, word, true);
+        let Ok(parsed) = self.parse(&lossy(&bytes[ps..e])) else {
+            return Verdict::Nothing;
+        };
+        let ls = h.line_start(ps).unwrap_or(ps);
+        let le = h.line_end(e).unwrap_or(e);
+        Verdict::Found(Hit {
+            span: (ps, e),
+            lines: (ls, le),
+            parsed,
+            kind: FindingKind::Inline,
+            confidence: Confidence::Low,
+        })
+    }
+
+    /// Whether every word of `line` is a vocabulary word (exits at the first that is not).
+    fn all_vocab(&self, line: &[u8]) -> bool {
+        let mut any = false;
+        for w in words(line) {
+            if !self.anchors.is_vocab(w) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
+    pub(super) fn shape(&self, line: &[u8]) -> Shape {
+        let mut sh = Shape {
+            dslash: memchr::memmem::find(line, b"//").is_some(),
+            ..Shape::default()
+        };
+        for w in words(line) {
+            sh.words += 1;
+            if self.anchors.is_vocab(w) {
+                sh.vocab += 1;
+                sh.vocabish += 1;
+                if self.anchors.is_anchor(w) {
+                    sh.anchors += 1;
+                }
+            } else if w.len() == 3 && w.iter().all(u8::is_ascii_uppercase) {
+                sh.vocabish += 1;
+            }
+        }
+        sh
+    }
+
+    /// A capitals line that holds a classification and is mostly marking words, or has `//`.
+    pub(super) fn banner_like(&self, sh: &Shape) -> bool {
+        sh.anchors > 0 && (sh.dslash || sh.vocabish * 2 > sh.words)
+    }
+
+    /// Where the run of vocabulary words before `s` starts (same line unless `newline`).
+    fn walk_back(&self, bytes: &[u8], s: usize, lo: usize, newline: bool) -> usize {
+        let mut start = s;
+        loop {
+            let j = skip_separators_back(bytes, start, lo, newline);
+            if j == start {
+                break;
+            }
+            let mut k = j;
+            while k > lo && (bytes[k - 1].is_ascii_alphanumeric() || bytes[k - 1] == b'&') {
+                k -= 1;
+            }
+            if k == j || k == lo && lo > 0 && !is_ws(bytes[k - 1]) {
+                break;
+            }
+            if !self.anchors.is_vocab(&bytes[k..j]) {
+                break;
+            }
+            start = k;
+        }
+        start
+    }
+
+    /// Where the longest phrase ending in anchor `word` at `s` starts (`TOP` before
+    /// `SECRET`, `IN` before `CONFIDENCE`), or `s`.
+    fn phrase_start(&self, bytes: &[u8], s: usize, lo: usize, word: usize, newline: bool) -> usize {
+        let mut best = s;
+        'prefix: for pre in &self.anchors.prefixes[word] {
+            let mut at = s;
+            for w in pre.iter().rev() {
+                let j = skip_separators_back(bytes, at, lo, newline);
+                if j == at || j < lo + w.len() {
+                    continue 'prefix;
+                }
+                let k = j - w.len();
+                if !bytes[k..j].eq_ignore_ascii_case(w.as_bytes()) || !boundary_before(bytes, k) {
+                    continue 'prefix;
+                }
+                at = k;
+            }
+            best = best.min(at);
+        }
+        best
+    }
+}
+
+/// Whether `lead` (the text before a marking) ends like a marking statement: *classified
+/// (as)*, *classification (is / :)*, *marked (as)*, *marking (:)*.
+fn is_lead(lead: &[u8]) -> bool {
+    let mut buf = [0u8; LEAD];
+    let n = lead.len().min(LEAD);
+    let buf = &mut buf[..n];
+    buf.copy_from_slice(&lead[lead.len() - n..]);
+    buf.make_ascii_lowercase();
+    let mut t: &[u8] = buf;
+    let trim_end = |t: &[u8]| -> usize {
+        let mut e = t.len();
+        while e > 0 && (is_ws(t[e - 1]) || t[e - 1] == b':' || t[e - 1] == 0xA0 || t[e - 1] == 0xC2)
+        {
+            e -= 1;
+        }
+        e
+    };
+    t = &t[..trim_end(t)];
+    for _ in 0..2 {
+        for filler in [&b" as"[..], b" is", b" at"] {
+            if t.ends_with(filler) {
+                t = &t[..t.len() - filler.len()];
+                t = &t[..trim_end(t)];
+            }
+        }
+    }
+    for lead in [&b"classified"[..], b"classification", b"marked", b"marking"] {
+        if t.ends_with(lead) {
+            let before = t.len() - lead.len();
+            return before == 0 || !t[before - 1].is_ascii_alphabetic();
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leads() {
+        assert!(is_lead(
+            b"The information in this document is classified as "
+        ));
+        assert!(is_lead(b"Classification: "));
+        assert!(is_lead(b"Security classification is "));
+        assert!(is_lead(b"This memo is marked "));
+        assert!(!is_lead(b"It was declassified as "));
+        assert!(!is_lead(b"the trade "));
+    }
+}
