@@ -27,6 +27,10 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 [ -x /usr/sbin/postfix ] || missing+=(postfix)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ "$want_fuzz" = 1 ]; then
+  # libfuzzer-sys compiles libFuzzer's C++ sources.
+  command -v g++ >/dev/null 2>&1 || missing+=(g++)
+fi
 if [ "$want_bench" = 1 ]; then
   command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)

@@ -14,4 +14,7 @@ cargo clippy --all-targets -- -D warnings
 cargo test
 # Every benchmark once, in test mode (criterion's `--test`): proves they run, times nothing.
 cargo test --benches
+# Every fuzz target builds on stable and runs briefly from its seeds (scripts/fuzz.sh; long
+# runs are by hand). Saved crashes are already replayed by `cargo test` (fuzz_regressions).
+scripts/fuzz.sh 10
 echo "test.sh: all checks passed"

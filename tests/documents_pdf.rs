@@ -140,7 +140,8 @@ fn pages_cycle_terminates() {
     ]);
     let start = std::time::Instant::now();
     let result = read_pdf(&bytes, &Limits::default());
-    assert!(start.elapsed().as_secs() < 10);
+    // A hang detector (the cycle must terminate), not a speed test.
+    assert!(start.elapsed().as_secs() < 120);
     match result {
         Ok(doc) => assert!(part(&doc, "page 1").text.contains("CYCLE")),
         Err(e) => assert!(matches!(e, ReadError::Corrupt { .. }), "{e:?}"),

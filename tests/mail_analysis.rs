@@ -440,9 +440,10 @@ fn hostile_mail_fails_closed_at_the_gateway() {
             v.action,
             v.reasons
         );
+        // A hang detector, not a speed test (benches/mail.rs measures speed).
         assert!(
-            started.elapsed().as_secs() < 20,
-            "{what} took {:?}",
+            started.elapsed().as_secs() < 120,
+            "{what}: no verdict after {:?}, a hang",
             started.elapsed()
         );
     }
