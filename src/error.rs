@@ -19,6 +19,22 @@ use thiserror::Error;
 /// Never treat a `ReadError` as "unmarked": the content that was not read may carry any
 /// marking. The gateway maps every variant to its configured `on_error` action (tempfail by
 /// default), never to accept.
+///
+/// ```
+/// # #[cfg(feature = "documents")] {
+/// use protective_marking::document::read_text;
+/// use protective_marking::{Limit, Limits, ReadError};
+///
+/// // Six bytes against a four-byte limit: an error that names the limit, never "unmarked".
+/// let limits = Limits { max_input_bytes: 4, ..Limits::default() };
+/// let err = read_text(b"SECRET", &limits).unwrap_err();
+/// assert!(matches!(
+///     err,
+///     ReadError::LimitExceeded { limit: Limit::InputBytes, value: 6, max: 4, .. }
+/// ));
+/// assert!(err.to_string().ends_with("raise the limit only for trusted input"));
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ReadError {

@@ -24,6 +24,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every field is public plain data so that an agency policy file (TOML) can override any of
 /// them; fields left out keep their default.
+///
+/// ```
+/// use protective_marking::Limits;
+///
+/// // Override one field; every other field keeps its default.
+/// let limits = Limits { max_mime_parts: 200, ..Limits::default() };
+/// assert_eq!(limits.max_mime_parts, 200);
+/// assert_eq!(limits.max_nesting_depth, 16);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -82,6 +91,15 @@ impl Default for Limits {
 }
 
 /// Names one field of [`Limits`], for [`ReadError::LimitExceeded`](crate::ReadError::LimitExceeded).
+///
+/// ```
+/// use protective_marking::{Limit, Limits};
+///
+/// // An error names the limit; its field name says what to raise in a policy file.
+/// let limit = Limit::ZipEntries;
+/// assert_eq!(limit.to_string(), "max_zip_entries");
+/// assert_eq!(limit.max_in(&Limits::default()), 10_000);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

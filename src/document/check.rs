@@ -14,6 +14,22 @@ use crate::scan::{Confidence, FindingKind, Scanner};
 use serde::Serialize;
 
 /// One marking found in a document.
+///
+/// ```
+/// use protective_marking::{FindingKind, Limits, Scanner};
+/// use protective_marking::document::{check, read_text};
+///
+/// let doc = read_text(b"RESTRICTED\n\n(S) The plan.\n\nRESTRICTED", &Limits::default())?;
+/// let report = check(&doc, &Scanner::new());
+/// let first = &report.findings[0];
+/// assert_eq!((first.location.as_str(), first.line), ("body", 1));
+/// assert_eq!(first.finding, FindingKind::FirstLine);
+/// assert_eq!(first.marking.to_string(), "RESTRICTED");
+/// // A paragraph mark decides too, so `(S)` on line 3 counts towards the document's marking.
+/// let mark = report.findings.iter().find(|f| f.paragraph).unwrap();
+/// assert_eq!((mark.line, mark.deciding), (3, true));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentFinding {
     /// The part it was found in, e.g. `header[default]/section 1` or `page 3/top`.

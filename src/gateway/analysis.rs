@@ -463,6 +463,19 @@ fn malformed(message: String) -> ParseError {
 }
 
 /// Where in a subject line a marking was written (decisions.md D5).
+///
+/// ```
+/// use protective_marking::{MessageAnalyser, SubjectCarrier};
+///
+/// let analyser = MessageAnalyser::new();
+/// let bracket = analyser.read_subject("Budget bid [IN-CONFIDENCE]", false);
+/// assert_eq!(bracket[0].carrier, SubjectCarrier::Bracket);
+/// let leading = analyser.read_subject("RESTRICTED: budget bid", false);
+/// assert_eq!(leading[0].carrier, SubjectCarrier::Leading);
+/// // A SEEMail tag is reported, but it is a routing tag, not a marking.
+/// let tag = analyser.read_subject("[SEEMAIL] budget bid", false);
+/// assert_eq!(tag[0].carrier, SubjectCarrier::SeeMail);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -479,6 +492,16 @@ pub enum SubjectCarrier {
 }
 
 /// One marking candidate in a subject line.
+///
+/// ```
+/// use protective_marking::MessageAnalyser;
+///
+/// let found = MessageAnalyser::new().read_subject("Plan [SECRET SQUIRREL]", false);
+/// // It names a classification but does not parse: kept, with its error.
+/// assert_eq!(found[0].text, "[SECRET SQUIRREL]");
+/// assert_eq!(found[0].span, 5..22);
+/// assert!(found[0].result.is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubjectMarking {
     /// Which form it was written in.

@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which way mail crosses the gateway.
+///
+/// ```
+/// use protective_marking::{Classification, Direction, GatewayPolicy};
+///
+/// let policy = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
+/// ).unwrap();
+/// assert_eq!(policy.direction, Direction::Inbound);
+/// // Inbound mail is checked against what the system behind the gateway is accredited to.
+/// assert_eq!(policy.accreditation, Some(Classification::Restricted));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
@@ -17,6 +28,18 @@ pub enum Direction {
 }
 
 /// What the gateway does with a message (the verdict's action, and each policy setting).
+///
+/// ```
+/// use protective_marking::{GatewayAction, GatewayPolicy};
+///
+/// let policy = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"SECRET\"\nunmarked = \"quarantine\"\n",
+/// ).unwrap();
+/// assert_eq!(policy.unmarked, GatewayAction::Quarantine);
+/// // Settings left out keep a fail-closed default.
+/// assert_eq!(policy.on_error, GatewayAction::Tempfail);
+/// assert_eq!(GatewayAction::Quarantine.to_string(), "quarantine");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GatewayAction {
@@ -66,6 +89,22 @@ impl fmt::Display for GatewayAction {
 /// `pattern` is `*` (every domain), `*.example.govt.nz` (any domain ending in
 /// `.example.govt.nz`, and `example.govt.nz` itself), or an exact domain. Rules are tried in
 /// file order; the first match wins, so list specific paths before `*`.
+///
+/// ```
+/// use protective_marking::{Classification, GatewayPolicy};
+///
+/// let policy = GatewayPolicy::from_toml(r#"
+///     [gateway]
+///     direction = "outbound"
+///     domain = [{ pattern = "*.govt.nz", ceiling = "RESTRICTED" },
+///               { pattern = "*", ceiling = "IN-CONFIDENCE" }]
+/// "#).unwrap();
+/// // The first match wins, so the specific path is listed before `*`.
+/// let path = policy.path_for("mail.agency.govt.nz").unwrap();
+/// assert_eq!(path.ceiling, Classification::Restricted);
+/// assert!(path.matches("govt.nz") && !path.matches("notgovt.nz"));
+/// assert_eq!(policy.path_for("example.com").unwrap().pattern, "*");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DomainRule {
@@ -202,6 +241,19 @@ struct PolicyFile {
 }
 
 /// A policy that cannot be used. Fix the file; the message says what to change.
+///
+/// ```
+/// use protective_marking::{GatewayPolicy, PolicyError};
+///
+/// // Letting unreadable mail through is refused when the policy loads (decisions.md D7).
+/// let err = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"SECRET\"\non_error = \"accept\"\n",
+/// ).unwrap_err();
+/// assert_eq!(err, PolicyError::AcceptOnError);
+/// // A misspelt key is an error too, not silently ignored.
+/// let typo = GatewayPolicy::from_toml("[gateway]\ndirecton = \"inbound\"\n");
+/// assert!(matches!(typo, Err(PolicyError::Toml(_))));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PolicyError {

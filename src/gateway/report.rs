@@ -7,6 +7,16 @@ use crate::problem::{Problem, ProblemCode};
 use serde::Serialize;
 
 /// Where a marking was read in a message (decisions.md D5, in order of authority).
+///
+/// ```
+/// use protective_marking::{Carrier, MessageAnalyser};
+///
+/// let raw = b"X-Security-Classification: RESTRICTED\r\nSubject: Plan [RESTRICTED]\r\n\r\nhi\r\n";
+/// let report = MessageAnalyser::new().analyse(raw).unwrap();
+/// // Both carry the marking; the header is the more authoritative (D5).
+/// assert_eq!(report.declared.unwrap().carrier, Carrier::Header);
+/// assert!(Carrier::Header < Carrier::Subject);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -25,6 +35,18 @@ pub enum Carrier {
 }
 
 /// The marking a message declares for itself, and where.
+///
+/// ```
+/// use protective_marking::{Carrier, MessageAnalyser};
+///
+/// let raw = b"Subject: Budget [In Confidence]\r\n\r\nhi\r\n";
+/// let declared = MessageAnalyser::new().analyse(raw).unwrap().declared.unwrap();
+/// assert_eq!(declared.carrier, Carrier::Subject);
+/// assert_eq!(declared.location, "subject");
+/// // The text as written, next to the marking read from it.
+/// assert_eq!(declared.text, "[In Confidence]");
+/// assert_eq!(declared.marking.to_string(), "IN-CONFIDENCE");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Declared {
     /// The declared marking.
@@ -38,6 +60,19 @@ pub struct Declared {
 }
 
 /// One marking found in a message.
+///
+/// ```
+/// use protective_marking::{Carrier, MessageAnalyser};
+///
+/// let raw = b"Subject: Plan [RESTRICTED]\r\n\r\nSECRET\r\n\r\nThe plan.\r\n";
+/// let report = MessageAnalyser::new().analyse(raw).unwrap();
+/// let body = report.findings.iter().find(|f| f.carrier == Carrier::Body).unwrap();
+/// assert_eq!(body.location, "body/text");
+/// assert_eq!(body.marking.to_string(), "SECRET");
+/// // A body banner decides, so the message is SECRET, above its subject.
+/// assert!(body.deciding);
+/// assert_eq!(report.effective.unwrap().to_string(), "SECRET");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageFinding {
     /// Where: `subject`, `header:X-Protective-Marking`, `body/text`, `attachment[1]/page 2`...
@@ -54,6 +89,18 @@ pub struct MessageFinding {
 }
 
 /// A part of a message that could not be read, so its marking is unknown.
+///
+/// ```
+/// use protective_marking::{MessageAnalyser, ReadError};
+///
+/// // A legacy Word .doc attachment (OLE2, base64): no reader, so its marking is unknown.
+/// let raw = b"Subject: Plan [RESTRICTED]\r\nContent-Type: application/msword\r\n\
+///             Content-Transfer-Encoding: base64\r\n\r\n0M8R4KGxGuEAAA==\r\n";
+/// let report = MessageAnalyser::new().analyse(raw).unwrap();
+/// assert_eq!(report.unreadable[0].location, "attachment[1]");
+/// assert!(matches!(report.unreadable[0].error, ReadError::Unsupported { .. }));
+/// assert!(report.is_unreadable());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UnreadablePart {
     /// Where, e.g. `attachment[2]`.

@@ -7,6 +7,18 @@ use serde::Serialize;
 use std::fmt;
 
 /// Why the gateway did what it did: one sentence and the rule behind it (decisions.md D7).
+///
+/// ```
+/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy};
+/// let gateway = Gateway::new(GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
+/// ).unwrap()).unwrap();
+/// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
+/// // Unmarked outbound mail: the reason cites the rule that refuses it.
+/// let verdict = gateway.check(&env, b"Subject: Hello\r\n\r\nhi\r\n");
+/// assert_eq!(verdict.reasons[0].rule, "NZISM 15.1.11.C.01");
+/// assert_eq!(verdict.reasons[0].action, GatewayAction::Reject);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Reason {
     /// The rule, e.g. `NZISM 15.2.40.C.01`.
@@ -45,6 +57,19 @@ impl fmt::Display for SmtpReply {
 /// `action` is never [`GatewayAction::Accept`] when the message could not be read or its
 /// marking could not be determined, unless the policy explicitly accepts unmarked inbound mail
 /// (NZISM 15.1.12.C.01 lets the agency decide).
+///
+/// ```
+/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy};
+/// let gateway = Gateway::new(GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
+/// ).unwrap()).unwrap();
+/// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
+/// let verdict = gateway.check(&env, b"Subject: Plan [IN-CONFIDENCE]\r\n\r\nhi\r\n");
+/// assert_eq!(verdict.action, GatewayAction::Accept);
+/// assert!(verdict.smtp.is_none()); // the MTA answers 250 itself
+/// assert_eq!(verdict.marking.unwrap().to_string(), "IN-CONFIDENCE");
+/// assert_eq!(verdict.headers[0].0, "X-Protective-Marking-Verdict");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     /// What to do.

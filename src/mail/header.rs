@@ -25,6 +25,17 @@ use thiserror::Error;
 /// A header dialect that can carry a protective marking (decisions.md D5).
 ///
 /// Headers of any other name are not marking carriers and are ignored, never an error.
+///
+/// ```
+/// use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+///
+/// let dialect = HeaderDialect::from_header_name("x-security-classification").unwrap();
+/// assert_eq!(dialect, HeaderDialect::SecurityClassification);
+/// // The dialect picks how the header's value is split.
+/// let tokens = tokenise_header(dialect, " RESTRICTED ")?;
+/// assert_eq!(tokens, HeaderTokens::SecurityClassification("RESTRICTED".into()));
+/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -90,6 +101,20 @@ impl HeaderDialect {
 /// Values are unescaped (`\,` becomes `,`, `\\` becomes `\`) and trimmed. Known keys are
 /// matched without regard to case; keys this crate does not know (an NZ `ENDORSEMENT=`, the
 /// 2012 `DLM=`) are kept in [`other`](Self::other) in the order written.
+///
+/// ```
+/// use protective_marking::mail::tokenise_protective_marking;
+///
+/// let f = tokenise_protective_marking(
+///     "VER=2018.4, NS=gov.au, SEC=OFFICIAL:Sensitive, ACCESS=Legal-Privilege, DLM=x",
+/// )?;
+/// assert_eq!(f.version.as_deref(), Some("2018.4"));
+/// assert_eq!(f.sec.as_deref(), Some("OFFICIAL:Sensitive"));
+/// assert_eq!(f.access, ["Legal-Privilege"]);
+/// // A key this crate does not know is kept, not dropped.
+/// assert_eq!(f.other, [("DLM".to_string(), "x".to_string())]);
+/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EpmsFields {
     /// `VER=`, e.g. `2024.1`.
@@ -116,6 +141,18 @@ pub struct EpmsFields {
 
 /// One `CAVEAT=` element: `RI:REL/NZL/AUS` has type `RI` and value `REL/NZL/AUS`. The
 /// pre-2012 form without a type (`CAVEAT=AUSTEO`) has no type.
+///
+/// ```
+/// use protective_marking::mail::tokenise_protective_marking;
+///
+/// let f = tokenise_protective_marking("SEC=SECRET, CAVEAT=RI:REL/NZL/AUS, CAVEAT=AUSTEO")?;
+/// assert_eq!(f.caveats[0].caveat_type.as_deref(), Some("RI"));
+/// assert_eq!(f.caveats[0].value, "REL/NZL/AUS");
+/// // The pre-2012 form has no type.
+/// assert_eq!(f.caveats[1].caveat_type, None);
+/// assert_eq!(f.caveats[1].value, "AUSTEO");
+/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EpmsCaveat {
     /// The caveat type before the first `:` (`C`, `FG`, `RI`, `SH`...), if written.
@@ -125,6 +162,19 @@ pub struct EpmsCaveat {
 }
 
 /// A Microsoft sensitivity label read from `msip_labels`, grouped by label GUID.
+///
+/// ```
+/// use protective_marking::mail::tokenise_msip_labels;
+///
+/// let labels = tokenise_msip_labels(
+///     "MSIP_Label_0f1e2d3c-0000-4000-8000-00000000abcd_Enabled=true; \
+///      MSIP_Label_0f1e2d3c-0000-4000-8000-00000000abcd_Name=Restricted;",
+/// );
+/// // Properties are grouped by GUID: the GUID is what an agency maps to a marking.
+/// assert_eq!(labels[0].guid, "0f1e2d3c-0000-4000-8000-00000000abcd");
+/// assert_eq!(labels[0].name.as_deref(), Some("Restricted"));
+/// assert_eq!(labels[0].enabled, Some(true));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MsipLabel {
     /// The label GUID, as written (agency configuration maps it to a marking).
@@ -144,6 +194,14 @@ pub struct MsipLabel {
 }
 
 /// Titus `key=value;` properties, in order, e.g. `TLPropertyRoot` and `Classification`.
+///
+/// ```
+/// use protective_marking::mail::tokenise_titus;
+///
+/// let t = tokenise_titus("TLPropertyRoot=Agency;Classification=RESTRICTED;");
+/// assert_eq!(t.pairs[0], ("TLPropertyRoot".to_string(), "Agency".to_string()));
+/// assert_eq!(t.get("Classification"), Some("RESTRICTED"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TitusFields {
     /// Every `key=value` pair as written (trimmed).
@@ -167,6 +225,16 @@ impl TitusFields {
 }
 
 /// A tokenised marking header, one variant per [`HeaderDialect`].
+///
+/// ```
+/// use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+///
+/// let tokens = tokenise_header(HeaderDialect::Titus, "Classification=RESTRICTED;")?;
+/// // One variant per dialect: match to reach that dialect's fields.
+/// let HeaderTokens::Titus(fields) = tokens else { panic!("not Titus") };
+/// assert_eq!(fields.get("classification"), Some("RESTRICTED"));
+/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "dialect", content = "fields")]
 #[non_exhaustive]
@@ -186,6 +254,15 @@ pub enum HeaderTokens {
 ///
 /// A gateway treats a malformed marking header as "cannot determine marking" (decisions.md
 /// D7); the sender's marking tool is at fault and the message should be re-marked.
+///
+/// ```
+/// use protective_marking::mail::{tokenise_protective_marking, HeaderError};
+///
+/// // Two SEC= values make the marking ambiguous, so the value is refused, not half-read.
+/// let err = tokenise_protective_marking("SEC=SECRET, SEC=RESTRICTED").unwrap_err();
+/// assert_eq!(err, HeaderError::Duplicate { offset: 12, key: "SEC".into() });
+/// assert_eq!(err.to_string(), "byte 12: SEC= appears more than once");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize)]
 #[non_exhaustive]
 pub enum HeaderError {

@@ -17,6 +17,19 @@ use crate::limits::Limits;
 /// Paths name where each piece came from: `body/text`, `body/html`, `attachment[2]`,
 /// `attachment[2]/body/text` (the text body of a message attached as the second attachment).
 /// Attachments are numbered from 1 in MIME order within their message.
+///
+/// ```
+/// use protective_marking::{mail::read_message, Limits};
+///
+/// let raw = b"From: Alice <alice@agency.govt.nz>\r\nSubject: Plan [RESTRICTED]\r\n\r\nhi\r\n";
+/// let m = read_message(raw, &Limits::default())?;
+/// assert_eq!(m.from.as_deref(), Some("alice@agency.govt.nz"));
+/// assert_eq!(m.subject.as_deref(), Some("Plan [RESTRICTED]"));
+/// assert_eq!(m.bodies[0].text, "hi");
+/// // Nothing was lost, so markings read from it are the whole story.
+/// assert!(m.is_complete());
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MessageContent {
     /// Where this message is: empty for the message read, `attachment[2]` for a nested one.
@@ -135,6 +148,18 @@ fn collect_attachments<'a>(m: &'a MessageContent, out: &mut Vec<&'a Attachment>)
 }
 
 /// The raw value of one marking header.
+///
+/// ```
+/// use protective_marking::{mail::{read_message, HeaderDialect}, Limits};
+///
+/// let raw = b"x-security-classification:  RESTRICTED \r\n\r\nhi\r\n";
+/// let h = &read_message(raw, &Limits::default())?.marking_headers[0];
+/// // The dialect is found whatever the case of the name; the name stays as written.
+/// assert_eq!(h.dialect, HeaderDialect::SecurityClassification);
+/// assert_eq!(h.name, "x-security-classification");
+/// assert_eq!(h.value, "RESTRICTED");
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MarkingHeader {
     /// Which dialect.
@@ -168,6 +193,17 @@ impl MarkingHeader {
 }
 
 /// The media type of a body.
+///
+/// ```
+/// use protective_marking::{mail::{read_message, BodyKind}, Limits};
+///
+/// let raw = b"Content-Type: text/html\r\n\r\n<p>SECRET</p><p>The plan.</p>\r\n";
+/// let body = &read_message(raw, &Limits::default())?.bodies[0];
+/// assert_eq!(body.kind, BodyKind::Html);
+/// // HTML is read as text, one block per line.
+/// assert_eq!(body.text, "SECRET\nThe plan.");
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -179,6 +215,18 @@ pub enum BodyKind {
 }
 
 /// One text body.
+///
+/// ```
+/// use protective_marking::{mail::read_message, Limits};
+///
+/// let raw = b"Subject: RE: plan\r\n\r\nRESTRICTED\r\nAgreed.\r\n> SECRET\r\n> The plan.\r\n";
+/// let body = &read_message(raw, &Limits::default())?.bodies[0];
+/// assert_eq!(body.path, "body/text");
+/// // What the sender wrote is kept apart from the thread it quotes.
+/// assert_eq!(body.new_text, "RESTRICTED\nAgreed.");
+/// assert_eq!(body.quoted, ["SECRET\nThe plan."]);
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TextPart {
     /// `body/text`, `body/html`, `body/text[2]` (a second plain body), with the nested
@@ -200,6 +248,20 @@ pub struct TextPart {
 }
 
 /// One attachment (any part that is not a text body), with its decoded bytes.
+///
+/// ```
+/// use protective_marking::{mail::read_message, Limits};
+///
+/// let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+///             Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n\
+///             Content-Type: application/pdf; name=plan.pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n";
+/// let a = &read_message(raw, &Limits::default())?.attachments[0];
+/// assert_eq!((a.path.as_str(), a.filename.as_deref()), ("attachment[1]", Some("plan.pdf")));
+/// assert_eq!(a.content_type, "application/pdf");
+/// // The decoded bytes, ready for a document reader.
+/// assert!(a.bytes.starts_with(b"%PDF-"));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attachment {
     /// `attachment[1]`, `attachment[2]/attachment[1]`...
@@ -223,6 +285,18 @@ pub struct Attachment {
 /// A part that could not be read completely. Not fatal: the rest of the message was read, but
 /// the caller must know that the content may be incomplete (a gateway treats the marking as
 /// unknown or holds the message, decisions.md D7).
+///
+/// ```
+/// use protective_marking::{mail::read_message, Limits};
+///
+/// let raw = b"Content-Type: multipart/mixed; boundary=zz\r\n\r\nSECRET\r\n";
+/// let m = read_message(raw, &Limits::default())?;
+/// // Read anyway, but flagged: the marking read is a lower bound.
+/// assert!(!m.is_complete());
+/// assert_eq!(m.problems[0].path, "body/text");
+/// assert!(m.problems[0].to_string().starts_with("body/text: multipart boundary \"zz\""));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MailProblem {
     /// Where: `body/text`, `attachment[3]`, `attachment[2]/attachment[1]`, or empty for the
@@ -244,6 +318,15 @@ impl std::fmt::Display for MailProblem {
 }
 
 /// What is wrong with a part. See [`MailProblem`].
+///
+/// ```
+/// use protective_marking::{mail::{read_message, MailProblemKind}, Limits};
+///
+/// let raw = b"Content-Type: multipart/mixed; boundary=zz\r\n\r\nSECRET\r\n";
+/// let m = read_message(raw, &Limits::default())?;
+/// assert_eq!(m.problems[0].kind, MailProblemKind::BoundaryNotFound { boundary: "zz".into() });
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]

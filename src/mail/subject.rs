@@ -32,6 +32,16 @@ const REPLY_PREFIXES: &[&str] = &[
 ];
 
 /// A piece of the subject with its byte span in the subject string.
+///
+/// ```
+/// use protective_marking::mail::subject_candidates;
+///
+/// let c = subject_candidates("RE: SECRET: the plan");
+/// assert_eq!((c.prefixes[0].text.as_str(), c.prefixes[0].span.clone()), ("RE:", 0..3));
+/// // The span points back into the subject, e.g. to replace the marking.
+/// assert_eq!(c.leading[0].text, "SECRET");
+/// assert_eq!(c.leading[0].span, 4..10);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubjectToken {
     /// Byte range in the subject.
@@ -41,6 +51,18 @@ pub struct SubjectToken {
 }
 
 /// A bracketed segment `[...]`.
+///
+/// ```
+/// use protective_marking::mail::subject_candidates;
+///
+/// let c = subject_candidates("Plan [ RESTRICTED ] [SEC=PROTECTED]");
+/// assert_eq!(c.brackets[0].text, "RESTRICTED");
+/// assert_eq!(c.brackets[0].span, 5..19);
+/// assert!(c.brackets[0].epms.is_none());
+/// // A `[SEC=...]` segment comes already split into its fields.
+/// let sec = c.brackets[1].epms.as_ref().unwrap().as_ref().unwrap();
+/// assert_eq!(sec.sec.as_deref(), Some("PROTECTED"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BracketCandidate {
     /// Byte range of the whole segment, brackets included.
@@ -53,6 +75,16 @@ pub struct BracketCandidate {
 }
 
 /// Every marking candidate in one subject, from [`subject_candidates`].
+///
+/// ```
+/// use protective_marking::mail::subject_candidates;
+///
+/// let c = subject_candidates("Fwd: [Shapelib] IN-CONFIDENCE - budget");
+/// assert!(c.is_reply_or_forward());
+/// // Candidates only: deciding that `Shapelib` is not a marking is the grammar's job.
+/// assert_eq!(c.brackets[0].text, "Shapelib");
+/// assert_eq!(c.leading[0].text, "IN-CONFIDENCE");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SubjectCandidates {
     /// Reply/forward prefixes at the start (`RE:`, `FW:`, `Fwd:`, `AW:`, `RE[2]:`...), in
@@ -226,6 +258,15 @@ fn bracket_segments(subject: &str) -> Vec<BracketCandidate> {
 }
 
 /// Where [`add_marking_to_subject`] writes the marking (decisions.md D5).
+///
+/// ```
+/// use protective_marking::mail::{add_marking_to_subject, SubjectPosition};
+///
+/// let tagged = add_marking_to_subject("Budget bid", "RESTRICTED", SubjectPosition::default());
+/// assert_eq!(tagged, "Budget bid [RESTRICTED]");
+/// // Already tagged: not tagged twice.
+/// assert_eq!(add_marking_to_subject(&tagged, "RESTRICTED", SubjectPosition::Start), tagged);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

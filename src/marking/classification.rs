@@ -249,6 +249,16 @@ impl fmt::Display for Classification {
 }
 
 /// The error from parsing a lone [`Classification`].
+///
+/// ```
+/// use protective_marking::Classification;
+/// use protective_marking::marking::UnknownClassification;
+///
+/// // PROTECTED is a foreign level, not one of the seven NZ classifications.
+/// let err = "PROTECTED".parse::<Classification>().unwrap_err();
+/// assert_eq!(err, UnknownClassification("PROTECTED".into()));
+/// assert!(err.to_string().starts_with("`PROTECTED` is not a classification"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "`{0}` is not a classification; expected one of UNCLASSIFIED, IN-CONFIDENCE, SENSITIVE, RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET"

@@ -4,6 +4,17 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Whether a diagnostic makes the marking invalid.
+///
+/// ```
+/// use protective_marking::{Marking, Severity};
+///
+/// // An unusual spelling still parses; the diagnostic is only a warning.
+/// let parsed = Marking::parse("in confidence").unwrap();
+/// assert_eq!(parsed.warnings[0].severity, Severity::Warning);
+/// // An endorsement alone is not a marking: an error.
+/// let err = Marking::parse("MEDICAL").unwrap_err();
+/// assert_eq!(err.errors()[0].severity, Severity::Error);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -15,6 +26,16 @@ pub enum Severity {
 
 /// What a diagnostic is about. The kebab-case name (`code()`) is the stable identifier used
 /// in JSON reports (e.g. `unknown-country`).
+///
+/// ```
+/// use protective_marking::{DiagnosticCode, Marking};
+///
+/// let err = Marking::parse_strict("In Confidence").unwrap_err();
+/// let code = err.errors()[0].code;
+/// assert_eq!(code, DiagnosticCode::NonCanonical);
+/// // Match on the code, or report its stable name.
+/// assert_eq!(code.as_str(), "non-canonical");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

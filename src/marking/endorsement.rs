@@ -68,6 +68,17 @@ pub enum Endorsement {
 }
 
 /// Which block of the canonical form an endorsement is written in (decisions.md D4).
+///
+/// ```
+/// use protective_marking::{Endorsement, EndorsementBlock};
+///
+/// assert_eq!(Endorsement::Medical.block(), EndorsementBlock::PolicyAndPrivacy);
+/// assert_eq!(Endorsement::AccountableMaterial.block(), EndorsementBlock::Control);
+/// assert_eq!(Endorsement::Orcon.block(), EndorsementBlock::Dissemination);
+/// // Blocks order as they are written: policy first, dissemination last.
+/// assert!(EndorsementBlock::PolicyAndPrivacy < EndorsementBlock::Control);
+/// assert!(EndorsementBlock::Control < EndorsementBlock::Dissemination);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndorsementBlock {

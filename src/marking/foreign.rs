@@ -10,6 +10,17 @@ use std::collections::BTreeMap;
 /// `OFFICIAL` and `SECRET`/`TOP SECRET` are written alike by Australia and the UK; the NZ
 /// words SECRET and TOP SECRET read as NZ markings unless a foreign carrier (an
 /// `X-Protective-Marking` header with `NS=gov.au`, a `[SEC=...]` subject) says otherwise.
+///
+/// ```
+/// use protective_marking::{Classification, ForeignLevel, ForeignMapping, Marking};
+///
+/// let parsed = Marking::parse("OFFICIAL: Sensitive").unwrap();
+/// let level = parsed.foreign.unwrap().level;
+/// assert_eq!(level, ForeignLevel::OfficialSensitive);
+/// assert_eq!(level.as_str(), "OFFICIAL: Sensitive");
+/// // The mapping, not the level, says how it is handled in NZ (decisions.md D6).
+/// assert_eq!(ForeignMapping::default().map(level), Classification::InConfidence);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

@@ -18,6 +18,17 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
 
 /// How strictly to read a marking (decisions.md D1).
+///
+/// ```
+/// use protective_marking::{ParseMode, Parser};
+///
+/// let parser = Parser::new();
+/// // Detection reads any readable form; validation wants the canonical text only.
+/// assert!(parser.parse_with("Secret", ParseMode::Lenient).is_ok());
+/// assert!(parser.parse_with("Secret", ParseMode::Strict).is_err());
+/// assert!(parser.parse_with("SECRET", ParseMode::Strict).is_ok());
+/// assert_eq!(ParseMode::default(), ParseMode::Lenient);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParseMode {

@@ -10,6 +10,23 @@ use std::time::Duration;
 use tokio::net::{TcpListener, UnixListener};
 
 /// A bound milter socket, ready to serve. Dropping it removes a unix socket file.
+///
+/// ```
+/// use protective_marking::GatewayPolicy;
+/// use protective_marking::milter::{ListenAddr, MilterOptions};
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+/// let policy = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
+/// ).unwrap();
+/// // Port 0 asks for any free port; the listener knows which one it got.
+/// let options = MilterOptions::new(policy).listen("127.0.0.1:0".parse().unwrap());
+/// let listener = options.build().unwrap().bind().await?;
+/// let ListenAddr::Tcp(addr) = listener.local_addr()? else { unreachable!() };
+/// assert!(addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"));
+/// // Serve until the shutdown future completes: here at once.
+/// listener.serve_until(async {}).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct MilterListener {
     service: MilterService,

@@ -52,6 +52,18 @@ impl fmt::Display for ListenAddr {
 }
 
 /// A milter option that could not be read (a listen address or log format).
+///
+/// ```
+/// use protective_marking::milter::{ListenAddr, LogFormat, OptionError};
+///
+/// // A bad command-line value is refused with a message saying what to write instead.
+/// let err: OptionError = "localhost".parse::<ListenAddr>().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "listen address `localhost` is not `host:port`, `inet:host:port` or `unix:/path`"
+/// );
+/// assert!("xml".parse::<LogFormat>().is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct OptionError(String);

@@ -24,6 +24,21 @@ pub(super) struct Inner {
 /// [`MilterListener::serve_until`] gives control over the address and shutdown;
 /// [`serve_connection`](MilterService::serve_connection) handles one already-connected
 /// stream; [`judge`](MilterService::judge) is the budgeted check alone.
+///
+/// ```
+/// use protective_marking::{Direction, GatewayAction, GatewayPolicy, PolicyError};
+/// use protective_marking::milter::MilterOptions;
+///
+/// let mut policy = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
+/// ).unwrap();
+/// let service = MilterOptions::new(policy.clone()).build().unwrap();
+/// assert_eq!(service.gateway().policy().direction, Direction::Inbound);
+/// // Building validates the policy again: unreadable mail can never be accepted.
+/// policy.on_error = GatewayAction::Accept;
+/// let refused = MilterOptions::new(policy).build();
+/// assert!(matches!(refused, Err(PolicyError::AcceptOnError)));
+/// ```
 #[derive(Clone, Debug)]
 pub struct MilterService {
     pub(super) inner: Arc<Inner>,
