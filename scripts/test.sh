@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
+# The model, scanner and handling rules build alone (the heavy parts are features).
+cargo clippy --lib --no-default-features -- -D warnings
 # Plain `cargo test` builds the examples as binaries (the CLI tests run target/debug/examples/check)
 # and runs unit, integration and doc tests; `--all-targets` would build examples only as test
 # harnesses and skip doc tests.

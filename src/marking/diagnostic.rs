@@ -186,6 +186,7 @@ impl ParseError {
 
     /// The same error with every offset moved `by` bytes on (the text was a slice of a
     /// longer input).
+    #[cfg(feature = "mail")] // subject markings are slices of the subject
     pub(crate) fn shifted(mut self, by: usize) -> ParseError {
         for d in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
             d.offset += by;

@@ -221,6 +221,7 @@ pub(crate) fn endorsement_from_str(text: &str) -> Result<Endorsement, String> {
 /// Whether `text` contains a classification phrase anywhere (any case or separator): used to
 /// tell a malformed marking (`[SECRET SQUIRREL]`) from text that is no marking at all
 /// (`[Shapelib]`).
+#[cfg(feature = "mail")]
 pub(crate) fn contains_classification(text: &str) -> bool {
     let toks = tokenize(text);
     (0..toks.len()).any(|i| {
