@@ -30,6 +30,7 @@ mod docx;
 mod docx_parts;
 mod docx_text;
 mod pdf;
+mod pdf_text;
 mod xml;
 mod zip_reader;
 

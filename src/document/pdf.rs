@@ -129,9 +129,9 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     let mut budget = TextBudget::new(limits);
     let mut parts = Vec::new();
-    for &number in pages.keys() {
+    for (&number, &page_id) in &pages {
         let location = format!("page {number}");
-        let text = page_text(&doc, number, max_stream, &location, limits)?;
+        let text = page_text(&doc, page_id, max_stream, &location, limits)?;
         let top = text.lines().map(str::trim).find(|l| !l.is_empty());
         let bottom = text.lines().map(str::trim).rfind(|l| !l.is_empty());
         let (Some(top), Some(bottom)) = (top, bottom) else {
@@ -174,12 +174,12 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 /// One page's text; see [`read_pdf`] for which failures are fatal.
 fn page_text(
     doc: &lopdf::Document,
-    number: u32,
+    page_id: lopdf::ObjectId,
     max_stream: usize,
     location: &str,
     limits: &Limits,
 ) -> Result<String, ReadError> {
-    let chunks = doc.extract_text_chunks_with_limit(&[number], max_stream);
+    let chunks = super::pdf_text::page_chunks(doc, page_id, max_stream);
     let mut text = String::new();
     let mut any_ok = false;
     let mut first_error = None;
