@@ -16,6 +16,8 @@ cargo clippy --lib --no-default-features -- -D warnings
 cargo test
 # Every benchmark once, in test mode (criterion's `--test`): proves they run, times nothing.
 cargo test --benches
+# The API docs build without broken links.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 # Every fuzz target builds on stable and runs briefly from its seeds (scripts/fuzz.sh; long
 # runs are by hand). Saved crashes are already replayed by `cargo test` (fuzz_regressions).
 scripts/fuzz.sh 10

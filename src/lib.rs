@@ -1,8 +1,9 @@
 //! Protective markings of the New Zealand Government Security Classification System.
 //!
 //! This crate models the classifications and endorsements of the PSR classification system,
-//! reads and writes marking text, and combines markings as a lattice. If you just want to
-//! read a marking, start with [`Marking::parse`].
+//! reads and writes marking text, combines markings as a lattice, finds markings in text,
+//! documents and mail, and answers handling questions. If you just want to read a marking,
+//! start with [`Marking::parse`]; to find the markings in a text, [`Scanner::scan`].
 //!
 //! ```
 //! use protective_marking::{Classification, Marking};
@@ -20,6 +21,10 @@
 //! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
+//! * [`Scanner`]: finds markings in text of any size, telling banners from prose
+//!   (decisions.md D8) and flagging disguised ones; [`document::check`] and
+//!   [`MessageAnalyser`] read documents and messages through it (features `documents`,
+//!   `mail`).
 //! * [`HandlingPolicy`]: handling rules as data; [`HandlingPolicy::decide`] answers an
 //!   [`Action`] with a [`Decision`] (permitted, conditional or refused, each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
@@ -28,8 +33,10 @@
 //!
 //! # Untrusted input
 //!
-//! No input makes the parser panic (property-tested). Text that is not a marking gives a
-//! [`ParseError`] listing each problem with its byte offset.
+//! No input makes the parser, the scanner or the readers panic (property-tested and fuzzed,
+//! `scripts/fuzz.sh`). Text that is not a marking gives a [`ParseError`] listing each
+//! problem with its byte offset; a file or message that cannot be read gives a typed
+//! [`ReadError`], and the gateway never accepts what it could not read.
 //!
 //! # Sources
 //!

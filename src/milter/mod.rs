@@ -1,11 +1,11 @@
-//! A milter service: the [`Gateway`] in front of Postfix (or Sendmail), one
-//! [`Gateway::check`] per message.
+//! A milter service: the [`Gateway`](crate::Gateway) in front of Postfix (or Sendmail), one
+//! [`Gateway::check`](crate::Gateway::check) per message.
 //!
 //! The service speaks the milter protocol (version 6) with [`miltr-server`] (MIT licence).
 //! For each SMTP transaction it collects the envelope sender and **every** accepted envelope
 //! recipient (so Bcc recipients and expanded lists count), the headers and the body, rebuilds
 //! the raw message (`Name: value` CRLF lines, a blank line, the body), and at the end of the
-//! body asks the gateway for a [`Verdict`]:
+//! body asks the gateway for a [`Verdict`](crate::Verdict):
 //!
 //! | verdict | what the MTA is told |
 //! |---|---|
@@ -15,7 +15,7 @@
 //! | quarantine | add the verdict headers and quarantine (Postfix: the hold queue) |
 //!
 //! It fails closed: a message over the byte limit, a check that runs past the time budget
-//! or panics, all get the policy's `on_error` action ([`Gateway::fail_closed`]), never
+//! or panics, all get the policy's `on_error` action ([`Gateway::fail_closed`](crate::Gateway::fail_closed)), never
 //! accept. If the milter itself is down, Postfix applies `milter_default_action`; set it to
 //! `tempfail`.
 //!

@@ -25,7 +25,7 @@ use tokio::sync::Semaphore;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListenAddr {
     /// A TCP address, `host:port` (port 0 picks a free port; see
-    /// [`MilterListener::local_addr`]).
+    /// [`MilterListener::local_addr`](crate::milter::MilterListener::local_addr)).
     Tcp(String),
     /// A unix-domain socket path. A stale socket file at the path is replaced; the socket is
     /// made mode 0666, so restrict access with the directory's permissions.
