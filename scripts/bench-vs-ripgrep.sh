@@ -6,8 +6,10 @@
 #
 #   scripts/bench-vs-ripgrep.sh [MEGABYTES]     (default 100; corpora are cached by size)
 #
-# The scanner side is `examples/scan_bench.rs`: one process that scans the file through
-# `Scanner::scan_reader` (256 KiB windows, bounded memory) and prints the finding count.
+# Two scanner sides: the whole checker, `check scan --format csv FILE` (what a user runs:
+# content sniffing, the scan, the report), and `examples/scan_bench.rs`, one process that
+# scans the file through `Scanner::scan_reader` (256 KiB windows, bounded memory) and prints
+# the finding count (the library alone).
 # The ripgrep side is `rg -c -i` with the alternation of every classification phrase the
 # scanner searches for, Unicode on (rg's default), so NBSP between words counts as `\s`;
 # the same with `--no-unicode` is printed for reference (faster, but it misses those).
@@ -34,6 +36,7 @@ fi
 # The scanner does not depend on the document and mail readers, so leave them out of the
 # build; the timed code is the same.
 cargo build --quiet --release --no-default-features --example scan_bench --example gen_corpus
+cargo build --quiet --release --example check
 BIN="$TARGET/release/examples"
 
 mkdir -p "$DIR"
@@ -81,23 +84,26 @@ echo "machine: $(nproc) cores, $(uname -sm), load average $(cut -d' ' -f1-3 /pro
 echo "ripgrep: $("$RG" --version | head -n 1); runs: $RUNS per command"
 echo "pattern: rg -c -i '$PATTERN'"
 echo
-printf '%-8s %7s %14s %9s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' corpus MB findings \
-  rg-lines scan-wall rg-wall ratio scan-cpu rg-cpu ratio rg-ascii ratio
+printf '%-8s %7s %14s %9s | %10s %6s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' corpus MB findings \
+  rg-lines check-wall ratio scan-wall rg-wall ratio scan-cpu rg-cpu ratio rg-ascii ratio
 for kind in prose banners dense; do
   file="$DIR/$kind-${MB}MB.txt"
   bytes="$(stat -c %s "$file")"
   findings="$("$BIN/scan_bench" "$file" 2>/dev/null | awk '{print $2 "/" $4}')"
   lines="$("$RG" -c -i "$PATTERN" "$file" || echo 0)"
+  read -r check_wall _ < <(time_it "$BIN/check" scan --format csv "$file")
   read -r scan_wall scan_cpu < <(time_it "$BIN/scan_bench" "$file")
   read -r rg_wall rg_cpu < <(time_it "$RG" -c -i "$PATTERN" "$file")
   read -r ascii_wall _ < <(time_it "$RG" -c -i --no-unicode "$PATTERN" "$file")
-  printf '%-8s %7.1f %14s %9s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' "$kind" \
+  printf '%-8s %7.1f %14s %9s | %10s %6s | %9s %9s %6s | %9s %9s %6s | %9s %6s\n' "$kind" \
     "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$findings" "$lines" \
+    "$(mbps "$bytes" "$check_wall")" "$(ratio "$rg_wall" "$check_wall")" \
     "$(mbps "$bytes" "$scan_wall")" "$(mbps "$bytes" "$rg_wall")" "$(ratio "$rg_wall" "$scan_wall")" \
     "$(mbps "$bytes" "$scan_cpu")" "$(mbps "$bytes" "$rg_cpu")" "$(ratio "$rg_cpu" "$scan_cpu")" \
     "$(mbps "$bytes" "$ascii_wall")" "$(ratio "$ascii_wall" "$scan_wall")"
 done
 echo
+echo "check-wall: the whole checker (check scan --format csv FILE); scan-*: the Scanner alone."
 echo "MB/s from the median wall time (-wall) and from the mean user+system CPU time (-cpu),"
 echo "whole processes, file in the page cache; findings: all/deciding; ratio: scanner/ripgrep."
 echo "rg-ascii: the same rg with --no-unicode (wall), for reference only: ASCII \\b and \\s are"
