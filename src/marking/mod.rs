@@ -8,8 +8,10 @@ mod country;
 mod diagnostic;
 mod endorsement;
 mod foreign;
+mod grammar;
 mod paragraph;
 pub(crate) mod parse;
+pub(crate) mod tokens;
 pub(crate) mod vocab;
 
 pub use classification::{Classification, Family, HandlingTier, UnknownClassification};
@@ -247,7 +249,7 @@ pub(crate) fn collapse_spaces(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c.is_control())
         .map(|w| {
             w.chars()
-                .filter(|&c| !parse::is_invisible(c))
+                .filter(|&c| !tokens::is_invisible(c))
                 .collect::<String>()
         })
         .filter(|w| !w.is_empty())

@@ -3,7 +3,7 @@
 //! the original byte offsets. Only text that contains non-ASCII bytes comes here.
 
 use super::Note;
-use crate::marking::parse::is_invisible;
+use crate::marking::tokens::is_invisible;
 
 /// What one character becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
