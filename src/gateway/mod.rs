@@ -23,11 +23,13 @@
 //! The most severe action wins: reject > tempfail > quarantine > accept.
 
 mod analysis;
+mod carriers;
 mod policy;
 mod report;
 mod verdict;
 
-pub use analysis::{MessageAnalyser, SubjectCarrier, SubjectMarking};
+pub use analysis::MessageAnalyser;
+pub use carriers::{SubjectCarrier, SubjectMarking};
 pub use policy::{Direction, DomainRule, GatewayAction, GatewayPolicy, PolicyError};
 pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
 pub use verdict::{Reason, SmtpReply, Verdict};
