@@ -68,6 +68,9 @@ for t in "${targets[@]}"; do
     -print_final_stats=1) >"$log" 2>&1; then
     runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -n 1 | grep -o '[0-9]*' || echo "?")
     echo "fuzz: $t ok: ${runs} runs in ${seconds}s"
+  elif grep -aq 'error: could not compile' "$log"; then
+    echo "fuzz: $t did not build (log: $log)"
+    failed+=("$t")
   else
     echo "fuzz: $t FAILED (log: $log)"
     grep -a -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -n 5 || true
