@@ -2,6 +2,7 @@
 //! the single place documents and mail ask "which markings does this text carry?". It is a
 //! thin adapter over the [`Scanner`], which holds the banner-versus-prose rules.
 
+use crate::document::PartKind;
 use crate::marking::{Parsed, Parser};
 use crate::problem::{Problem, ProblemCode};
 use crate::scan::{Confidence, FindingKind, Note, PartRole, Scanner};
@@ -20,6 +21,30 @@ pub(crate) enum Role {
 }
 
 impl Role {
+    /// How a document part is read: headers, footers, watermarks and page tops and bottoms
+    /// are banner positions; properties and metadata are single values; everything else
+    /// (including tracked deletions and comments, which callers may leave out) is body text.
+    pub(crate) fn of(kind: PartKind) -> Role {
+        match kind {
+            PartKind::Header(_)
+            | PartKind::Footer(_)
+            | PartKind::PageTop
+            | PartKind::PageBottom
+            | PartKind::Watermark => Role::Banner,
+            PartKind::CoreProperty
+            | PartKind::CustomProperty
+            | PartKind::LabelProperty
+            | PartKind::Metadata => Role::Value,
+            PartKind::Body
+            | PartKind::PageText
+            | PartKind::Footnotes
+            | PartKind::Endnotes
+            | PartKind::Hidden
+            | PartKind::Deleted
+            | PartKind::Comments => Role::Body,
+        }
+    }
+
     fn part_role(self) -> PartRole {
         match self {
             Role::Value => PartRole::Property,

@@ -81,34 +81,10 @@ pub struct DocumentReport {
     pub problems: Vec<Problem>,
 }
 
-fn role_of(kind: PartKind) -> Role {
-    match kind {
-        PartKind::Header(_)
-        | PartKind::Footer(_)
-        | PartKind::PageTop
-        | PartKind::PageBottom
-        | PartKind::Watermark => Role::Banner,
-        PartKind::CoreProperty
-        | PartKind::CustomProperty
-        | PartKind::LabelProperty
-        | PartKind::Metadata => Role::Value,
-        PartKind::Body
-        | PartKind::PageText
-        | PartKind::Footnotes
-        | PartKind::Endnotes
-        | PartKind::Hidden => Role::Body,
-        PartKind::Deleted | PartKind::Comments => Role::Body,
-    }
-}
-
+/// Core, custom and label properties and PDF metadata: the document's labels, as opposed
+/// to what it shows.
 fn is_metadata(kind: PartKind) -> bool {
-    matches!(
-        kind,
-        PartKind::CoreProperty
-            | PartKind::CustomProperty
-            | PartKind::LabelProperty
-            | PartKind::Metadata
-    )
+    Role::of(kind) == Role::Value
 }
 
 /// Check `doc`: every marking, the effective marking and the problems (issue 4).
@@ -123,7 +99,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
     let mut findings = Vec::new();
     let mut problems = Vec::new();
     for part in &doc.parts {
-        let role = role_of(part.kind);
+        let role = Role::of(part.kind);
         // A PDF page's own text is read for paragraph marks and its first/last lines; the
         // top and bottom lines are separate banner parts.
         let detected = detect::markings(scanner, &part.text, role);

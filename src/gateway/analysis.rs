@@ -199,22 +199,14 @@ impl MessageAnalyser {
         }
         match document::read(&a.bytes, &self.limits) {
             Ok(doc) => {
-                for part in &doc.parts {
-                    let role = match part.kind {
-                        PartKind::Header(_)
-                        | PartKind::Footer(_)
-                        | PartKind::PageTop
-                        | PartKind::PageBottom
-                        | PartKind::Watermark => Role::Banner,
-                        PartKind::CoreProperty
-                        | PartKind::CustomProperty
-                        | PartKind::LabelProperty
-                        | PartKind::Metadata => Role::Value,
-                        // Tracked deletions and comments are not the document's content.
-                        PartKind::Deleted | PartKind::Comments => continue,
-                        _ => Role::Body,
-                    };
+                // Tracked deletions and comments are not the document's content.
+                let content = doc
+                    .parts
+                    .iter()
+                    .filter(|p| !matches!(p.kind, PartKind::Deleted | PartKind::Comments));
+                for part in content {
                     let at = format!("{location}/{}", part.location);
+                    let role = Role::of(part.kind);
                     self.text(&part.text, role, Carrier::Attachment, &at, false, acc);
                 }
             }
