@@ -146,6 +146,29 @@ impl Limit {
         }
     }
 
+    /// `Ok` when `value` is within this limit in `limits`; otherwise the
+    /// [`ReadError::LimitExceeded`](crate::ReadError::LimitExceeded) naming it at `location`.
+    /// Readers compare a count with a `Limits` field through this, so the error is built in
+    /// one place.
+    #[cfg(feature = "documents")] // the readers (documents, and mail, which needs them)
+    pub(crate) fn check(
+        self,
+        limits: &Limits,
+        value: u64,
+        location: &str,
+    ) -> Result<(), crate::ReadError> {
+        let max = self.max_in(limits);
+        if value > max {
+            return Err(crate::ReadError::LimitExceeded {
+                limit: self,
+                value,
+                max,
+                location: location.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// The configured maximum for this limit in `limits`.
     pub fn max_in(self, limits: &Limits) -> u64 {
         match self {

@@ -333,16 +333,7 @@ pub(crate) fn check_input_size(
     limits: &Limits,
     location: &str,
 ) -> Result<(), ReadError> {
-    let len = bytes.len() as u64;
-    if len > limits.max_input_bytes {
-        return Err(ReadError::LimitExceeded {
-            limit: Limit::InputBytes,
-            value: len,
-            max: limits.max_input_bytes,
-            location: location.to_owned(),
-        });
-    }
-    Ok(())
+    Limit::InputBytes.check(limits, bytes.len() as u64, location)
 }
 
 /// Running total of extracted text against [`Limits::max_text_bytes`].

@@ -101,25 +101,10 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if doc.is_encrypted() {
         return Err(encrypted("pdf"));
     }
-    let objects = doc.objects.len() as u64;
-    if objects > limits.max_pdf_objects {
-        return Err(ReadError::LimitExceeded {
-            limit: Limit::PdfObjects,
-            value: objects,
-            max: limits.max_pdf_objects,
-            location: "pdf".to_owned(),
-        });
-    }
+    Limit::PdfObjects.check(limits, doc.objects.len() as u64, "pdf")?;
     let pages = doc.get_pages();
     let page_count = pages.len() as u64;
-    if page_count > limits.max_pdf_pages {
-        return Err(ReadError::LimitExceeded {
-            limit: Limit::PdfPages,
-            value: page_count,
-            max: limits.max_pdf_pages,
-            location: "pdf".to_owned(),
-        });
-    }
+    Limit::PdfPages.check(limits, page_count, "pdf")?;
     if pages.is_empty() {
         return Err(if doc.was_encrypted() {
             encrypted("pdf")

@@ -76,15 +76,7 @@ impl<'a> Package<'a> {
             read: Rc::clone(&compressed_read),
         };
         let archive = ZipArchive::new(source).map_err(|e| zip_error("zip", e))?;
-        let count = archive.len() as u64;
-        if count > limits.max_zip_entries {
-            return Err(ReadError::LimitExceeded {
-                limit: Limit::ZipEntries,
-                value: count,
-                max: limits.max_zip_entries,
-                location: "zip".to_owned(),
-            });
-        }
+        Limit::ZipEntries.check(limits, archive.len() as u64, "zip")?;
         let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
         let mut index = HashMap::with_capacity(names.len());
         for i in 0..archive.len() {

@@ -69,15 +69,7 @@ fn join(prefix: &str, rest: &str) -> String {
 }
 
 pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, ReadError> {
-    let len = raw.len() as u64;
-    if len > limits.max_input_bytes {
-        return Err(ReadError::LimitExceeded {
-            limit: Limit::InputBytes,
-            value: len,
-            max: limits.max_input_bytes,
-            location: "message".to_string(),
-        });
-    }
+    Limit::InputBytes.check(limits, raw.len() as u64, "message")?;
     let mut ctx = Ctx {
         limits,
         max_depth: limits.max_nesting_depth.min(MAX_SUPPORTED_NESTING_DEPTH),
