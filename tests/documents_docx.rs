@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{RawEntry, W_NS, document_xml, docx_with, pack, para};
+use common::{RawEntry, W_NS, document_xml, docx_with, pack, para, part};
 use protective_marking::document::{
     Document, Format, HeaderKind, PartKind, read, read_docx, sniff,
 };
@@ -11,16 +11,6 @@ use protective_marking::{Limit, Limits, ReadError};
 fn corpus_doc(name: &str) -> Document {
     let bytes = common::corpus_bytes(&format!("docx/{name}"));
     read_docx(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn part<'a>(doc: &'a Document, location: &str) -> &'a protective_marking::document::Part {
-    doc.parts
-        .iter()
-        .find(|p| p.location == location)
-        .unwrap_or_else(|| {
-            let all: Vec<&str> = doc.parts.iter().map(|p| p.location.as_str()).collect();
-            panic!("no part {location}; parts: {all:?}")
-        })
 }
 
 fn limit_of(r: Result<Document, ReadError>) -> Limit {

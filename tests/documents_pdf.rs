@@ -2,18 +2,10 @@
 
 mod common;
 
-use protective_marking::document::{Document, Format, PartKind, read, read_pdf, sniff};
-use protective_marking::{Limit, Limits, ReadError};
+use common::part;
 
-fn part<'a>(doc: &'a Document, location: &str) -> &'a protective_marking::document::Part {
-    doc.parts
-        .iter()
-        .find(|p| p.location == location)
-        .unwrap_or_else(|| {
-            let all: Vec<&str> = doc.parts.iter().map(|p| p.location.as_str()).collect();
-            panic!("no part {location}; parts: {all:?}")
-        })
-}
+use protective_marking::document::{Format, PartKind, read, read_pdf, sniff};
+use protective_marking::{Limit, Limits, ReadError};
 
 #[test]
 fn pages_top_bottom_and_metadata() {

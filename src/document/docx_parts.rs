@@ -179,8 +179,8 @@ const CORE_PROPERTIES: [&str; 6] = [
     "contentStatus",
 ];
 
-/// Reads the text of the root's child elements, as `(local name, text)`; with `only`, keeps
-/// just those names. Used for core properties.
+/// Reads `docProps/core.xml`: the text of the root's child elements named in
+/// [`CORE_PROPERTIES`], as `(local name, text)`.
 pub(crate) fn core_properties(
     bytes: &[u8],
     part: &str,

@@ -367,3 +367,17 @@ pub fn hand_pdf(objects: &[String]) -> Vec<u8> {
     );
     out
 }
+
+/// The part of `doc` at `location`; panics listing every location when there is none.
+pub fn part<'a>(
+    doc: &'a protective_marking::document::Document,
+    location: &str,
+) -> &'a protective_marking::document::Part {
+    doc.parts
+        .iter()
+        .find(|p| p.location == location)
+        .unwrap_or_else(|| {
+            let all: Vec<&str> = doc.parts.iter().map(|p| p.location.as_str()).collect();
+            panic!("no part {location}; parts: {all:?}")
+        })
+}
