@@ -12,25 +12,25 @@ use crate::scan::{Confidence, FindingKind, Note, PartRole, Scanner};
 pub(crate) enum Role {
     /// The whole text is one marking candidate: a header value, a document property.
     Value,
-    /// Every line is a banner candidate: a page header or footer, a watermark, a page's top
-    /// or bottom line.
+    /// Every line is a banner candidate: a page header or footer, a watermark.
     Banner,
+    /// Where a banner goes, but drawn like any other text: a PDF page's top or bottom lines.
+    /// A marking there decides as a banner does (title case too), a sentence stays prose
+    /// (`Information classified as SECRET must be stored in a container.`).
+    Edge,
     /// Running text: a line that is wholly a marking is a banner (D8), and paragraph marks
     /// such as `(S)` at the start of a paragraph count (PSR-HB p.14). Prose never decides.
     Body,
 }
 
 impl Role {
-    /// How a document part is read: headers, footers, watermarks and page tops and bottoms
-    /// are banner positions; properties and metadata are single values; everything else
+    /// How a document part is read: headers, footers and watermarks are banner positions,
+    /// page tops and bottoms edges; properties and metadata are single values; everything else
     /// (including tracked deletions and comments, which callers may leave out) is body text.
     pub(crate) fn of(kind: PartKind) -> Role {
         match kind {
-            PartKind::Header(_)
-            | PartKind::Footer(_)
-            | PartKind::PageTop
-            | PartKind::PageBottom
-            | PartKind::Watermark => Role::Banner,
+            PartKind::Header(_) | PartKind::Footer(_) | PartKind::Watermark => Role::Banner,
+            PartKind::PageTop | PartKind::PageBottom => Role::Edge,
             PartKind::CoreProperty
             | PartKind::CustomProperty
             | PartKind::LabelProperty
@@ -49,6 +49,7 @@ impl Role {
         match self {
             Role::Value => PartRole::Property,
             Role::Banner => PartRole::HeaderOrFooter,
+            Role::Edge => PartRole::PageEdge,
             Role::Body => PartRole::Body,
         }
     }

@@ -96,8 +96,13 @@ fn nbsp_and_ordinary_unicode_are_not_evasion() {
             r.problems
         );
     }
+    // An em dash before a marking in capitals at the end of its line is a break, as a
+    // document title fused with its banner shows (`Ngā mihi — SECRET`): it decides, and
+    // nothing about it is disguised.
     let r = s.scan("Ngā mihi — SECRET\n");
-    assert_eq!(r.findings[0].kind, FindingKind::Inline);
+    assert_eq!(r.findings[0].kind, FindingKind::Banner);
+    assert!(r.findings[0].notes.contains(&Note::FusedWithText));
+    assert!(!r.findings[0].is_evasion());
 }
 
 #[test]

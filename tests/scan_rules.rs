@@ -311,14 +311,22 @@ fn problems() {
         codes("In Confidence\nbody\nIN-CONFIDENCE\n"),
         vec![ProblemCode::NonCanonical]
     );
+    // A malformed banner is read at the level it shows (its floor) and reported malformed:
+    // an unknown control or a second classification never hides the level.
     assert_eq!(
         codes("TOP SECRET RESTRICTED\nbody\n"),
-        vec![ProblemCode::Unmarked, ProblemCode::MalformedMarking]
-    );
-    assert_eq!(
-        codes("IN-CONFIDENCE\nbody\nSECRET//KAHU\nIN-CONFIDENCE\n"),
         vec![ProblemCode::MalformedMarking]
     );
+    let r = scan("TOP SECRET RESTRICTED\nbody\n");
+    assert_eq!(r.marking.unwrap().classification(), Classification::TopSecret);
+    assert!(r.findings[0].notes.contains(&Note::PartlyRead));
+    assert_eq!(
+        codes("IN-CONFIDENCE\nbody\nSECRET//KAHU\nIN-CONFIDENCE\n"),
+        vec![ProblemCode::BannersDisagree, ProblemCode::MalformedMarking]
+    );
+    // Words before the level that are no marking words: a phrase, not a broken marking,
+    // so no floor (`PRIVATE AND CONFIDENTIAL` never decides).
+    assert!(scan("PRIVATE AND CONFIDENTIAL\n").marking.is_none());
     assert_eq!(
         codes("PROTECTED\nbody\nPROTECTED\n"),
         vec![ProblemCode::ForeignMarking, ProblemCode::ForeignMarking]

@@ -324,7 +324,10 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
 
 /// PDF: every page shows the marking in its top and bottom lines, and they agree.
 /// Text extraction follows drawing order, so "top" and "bottom" are the first and last three
-/// non-empty lines of the page's text.
+/// non-empty lines of the page's text, or fewer on a short page so that they never share a
+/// line (a page with `CONFIDENTIAL`, a line of text and `SECRET` has disagreeing banners,
+/// not two tops that both read SECRET). They are read as page edges: a marking there counts,
+/// a sentence that mentions a level does not.
 fn pdf_banners(
     doc: &Document,
     scanner: &Scanner,
@@ -342,7 +345,7 @@ fn pdf_banners(
             .filter(|l| !l.is_empty())
             .collect();
         let read = |ls: &[&str]| -> Option<Marking> {
-            let found = detect::markings(scanner, &ls.join("\n"), Role::Banner);
+            let found = detect::markings(scanner, &ls.join("\n"), Role::Edge);
             Marking::join_all(
                 found
                     .markings
@@ -352,8 +355,10 @@ fn pdf_banners(
             )
         };
         let n = lines.len();
-        let top = read(&lines[..n.min(3)]);
-        let bottom = read(&lines[n.saturating_sub(3)..]);
+        // Three lines each, or half the page each when it is short (one line: it is both).
+        let k = if n < 2 { n } else { (n / 2).min(3) };
+        let top = read(&lines[..k]);
+        let bottom = read(&lines[n - k..]);
         for (where_, m) in [("top", &top), ("bottom", &bottom)] {
             if m.is_none() {
                 push(

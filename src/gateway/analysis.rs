@@ -1,7 +1,7 @@
 //! Reading a message's markings from every carrier (decisions.md D5) into a
 //! [`MessageReport`].
 
-use super::carriers::{SubjectCarrier, sender_is_au};
+use super::carriers::{SubjectCarrier, plain, sender_is_au};
 use super::report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
 use crate::detect::{self, Role};
 use crate::document::{self, PartKind};
@@ -119,10 +119,13 @@ impl MessageAnalyser {
                     top,
                 ),
                 Ok(None) => {}
-                Err(why) => acc.problem(
-                    ProblemCode::MalformedMarking,
+                Err(why) => self.malformed(
+                    carrier_of(Carrier::Header),
                     &location,
-                    format!("`{}` is not a valid marking: {why}", h.value),
+                    &h.value,
+                    &why,
+                    top,
+                    acc,
                 ),
             }
         }
@@ -139,10 +142,13 @@ impl MessageAnalyser {
                         top,
                     ),
                     Err(_) if sm.carrier == SubjectCarrier::SeeMail => {}
-                    Err(e) => acc.problem(
-                        ProblemCode::MalformedMarking,
+                    Err(e) => self.malformed(
+                        carrier_of(Carrier::Subject),
                         &location,
-                        format!("`{}` is not a valid marking: {e}", sm.text),
+                        &sm.text,
+                        &e.to_string(),
+                        top,
+                        acc,
                     ),
                 }
             }
@@ -214,6 +220,35 @@ impl MessageAnalyser {
                 location: location.to_string(),
                 error,
             }),
+        }
+    }
+
+    /// A marking header or subject marking that does not read: `malformed-marking` (the
+    /// gateway fails closed on it), and, when it names a classification (`SEC=SECRET` with
+    /// a repeated `ORIGIN=`, `[TOP SECRET//SI]`), a finding at the highest level it names,
+    /// so the message is known to be at least that high: an unknown control never hides
+    /// the level.
+    fn malformed(
+        &self,
+        carrier: Carrier,
+        location: &str,
+        text: &str,
+        why: &str,
+        top: bool,
+        acc: &mut Accumulator,
+    ) {
+        let floor = self.parser.floor(text);
+        let read_as = match floor {
+            Some(c) => format!("; it is read as at least {c}, the level it names"),
+            None => String::new(),
+        };
+        acc.problem(
+            ProblemCode::MalformedMarking,
+            location,
+            format!("`{text}` is not a valid marking: {why}{read_as}"),
+        );
+        if let Some(c) = floor {
+            acc.found(carrier, location, text, plain(Marking::new(c)), true, top);
         }
     }
 

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(ParagraphMark::at_start("(IC) The minister..."),
 ///            Some((Classification::InConfidence, 4)));
 /// assert_eq!(ParagraphMark::at_start("(c) the third item"), None);
+/// // Te reo Māori right after the mark.
+/// assert_eq!(ParagraphMark::at_start("(TS) Ōtautahi site list."),
+///            Some((Classification::TopSecret, 4)));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ParagraphMark;
@@ -24,8 +27,10 @@ impl ParagraphMark {
     pub fn at_start(line: &str) -> Option<(Classification, usize)> {
         let trimmed = line.trim_start();
         let lead = line.len() - trimmed.len();
-        let close = trimmed.get(..6)?.find(')').or_else(|| trimmed.find(')'))?;
-        let mark = trimmed.get(..=close)?;
+        // The longest mark, `(Sen)`, is five bytes; look no further, by bytes, so that a
+        // letter such as `Ō` right after the mark (`(TS) Ōtautahi`) cannot hide it.
+        let close = trimmed.bytes().take(6).position(|b| b == b')')?;
+        let mark = &trimmed[..=close];
         let c = ParagraphMark::parse(mark)?;
         // The mark must stand alone: followed by whitespace or the end of the line.
         let rest = &trimmed[close + 1..];

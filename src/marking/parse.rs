@@ -12,9 +12,9 @@ use super::diagnostic::{Diagnostic, DiagnosticCode as Code, ParseError};
 use super::endorsement::Endorsement;
 use super::foreign::{ForeignMapping, ForeignMarking};
 use super::grammar::State;
-use super::tokens::tokenize;
-#[cfg(feature = "mail")]
-use super::{tokens::match_phrase, vocab::Keyword};
+use super::Classification;
+use super::tokens::{match_phrase, tokenize};
+use super::vocab::Keyword;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -182,6 +182,57 @@ impl Parser {
             self.check_round_trip(&parsed)?;
         }
         Ok(parsed)
+    }
+
+    /// The highest classification that any phrase of `text` names, whether or not `text`
+    /// is a valid marking; foreign levels count as the NZ level they map to (decisions.md
+    /// D6). `None` when no classification word is there.
+    ///
+    /// This is the floor of a marking that does not parse: `TOP SECRET//SI//NOFORN` names
+    /// controls this parser does not know, `TOP SECRET RESTRICTED` two classifications, but
+    /// both show TOP SECRET, and the information must be handled as at least that. The
+    /// scanner and the gateway report such a marking at its floor *and* as
+    /// `malformed-marking`, so an unknown control never hides the level.
+    ///
+    /// ```
+    /// use protective_marking::{Classification, Parser};
+    /// let parser = Parser::new();
+    /// assert!(parser.parse("TOP SECRET//SI//NOFORN").is_err());
+    /// assert_eq!(parser.floor("TOP SECRET//SI//NOFORN"), Some(Classification::TopSecret));
+    /// assert_eq!(parser.floor("RESTRICTED or TOP SECRET"), Some(Classification::TopSecret));
+    /// assert_eq!(parser.floor("PROTECTED"), Some(Classification::Restricted)); // AU, mapped
+    /// assert_eq!(parser.floor("no marking here"), None);
+    /// ```
+    pub fn floor(&self, text: &str) -> Option<Classification> {
+        let toks = tokenize(text);
+        (0..toks.len())
+            .filter_map(|i| match match_phrase(&toks, i)?.0.keyword {
+                Keyword::Class(c) => Some(c),
+                Keyword::Foreign(level) => Some(self.config.foreign.map(level)),
+                _ => None,
+            })
+            .max()
+    }
+
+    /// The floor of `text` when it reads as a marking up to and including a classification
+    /// and only breaks after it (`TOP SECRET//SI//NOFORN`, `TOP SECRET RESTRICTED`,
+    /// `SECRET//UNKNOWNWORD`): its [`Parser::floor`]. `None` when it parses, names no
+    /// classification, or breaks before its first one (`PRIVATE AND CONFIDENTIAL` is a
+    /// phrase, not a broken marking).
+    pub(crate) fn malformed_floor(&self, text: &str) -> Option<Classification> {
+        let error = self.parse(text).err()?;
+        let toks = tokenize(text);
+        let first_class = (0..toks.len()).find_map(|i| match match_phrase(&toks, i) {
+            Some((p, _)) if matches!(p.keyword, Keyword::Class(_) | Keyword::Foreign(_)) => {
+                Some(toks[i].start)
+            }
+            _ => None,
+        })?;
+        let first_error = error.errors().iter().map(|d| d.offset).min()?;
+        if first_error <= first_class {
+            return None;
+        }
+        self.floor(text)
     }
 
     /// A lenient reading is only kept if its canonical text reads back, strictly, as the same

@@ -104,6 +104,13 @@ pub(crate) static PHRASES: &[Phrase] = &[
         Endorse(Endorsement::LegalPrivilege),
         Canonical,
     ),
+    // The adjective form that agencies and ministers' offices write on papers
+    // (`LEGALLY PRIVILEGED IN-CONFIDENCE`).
+    p(
+        &["LEGALLY", "PRIVILEGED"],
+        Endorse(Endorsement::LegalPrivilege),
+        Variant,
+    ),
     p(&["MEDICAL"], Endorse(Endorsement::Medical), Canonical),
     p(&["STAFF"], Endorse(Endorsement::Staff), Canonical),
     p(&["POLICY"], Endorse(Endorsement::Policy), Canonical),
@@ -162,3 +169,62 @@ pub(crate) static PHRASES: &[Phrase] = &[
 
 /// The group name that expands to the five FVEY countries in a REL TO list.
 pub(crate) const FVEY: &str = "FVEY";
+
+/// Labels that introduce a marking in a field or a sentence (`Security Level: IN
+/// CONFIDENCE`, `This document is classified as SECRET.`), lower case, longest first where
+/// one ends another. Read by the scanner's statement and label rules (decisions.md D8); the
+/// label must end where the marking's lead ends, so `declassified` is not `classified`.
+pub(crate) static LABELS: &[&str] = &[
+    "security classification",
+    "classification",
+    "classified",
+    "security level",
+    "protective marking",
+    "security marking",
+    "marking",
+    "marked",
+    "sensitivity label",
+    "sensitivity",
+];
+
+/// Words a label may end with before the marking (`classified as`, `classification is`,
+/// `marked at`).
+pub(crate) static LABEL_FILLERS: &[&str] = &["as", "is", "at"];
+
+/// Header names that, at the start of a line of a message body, quote a forwarded or
+/// replied-to message's subject (`Subject: RE: roster [RESTRICTED]`): a bracketed marking
+/// anywhere on such a line is that message's subject marking (decisions.md D5).
+pub(crate) static QUOTED_SUBJECT: &[&str] = &["subject", "subj"];
+
+/// How the stamps of [`RELEASE_STAMP`] begin, lower case: a line that begins so is a stamp
+/// whatever follows (`Proactively released by the Minister of Finance`).
+pub(crate) static RELEASE_STAMP_LEADS: &[&str] = &[
+    "released under",
+    "released by",
+    "proactively released",
+    "redacted for public release",
+];
+
+/// The words of the stamps and annotations an Official Information Act release lays over
+/// its pages (`Released under the Official Information Act 1982`, `Proactively released`,
+/// `Redacted for public release`), lower case. Text extraction puts them above the banner,
+/// often a word a line; a line made only of these (or of withholding codes such as
+/// `s9(2)(a)`) does not move the banner off the top of the page. They are never markings.
+pub(crate) static RELEASE_STAMP: &[&str] = &[
+    "released",
+    "under",
+    "the",
+    "official",
+    "information",
+    "act",
+    "1982",
+    "oia",
+    "proactively",
+    "proactive",
+    "release",
+    "redacted",
+    "withheld",
+    "for",
+    "public",
+    "by",
+];

@@ -18,6 +18,9 @@ pub(super) struct Anchor {
     /// How many of the word's letters come before the searched pattern (see
     /// `fingerprint_start`); they are checked by hand.
     pub(super) skip: usize,
+    /// The pattern is part of the word written letter by letter (`c o n f i d e n`), as US
+    /// cables write banners; `spaced.rs` reads the whole line.
+    pub(super) spaced: bool,
 }
 
 /// The most frequent English letter trigrams (plus a few frequent in government text).
@@ -48,6 +51,27 @@ fn fingerprint_start(word: &str) -> usize {
             !COMMON_TRIGRAMS.contains(&tri)
         })
         .unwrap_or(0)
+}
+
+/// The pattern that finds `word` (lower case) written letter by letter: a run of its
+/// letters, each after a space, starting at its first letter after the first that is not
+/// `a`, `i` or `o` (single-letter English words, which would stop the searcher at every
+/// `a`), at most 12 bytes long (under [`MAX_PAT`]). `secret` gives ` e c r e t`,
+/// `confidential` ` n f i d e n`.
+fn spaced_pattern(word: &str) -> String {
+    let letters: Vec<char> = word.chars().collect();
+    let from = (1..letters.len())
+        .find(|&k| !matches!(letters[k], 'a' | 'i' | 'o'))
+        .unwrap_or(1);
+    let mut p = String::new();
+    for &c in &letters[from..] {
+        if p.len() + 2 > 12 {
+            break;
+        }
+        p.push(' ');
+        p.push(c);
+    }
+    p
 }
 
 /// The searcher and the word lists.
@@ -107,12 +131,28 @@ impl Anchors {
             })
             .collect();
         let words: Vec<String> = anchor_words.iter().map(|w| w.to_lowercase()).collect();
+        let spaced: Vec<String> = words.iter().map(|w| spaced_pattern(w)).collect();
         let mut patterns: Vec<&str> = Vec::new();
         let mut anchors: Vec<Anchor> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             let skip = fingerprint_start(w);
             patterns.push(&w[skip..]);
-            anchors.push(Anchor { word: i, skip });
+            anchors.push(Anchor {
+                word: i,
+                skip,
+                spaced: false,
+            });
+        }
+        for (i, p) in spaced.iter().enumerate() {
+            if patterns.contains(&p.as_str()) {
+                continue; // `confidence` and `confidential` share theirs
+            }
+            patterns.push(p);
+            anchors.push(Anchor {
+                word: i,
+                skip: 0,
+                spaced: true,
+            });
         }
         if let Some(long) = patterns.iter().find(|p| p.len() >= MAX_PAT) {
             return Err(format!(
@@ -172,6 +212,20 @@ mod tests {
         assert!(a.is_anchor(b"Confidence"));
         assert!(!a.is_anchor(b"TOP"));
         assert!(a.is_vocab(b"top"));
+    }
+
+    #[test]
+    fn spaced_patterns() {
+        assert_eq!(spaced_pattern("secret"), " e c r e t");
+        assert_eq!(spaced_pattern("confidential"), " n f i d e n");
+        assert_eq!(spaced_pattern("unclassified"), " n c l a s s");
+        let a = Anchors::new(&Parser::new()).unwrap();
+        let hits: Vec<bool> = a
+            .ac
+            .find_iter("c o n f i d e n t i a l".as_bytes())
+            .map(|m| a.anchors[m.pattern().as_usize()].spaced)
+            .collect();
+        assert_eq!(hits, vec![true]);
     }
 
     #[test]

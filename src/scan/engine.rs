@@ -14,7 +14,7 @@ use super::normalise::{Folded, evasion_notes};
 use super::report::{Malformed, Raw, State};
 use super::text::{BLOCK, count_newlines, fold_case, is_caps, is_ws, lossy, trim};
 use super::{Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Span, TextReport};
-use crate::marking::{DiagnosticCode, Parsed, Parser};
+use crate::marking::{DiagnosticCode, Marking, Parsed, Parser};
 use std::ops::Range;
 
 /// Bytes lowercased and searched at a time. Small enough that the lowercase copy is still
@@ -90,16 +90,64 @@ pub(super) struct Hit {
     pub(super) parsed: Parsed,
     pub(super) kind: FindingKind,
     pub(super) confidence: Confidence,
+    /// How the rule that found it read it, beyond what the text shows.
+    pub(super) how: How,
+}
+
+impl Hit {
+    pub(super) fn new(
+        span: (usize, usize),
+        lines: (usize, usize),
+        parsed: Parsed,
+        kind: FindingKind,
+        confidence: Confidence,
+    ) -> Hit {
+        Hit {
+            span,
+            lines,
+            parsed,
+            kind,
+            confidence,
+            how: How::default(),
+        }
+    }
+}
+
+/// What a rule knows about a hit that its text alone does not show; the notes and the
+/// report's promotions come from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct How {
+    /// It shares its line with other text ([`Note::FusedWithText`]).
+    pub(super) fused: bool,
+    /// It could be a banner or a heading ([`Note::Ambiguous`]); never deciding unless
+    /// promoted.
+    pub(super) ambiguous: bool,
+    /// An ambiguous hit that decides if it stands on the first or last line of the part,
+    /// or repeats as a running header.
+    pub(super) promotable: bool,
+    /// Only its level could be read ([`Note::PartlyRead`]).
+    pub(super) partly_read: bool,
+    /// Written in square brackets ([`Note::Bracketed`]).
+    pub(super) bracketed: bool,
+    /// Written letter by letter (`S E C R E T`, [`Note::LetterSpaced`]).
+    pub(super) letter_spaced: bool,
+    /// An item of a bulleted list ([`Note::ListItem`]).
+    pub(super) list_item: bool,
+    /// A heading that the next line defines ([`Note::Heading`]).
+    pub(super) heading: bool,
 }
 
 /// What stage 2 makes of a candidate.
 pub(super) enum Verdict {
     Nothing,
     Found(Hit),
-    /// A banner-position line that looks like a marking but does not parse.
+    /// A banner-position line that looks like a marking but does not parse. `floor` is the
+    /// highest classification it names ([`Parser::floor`]): the line is also recorded as a
+    /// finding at that level, so an unknown control never hides the level.
     Malformed {
         line: (usize, usize),
         reason: String,
+        floor: Option<Parsed>,
     },
 }
 
@@ -165,13 +213,13 @@ impl Engine {
                 } else {
                     Confidence::Medium
                 };
-                let hit = Hit {
-                    span: (ts, te),
-                    lines: (0, text.len()),
+                let hit = Hit::new(
+                    (ts, te),
+                    (0, text.len()),
                     parsed,
-                    kind: FindingKind::Property,
+                    FindingKind::Property,
                     confidence,
-                };
+                );
                 self.record(text, 0, hit, st);
                 st.number_lines(text, 0);
                 Ok(())
@@ -179,12 +227,29 @@ impl Engine {
             Err(reason) => {
                 let shape = self.shape(readable);
                 if is_caps(readable) && self.banner_like(&shape) {
-                    Err(Some(Malformed {
+                    let malformed = Malformed {
+                        floor: self.parser.malformed_floor(&lossy(readable)),
                         line_start: ts,
                         line: 1 + count_newlines(&text[..ts]),
                         text: lossy(value).into_owned(),
                         reason,
-                    }))
+                    };
+                    let Some(floor) = self.floor(&lossy(readable)) else {
+                        return Err(Some(malformed));
+                    };
+                    // The value names a level: it is at least that, and malformed.
+                    let mut hit = Hit::new(
+                        (ts, te),
+                        (0, text.len()),
+                        floor,
+                        FindingKind::Property,
+                        Confidence::Medium,
+                    );
+                    hit.how.partly_read = true;
+                    self.record(text, 0, hit, st);
+                    st.malformed.push(malformed);
+                    st.number_lines(text, 0);
+                    Ok(())
                 } else {
                     Err(None)
                 }
@@ -232,12 +297,17 @@ impl Engine {
             let ascii = folding.non_ascii == 0;
             for m in a.ac.find_iter(scratch.as_slice()) {
                 let anchor = a.anchors[m.pattern().as_usize()];
-                let Some(s) = a.start(hay, c + m.start(), anchor) else {
-                    continue;
-                };
                 if c + m.start() >= end {
                     break;
                 }
+                if anchor.spaced {
+                    st.candidates += 1;
+                    self.check_spaced(&h, base, c + m.start(), st);
+                    continue;
+                }
+                let Some(s) = a.start(hay, c + m.start(), anchor) else {
+                    continue;
+                };
                 if st.last.0 <= base + s && base + s < st.last.1 {
                     continue;
                 }
@@ -284,8 +354,20 @@ impl Engine {
         match verdict {
             Verdict::Nothing => {}
             Verdict::Found(hit) => self.record(hay, base, hit, st),
-            Verdict::Malformed { line, reason } => {
+            Verdict::Malformed {
+                line,
+                reason,
+                floor,
+            } => {
+                let floor_class = floor.as_ref().map(|p| p.marking.classification());
+                if let Some(floor) = floor {
+                    let mut hit =
+                        Hit::new(line, line, floor, FindingKind::Banner, Confidence::Medium);
+                    hit.how.partly_read = true;
+                    self.record(hay, base, hit, st);
+                }
                 st.malformed.push(Malformed {
+                    floor: floor_class,
                     line_start: base + line.0,
                     line: 0,
                     text: lossy(&hay[line.0..line.1]).into_owned(),
@@ -319,6 +401,20 @@ impl Engine {
         if !written.is_ascii() {
             notes.extend(evasion_notes(written));
         }
+        let how = hit.how;
+        for (set, note) in [
+            (how.fused, Note::FusedWithText),
+            (how.ambiguous, Note::Ambiguous),
+            (how.partly_read, Note::PartlyRead),
+            (how.bracketed, Note::Bracketed),
+            (how.letter_spaced, Note::LetterSpaced),
+            (how.list_item, Note::ListItem),
+            (how.heading, Note::Heading),
+        ] {
+            if set {
+                notes.push(note);
+            }
+        }
         st.last = (base + s, base + e);
         st.raws.push(Raw {
             finding: Finding {
@@ -335,7 +431,25 @@ impl Engine {
             },
             lines: (base + hit.lines.0, base + hit.lines.1),
             foreign,
+            how,
         });
+    }
+
+    /// The floor reading of a marking that breaks after its classification
+    /// ([`Parser::floor`]): its highest classification, with no endorsements (they could
+    /// not be read).
+    pub(super) fn floor(&self, text: &str) -> Option<Parsed> {
+        // `[TOP SECRET//SI]`: the brackets are not part of the marking.
+        let text = text.trim_end_matches('.').trim();
+        let text = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(inner) => inner,
+            None => text,
+        };
+        self.parser.malformed_floor(text).map(|c| Parsed {
+            marking: Marking::new(c),
+            warnings: Vec::new(),
+            foreign: None,
+        })
     }
 
     /// Parses `text` leniently (a trailing full stop dropped). `Err` is the first error's
@@ -343,10 +457,18 @@ impl Engine {
     pub(super) fn parse(&self, text: &str) -> Result<Parsed, String> {
         let text = text.trim_end_matches('.');
         self.parser.parse(text).map_err(|e| {
-            e.errors()
-                .first()
-                .map(|d| d.message.clone())
-                .unwrap_or_else(|| "not a marking".into())
+            // Every distinct error, so each unknown control is named (`SI`, `NOFORN`).
+            let mut messages: Vec<&str> = Vec::new();
+            for d in e.errors() {
+                if !messages.contains(&d.message.as_str()) {
+                    messages.push(&d.message);
+                }
+            }
+            if messages.is_empty() {
+                "not a marking".into()
+            } else {
+                messages.join("; ")
+            }
         })
     }
 }

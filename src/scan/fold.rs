@@ -63,6 +63,9 @@ impl Engine {
             lower.make_ascii_lowercase();
             for m in self.anchors.ac.find_iter(lower.as_slice()) {
                 let anchor = self.anchors.anchors[m.pattern().as_usize()];
+                if anchor.spaced {
+                    continue; // letter by letter: the ASCII path reads the line
+                }
                 let Some(fs) = self.anchors.start(&lower, m.start(), anchor) else {
                     continue;
                 };
@@ -168,9 +171,14 @@ impl Engine {
                 hit.lines = (to_orig_start(hit.lines.0), to_orig_end(hit.lines.1));
                 Verdict::Found(hit)
             }
-            Verdict::Malformed { line, reason } => Verdict::Malformed {
+            Verdict::Malformed {
+                line,
+                reason,
+                floor,
+            } => Verdict::Malformed {
                 line: (to_orig_start(line.0), to_orig_end(line.1)),
                 reason,
+                floor,
             },
         };
         self.take(hay, base, verdict, st);

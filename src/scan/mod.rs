@@ -82,10 +82,12 @@
 mod anchors;
 mod engine;
 mod fold;
+mod fused;
 mod normalise;
 mod reader;
 mod report;
 mod scanner;
+mod spaced;
 mod text;
 mod verify;
 
@@ -246,6 +248,31 @@ pub enum Note {
     FullWidthLetters,
     /// Evasion: Cyrillic or Greek letters that look like Latin ones (`ЅЕСRЕТ`).
     LookAlikeLetters,
+    /// The marking shares its line with other text, as text extraction leaves a banner:
+    /// a title, a page number or a reference after it (`IN CONFIDENCE Purpose`,
+    /// `LEGALLY PRIVILEGED IN-CONFIDENCE 4 Options`), a page number or a sentence before it.
+    FusedWithText,
+    /// It could be a banner fused with a heading, or the heading itself (`SECRET SERVICE
+    /// ANNUAL REPORT`, `Sensitive Expenditure Policy`): reported at low confidence, never
+    /// deciding unless it repeats as a running header or stands on the first or last line.
+    Ambiguous,
+    /// Deciding because the same marking leads several lines: a running header or footer.
+    RunningHeader,
+    /// Only the classification could be read: the rest (an unknown control such as `SI` or
+    /// `NOFORN`, a second classification, a broken block) is reported as
+    /// `malformed-marking`. The classification read is a floor, never lowered.
+    PartlyRead,
+    /// Written in square brackets, as in a mail subject (`[RESTRICTED]`).
+    Bracketed,
+    /// Written letter by letter, as US cables do (`C O N F I D E N T I A L`).
+    LetterSpaced,
+    /// An item of a bulleted list (`- IN CONFIDENCE`, `• Top Secret`), as guidance that
+    /// lists the levels writes them: never deciding.
+    ListItem,
+    /// A level name on a line of its own that the next line goes on to define (`RESTRICTED`
+    /// over `Use the RESTRICTED security classification when ...`), as guidance on the
+    /// levels writes its headings: never deciding.
+    Heading,
 }
 
 impl Note {
@@ -266,6 +293,14 @@ impl Note {
             Note::InvisibleCharacters => "invisible-characters",
             Note::FullWidthLetters => "full-width-letters",
             Note::LookAlikeLetters => "look-alike-letters",
+            Note::FusedWithText => "fused-with-text",
+            Note::Ambiguous => "ambiguous",
+            Note::RunningHeader => "running-header",
+            Note::PartlyRead => "partly-read",
+            Note::Bracketed => "bracketed",
+            Note::LetterSpaced => "letter-spaced",
+            Note::ListItem => "list-item",
+            Note::Heading => "heading",
         }
     }
 }
@@ -342,6 +377,11 @@ pub enum PartRole {
     /// [`FindingKind::Property`]. A value that does not parse is scanned as body text, and
     /// one that looks like a marking but does not parse is `malformed-marking`.
     Property,
+    /// The top or bottom lines of a PDF page: body rules, but every line stands where a
+    /// banner goes, so a title-case marking leading a line decides there (`In Confidence
+    /// Office of the Minister`). A sentence (`Information classified as SECRET must be
+    /// stored in a container.`) stays prose.
+    PageEdge,
 }
 
 /// Which inline (prose) findings to report. They never decide the classification.

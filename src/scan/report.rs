@@ -3,10 +3,10 @@
 //! problems (unmarked, banners disagree, under-marked, non-canonical, foreign, evasion,
 //! malformed).
 
-use super::engine::Engine;
+use super::engine::{Engine, How};
 use super::text::count_newlines;
-use super::{Finding, FindingKind, Note, PartRole, TextReport};
-use crate::marking::Marking;
+use super::{Confidence, Finding, FindingKind, Note, PartRole, TextReport};
+use crate::marking::{Classification, Marking};
 use crate::problem::{Problem, ProblemCode};
 use std::cmp::Reverse;
 
@@ -16,10 +16,14 @@ pub(super) struct Raw {
     /// Start of its first line, end of its last line (absolute).
     pub(super) lines: (usize, usize),
     pub(super) foreign: bool,
+    pub(super) how: How,
 }
 
 /// A banner-position line that looks like a marking but does not parse.
 pub(super) struct Malformed {
+    /// The classification it shows ([`Parser::malformed_floor`](crate::Parser)), recorded as
+    /// a finding beside it.
+    pub(super) floor: Option<Classification>,
     pub(super) line_start: usize,
     pub(super) line: u64,
     pub(super) text: String,
@@ -144,6 +148,55 @@ fn join_distinct<'a>(markings: impl Iterator<Item = &'a Marking>) -> Option<Mark
     joined
 }
 
+/// Decides the ambiguous hits that stand where a banner goes: on the part's first or last
+/// non-blank line, or repeated (the same marking text leading two or more lines, as a
+/// running header or footer does; a banner of the same text counts too). The rest stay
+/// low-confidence prose findings.
+fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
+    if !raws.iter().any(|r| r.how.promotable) {
+        return;
+    }
+    let key = |r: &Raw| -> String { r.finding.text.split_whitespace().collect::<Vec<_>>().join(" ") };
+    let counts_for = |r: &Raw| {
+        r.how.promotable
+            || matches!(
+                r.finding.kind,
+                FindingKind::Banner | FindingKind::FirstLine | FindingKind::LastLine
+            )
+    };
+    let keys: Vec<Option<String>> = raws
+        .iter()
+        .map(|r| counts_for(r).then(|| key(r)))
+        .collect();
+    for i in 0..raws.len() {
+        if !raws[i].how.promotable {
+            continue;
+        }
+        let (a, b) = raws[i].lines;
+        let at = |x: Option<usize>| x.is_some_and(|x| a <= x && x < b.max(a + 1));
+        let repeated = keys
+            .iter()
+            .enumerate()
+            .filter(|(j, k)| {
+                *j != i && k.as_ref() == keys[i].as_ref() && raws[*j].finding.marking == raws[i].finding.marking
+            })
+            .count()
+            > 0;
+        if !(at(first) || at(last) || repeated) {
+            continue;
+        }
+        let r = &mut raws[i];
+        r.how.promotable = false;
+        r.how.ambiguous = false;
+        r.finding.kind = FindingKind::Banner;
+        r.finding.confidence = Confidence::Medium;
+        r.finding.notes.retain(|n| *n != Note::Ambiguous);
+        if repeated && !(at(first) || at(last)) {
+            r.finding.notes.push(Note::RunningHeader);
+        }
+    }
+}
+
 impl Engine {
     /// The report: overlapping findings merged (a deciding one wins), first and last lines
     /// named, the effective marking and the problems.
@@ -163,6 +216,7 @@ impl Engine {
                 _ => raws.push(r),
             }
         }
+        promote(&mut raws, st.first_content, st.last_content);
         if st.role == PartRole::Body {
             for r in &mut raws {
                 if r.finding.kind != FindingKind::Banner {
@@ -292,16 +346,21 @@ impl Engine {
         for m in &st.malformed {
             if raws.iter().any(|r| {
                 r.finding.is_deciding()
+                    && !r.how.partly_read
                     && r.lines.0 <= m.line_start
                     && m.line_start < r.lines.1.max(r.lines.0 + 1)
             }) {
                 continue;
             }
+            let floor = match m.floor {
+                Some(c) => format!("; it is read as at least {c}, the level it shows"),
+                None => String::new(),
+            };
             problems.push(Problem::new(
                 ProblemCode::MalformedMarking,
                 format!("line {}", m.line),
                 format!(
-                    "`{}` stands where a marking goes but is not a valid marking: {}",
+                    "`{}` stands where a marking goes but is not a valid marking: {}{floor}",
                     m.text.escape_debug(),
                     m.reason
                 ),

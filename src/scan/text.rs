@@ -160,6 +160,20 @@ pub(super) fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// The length of a list bullet that starts `line` (`•`, `◦`, `▪`, `‣`, `●`, `○`, `·`,
+/// `-`, `*`, an en or em dash, Word's Symbol-font bullet U+F0B7) when white space follows
+/// it and the line does not end with the same mark (`- SECRET -` is a banner).
+pub(super) fn bullet_len(line: &[u8]) -> Option<usize> {
+    const BULLETS: &[&str] = &[
+        "\u{2022}", "\u{25E6}", "\u{25AA}", "\u{2023}", "\u{25CF}", "\u{25CB}", "\u{B7}", "-",
+        "*", "\u{2013}", "\u{2014}", "\u{F0B7}",
+    ];
+    let b = BULLETS.iter().find(|b| line.starts_with(b.as_bytes()))?;
+    let n = b.len();
+    let followed = line.get(n).is_some_and(|&c| c == b' ' || c == b'\t');
+    (followed && !line[n..].ends_with(b.as_bytes())).then_some(n)
+}
+
 /// Moves back from `i` over spaces, tabs, hyphens, NBSP (and line breaks if `newline`).
 pub(super) fn skip_separators_back(bytes: &[u8], mut i: usize, lo: usize, newline: bool) -> usize {
     while i > lo {

@@ -4,14 +4,16 @@
 //! only sees lines that could be a marking.
 
 use super::anchors::Anchor;
+use super::fused::{is_definition, is_label, same_case, unquote};
 use super::engine::{
     Engine, Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, STATEMENT, Verdict, WALK,
 };
 use super::text::{
-    boundary_after, boundary_before, has_lower, has_upper, is_caps, is_ws, lossy,
+    boundary_after, boundary_before, bullet_len, has_lower, has_upper, is_caps, is_ws, lossy,
     skip_separators_back, trim, words,
 };
 use super::{Confidence, FindingKind, PartRole, ProseFindings};
+use crate::marking::vocab::{RELEASE_STAMP, RELEASE_STAMP_LEADS};
 use crate::marking::{Marking, ParagraphMark, Parsed};
 
 /// What a line is made of.
@@ -44,12 +46,45 @@ impl Engine {
         }
         let ls = h.line_start(s);
         let le = h.line_end(e);
+        // The first line of the part (release stamps above it do not count); on a page's
+        // top or bottom lines, every line is where a banner goes.
+        let first = role == PartRole::PageEdge
+            || match (ls, le) {
+                (Some(ls), Some(le)) => {
+                    fc.is_some_and(|f| ls <= f && f < le.max(ls + 1)) || self.below_stamps(h, fc, ls)
+                }
+                _ => false,
+            };
         if let (Some(ls), Some(le)) = (ls, le) {
+            // `“SECRET”`: quotes around the whole line are not part of the marking.
             let (ts, te) = trim(bytes, ls, le);
+            let (ts, te) = unquote(bytes, ts, te);
             if te - ts <= MAX_BANNER {
                 let line = &bytes[ts..te];
-                let first = fc.is_some_and(|f| ls <= f && f < le.max(ls + 1));
                 let header = role == PartRole::HeaderOrFooter;
+                // A list item (`- IN CONFIDENCE`, `• Top Secret`), as guidance that lists
+                // the levels writes them: reported, never deciding.
+                if role != PartRole::HeaderOrFooter
+                    && let Some(n) = bullet_len(line)
+                {
+                    let (is, ie) = trim(bytes, ts + n, te);
+                    if is <= s
+                        && let Ok(parsed) = self.parse(&lossy(&bytes[is..ie]))
+                    {
+                        if self.prose == ProseFindings::None {
+                            return Verdict::Nothing;
+                        }
+                        let mut hit = Hit::new(
+                            (is, ie),
+                            (ls, le),
+                            parsed,
+                            FindingKind::Inline,
+                            Confidence::Low,
+                        );
+                        hit.how.list_item = true;
+                        return Verdict::Found(hit);
+                    }
+                }
                 // Cheap tests first: a prose line has lower case and a word that is not
                 // marking vocabulary, usually its first.
                 let caps = !has_lower(&bytes[s..e]) && is_caps(line);
@@ -59,21 +94,57 @@ impl Engine {
                     caps && self.walk_back(bytes, s, ts.max(s.saturating_sub(WALK)), false) == ts;
                 if header || first || all_vocab || banner_like || starts {
                     match self.banner(h, ls, le, ts, te) {
-                        Ok(hit) => return Verdict::Found(hit),
+                        Ok(mut hit) => {
+                            // `RESTRICTED` over `Use the RESTRICTED security classification
+                            // when ...`: a heading that guidance on the levels goes on to
+                            // define, not a banner.
+                            let bare = hit.parsed.marking
+                                == Marking::new(hit.parsed.marking.classification());
+                            if !first
+                                && !header
+                                && bare
+                                && hit.span.0 >= ls
+                                && is_caps(&bytes[hit.span.0..hit.span.1])
+                                && self.defined_below(h, hit.lines.1, word)
+                            {
+                                hit.kind = FindingKind::Inline;
+                                hit.confidence = Confidence::Low;
+                                hit.how.heading = true;
+                            }
+                            return Verdict::Found(hit);
+                        }
                         Err(reason) => {
                             if header && let Some(hit) = self.header_inline(h, s, e, ls, le, word) {
                                 return Verdict::Found(hit);
                             }
                             if banner_like {
+                                // A banner fused with a reference or a title reads; what
+                                // is left is malformed, and read at its floor.
+                                if let Some(v) = self.fused(h, s, e, word, role, first) {
+                                    return v;
+                                }
+                                // `... TOP` / `SECRET//SI`: the floor is TOP SECRET.
+                                let floor_from = match (s == ts && ls > 0, ls.checked_sub(1)) {
+                                    (true, Some(pe)) => h
+                                        .line_start(pe)
+                                        .map(|pls| self.phrase_start(bytes, s, pls, word, true))
+                                        .filter(|&js| js < ls && same_case(&bytes[js..ls], &bytes[s..e]))
+                                        .unwrap_or(ts),
+                                    _ => ts,
+                                };
                                 return Verdict::Malformed {
                                     line: (ts, te),
                                     reason,
+                                    floor: self.floor(&lossy(&bytes[floor_from..te])),
                                 };
                             }
                         }
                     }
                 }
             }
+        }
+        if let Some(v) = self.fused(h, s, e, word, role, first) {
+            return v;
         }
         if let Some(hit) = self.statement(h, s, e, word) {
             return Verdict::Found(hit);
@@ -106,34 +177,37 @@ impl Engine {
         {
             return Verdict::Nothing;
         }
-        Verdict::Found(Hit {
-            span: (s, e),
-            lines: (ls, le),
-            parsed: Parsed {
+        Verdict::Found(Hit::new(
+            (s, e),
+            (ls, le),
+            Parsed {
                 marking: Marking::new(class),
                 warnings: Vec::new(),
                 foreign: None,
             },
-            kind: FindingKind::ParagraphMark,
-            confidence: Confidence::High,
-        })
+            FindingKind::ParagraphMark,
+            Confidence::High,
+        ))
     }
 
     /// The line `ts..te` as a banner, joined with a word-only line above or below when that
     /// completes it. `Err` is the parse error of the line on its own.
     fn banner(&self, h: &Hay, ls: usize, le: usize, ts: usize, te: usize) -> Result<Hit, String> {
         let bytes = h.bytes;
-        let kind = FindingKind::Banner;
-        let hit = |span: (usize, usize), lines: (usize, usize), parsed: Parsed| Hit {
-            span,
-            lines,
-            confidence: if is_caps(&bytes[span.0..span.1]) {
+        let hit = |span: (usize, usize), lines: (usize, usize), parsed: Parsed| {
+            let confidence = if is_caps(&bytes[span.0..span.1]) {
                 Confidence::High
             } else {
                 Confidence::Medium
-            },
-            parsed,
-            kind,
+            };
+            Hit::new(span, lines, parsed, FindingKind::Banner, confidence)
+        };
+        // `... TOP` / `SECRET`: a phrase split after prose on the line above reads as the
+        // higher marking it spells (the reading is the highest the words support).
+        let split = |own: Option<&Parsed>| {
+            let (js, p) = self.split_above(h, ls, ts, te, own)?;
+            let jls = h.line_start(js).unwrap_or(js);
+            Some(hit((js, te), (jls, le), p))
         };
         // Above: `TOP` / `SECRET`, `IN` / `CONFIDENCE`, `MEDICAL` / `IN-CONFIDENCE`.
         if let Some((pls, pts)) = self.word_line_above(h, ls)
@@ -143,6 +217,8 @@ impl Engine {
         }
         let own = self.parse(&lossy(&bytes[ts..te]));
         match own {
+            // `Confidential -- damage to national security.`: a definition of the level.
+            Ok(_) if is_definition(&bytes[ts..te]) => Err("a definition, not a marking".into()),
             Ok(p) => {
                 // Below, a `//` block continues the marking: `SECRET` / `//NZEO`.
                 if let Some((nte, nle)) = self.word_line_below(h, le)
@@ -151,7 +227,7 @@ impl Engine {
                 {
                     return Ok(hit((ts, nte), (ls, nle), p));
                 }
-                Ok(hit((ts, te), (ls, le), p))
+                Ok(split(Some(&p)).unwrap_or_else(|| hit((ts, te), (ls, le), p)))
             }
             Err(reason) => {
                 // Below: `SECRET` / `//NZEO`, `IN-CONFIDENCE -` / `STAFF`.
@@ -160,9 +236,59 @@ impl Engine {
                 {
                     return Ok(hit((ts, nte), (ls, nle), p));
                 }
-                Err(reason)
+                split(None).ok_or(reason)
             }
         }
+    }
+
+    /// Whether every line between the part's first non-blank byte `fc` and the line that
+    /// starts at `ls` is blank or a release stamp ([`RELEASE_STAMP`]): the line at `ls` is
+    /// then the first line of the page as its author wrote it.
+    fn below_stamps(&self, h: &Hay, fc: Option<usize>, ls: usize) -> bool {
+        let Some(f) = fc else {
+            return false;
+        };
+        if f >= ls || ls - f > 2 * MAX_LINE {
+            return false;
+        }
+        let bytes = h.bytes;
+        let start = h.line_start(f).unwrap_or(f);
+        bytes[start..ls].split(|&b| b == b'\n').all(|line| {
+            let line = line.trim_ascii();
+            RELEASE_STAMP_LEADS.iter().any(|lead| {
+                line.len() >= lead.len() && line[..lead.len()].eq_ignore_ascii_case(lead.as_bytes())
+            }) || line
+                .split(|&b| is_ws(b))
+                .filter(|w| !w.is_empty())
+                .all(is_stamp_word)
+        })
+    }
+
+    /// Whether the next non-blank line after the line that ends at `le` (skipping at most
+    /// two blank lines) is a sentence that uses anchor word `word` in capitals, as guidance
+    /// writes the level it defines: the line at `le` is that definition's heading.
+    fn defined_below(&self, h: &Hay, mut le: usize, word: usize) -> bool {
+        let bytes = h.bytes;
+        let w = self.anchors.words[word].as_bytes();
+        for _ in 0..3 {
+            if le >= bytes.len() {
+                return false;
+            }
+            let nls = le + 1;
+            let Some(nle) = h.line_end(nls) else {
+                return false;
+            };
+            let (ts, te) = trim(bytes, nls, nle);
+            if ts == te {
+                le = nle;
+                continue;
+            }
+            let line = &bytes[ts..te];
+            return has_lower(line)
+                && words(line).nth(3).is_some()
+                && words(line).any(|x| x.eq_ignore_ascii_case(w) && is_caps(x));
+        }
+        false
     }
 
     /// The line above `ls` when it is short and made only of vocabulary words without an
@@ -221,13 +347,13 @@ impl Engine {
         let narrow = self.phrase_start(bytes, s, lo, word, false);
         for ps in [wide, narrow] {
             if let Ok(parsed) = self.parse(&lossy(&bytes[ps..pe])) {
-                return Some(Hit {
-                    span: (ps, pe),
-                    lines: (ls, le),
+                return Some(Hit::new(
+                    (ps, pe),
+                    (ls, le),
                     parsed,
-                    kind: FindingKind::Banner,
-                    confidence: Confidence::Medium,
-                });
+                    FindingKind::Banner,
+                    Confidence::Medium,
+                ));
             }
         }
         None
@@ -246,7 +372,7 @@ impl Engine {
         }
         let wide = self.walk_back(bytes, s, lo.max(s.saturating_sub(WALK)), false);
         let lead_lo = wide.saturating_sub(LEAD).max(lo);
-        if !is_lead(&bytes[lead_lo..wide]) {
+        if !is_label(&bytes[lead_lo..wide]) {
             return None;
         }
         let hi = (e + STATEMENT).min(bytes.len());
@@ -267,6 +393,9 @@ impl Engine {
             None => return None,
         };
         let (ts, te) = trim(bytes, wide, end);
+        if is_definition(&bytes[ts..te]) {
+            return None;
+        }
         let parsed = self.parse(&lossy(&bytes[ts..te])).ok().or_else(|| {
             let narrow = self.phrase_start(bytes, s, lo, word, false);
             let (ts2, te2) = trim(bytes, narrow, end);
@@ -277,13 +406,13 @@ impl Engine {
         })?;
         let ls = h.line_start(s).unwrap_or(lo);
         let le = h.line_end(e).unwrap_or(end);
-        Some(Hit {
-            span: (ts, te),
-            lines: (ls, le),
+        Some(Hit::new(
+            (ts, te),
+            (ls, le),
             parsed,
-            kind: FindingKind::Statement,
-            confidence: Confidence::High,
-        })
+            FindingKind::Statement,
+            Confidence::High,
+        ))
     }
 
     /// Marking words in prose: reported (never deciding) under the prose policy.
@@ -301,13 +430,13 @@ impl Engine {
         };
         let ls = h.line_start(ps).unwrap_or(ps);
         let le = h.line_end(e).unwrap_or(e);
-        Verdict::Found(Hit {
-            span: (ps, e),
-            lines: (ls, le),
+        Verdict::Found(Hit::new(
+            (ps, e),
+            (ls, le),
             parsed,
-            kind: FindingKind::Inline,
-            confidence: Confidence::Low,
-        })
+            FindingKind::Inline,
+            Confidence::Low,
+        ))
     }
 
     /// Whether every word of `line` is a vocabulary word (exits at the first that is not).
@@ -372,7 +501,7 @@ impl Engine {
 
     /// Where the longest phrase ending in anchor `word` at `s` starts (`TOP` before
     /// `SECRET`, `IN` before `CONFIDENCE`), or `s`.
-    fn phrase_start(&self, bytes: &[u8], s: usize, lo: usize, word: usize, newline: bool) -> usize {
+    pub(super) fn phrase_start(&self, bytes: &[u8], s: usize, lo: usize, word: usize, newline: bool) -> usize {
         let mut best = s;
         'prefix: for pre in &self.anchors.prefixes[word] {
             let mut at = s;
@@ -393,54 +522,13 @@ impl Engine {
     }
 }
 
-/// Whether `lead` (the text before a marking) ends like a marking statement: *classified
-/// (as)*, *classification (is / :)*, *marked (as)*, *marking (:)*.
-fn is_lead(lead: &[u8]) -> bool {
-    let mut buf = [0u8; LEAD];
-    let n = lead.len().min(LEAD);
-    let buf = &mut buf[..n];
-    buf.copy_from_slice(&lead[lead.len() - n..]);
-    buf.make_ascii_lowercase();
-    let mut t: &[u8] = buf;
-    let trim_end = |t: &[u8]| -> usize {
-        let mut e = t.len();
-        while e > 0 && (is_ws(t[e - 1]) || t[e - 1] == b':' || t[e - 1] == 0xA0 || t[e - 1] == 0xC2)
-        {
-            e -= 1;
-        }
-        e
-    };
-    t = &t[..trim_end(t)];
-    for _ in 0..2 {
-        for filler in [&b" as"[..], b" is", b" at"] {
-            if t.ends_with(filler) {
-                t = &t[..t.len() - filler.len()];
-                t = &t[..trim_end(t)];
-            }
-        }
-    }
-    for lead in [&b"classified"[..], b"classification", b"marked", b"marking"] {
-        if t.ends_with(lead) {
-            let before = t.len() - lead.len();
-            return before == 0 || !t[before - 1].is_ascii_alphabetic();
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn leads() {
-        assert!(is_lead(
-            b"The information in this document is classified as "
-        ));
-        assert!(is_lead(b"Classification: "));
-        assert!(is_lead(b"Security classification is "));
-        assert!(is_lead(b"This memo is marked "));
-        assert!(!is_lead(b"It was declassified as "));
-        assert!(!is_lead(b"the trade "));
-    }
+/// A word of a release stamp ([`RELEASE_STAMP`], any case) or a withholding code
+/// (`s9(2)(a)`, `6(a)`, `[23]`).
+fn is_stamp_word(w: &[u8]) -> bool {
+    let code = w.iter().any(u8::is_ascii_digit)
+        && w.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'(' | b')' | b'[' | b']'));
+    code || RELEASE_STAMP
+        .iter()
+        .any(|s| s.as_bytes().eq_ignore_ascii_case(w))
 }
