@@ -179,6 +179,53 @@ fn multi_section_headers_each_checked() {
     );
 }
 
+/// A page's last line that is a sentence is prose, not a bottom banner (issue 12's class
+/// 9); top and bottom lines that disagree are `banners-disagree`, even on a short page.
+#[test]
+fn pdf_page_edges_read_as_banners_not_sentences() {
+    let r = report(&common::pdf_lines(&[&[
+        "RESTRICTED",
+        "Storage of classified papers",
+        "Information classified as SECRET must be stored in a container.",
+    ]]));
+    assert_eq!(marking(&r), "RESTRICTED");
+    let bottom: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::MissingBanner)
+        .map(|p| p.message.as_str())
+        .collect();
+    assert!(
+        bottom.iter().any(|m| m.contains("bottom")),
+        "{:?}",
+        r.problems
+    );
+    let r = report(&common::pdf_lines(&[
+        &["CONFIDENTIAL", "The plan for the review.", "SECRET"],
+        &[
+            "In Confidence Office of the Minister",
+            "The next page.",
+            "In Confidence 2",
+        ],
+    ]));
+    assert_eq!(marking(&r), "SECRET");
+    let disagree: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::BannersDisagree)
+        .map(|p| p.location.as_str())
+        .collect();
+    assert_eq!(disagree, vec!["page 1"], "{:?}", r.problems);
+    // Page 2's title-case banners, fused with a title and a page number, are its banners.
+    assert!(
+        !r.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::MissingBanner && p.location == "page 2"),
+        "{:?}",
+        r.problems
+    );
+}
+
 #[test]
 fn pdf_pages_marked_top_and_bottom() {
     let r = report(&common::pdf(3, "RESTRICTED"));

@@ -66,6 +66,7 @@ fn libreoffice_docx_and_pdf_round_trip() {
     let inputs = vec![
         fixtures.join("marked.fodt"),
         fixtures.join("two_sections.fodt"),
+        fixtures.join("prose_bottom.fodt"),
     ];
     let out =
         std::env::temp_dir().join(format!("protective-marking-lo-out-{}", std::process::id()));
@@ -159,6 +160,29 @@ fn libreoffice_docx_and_pdf_round_trip() {
             .problems
             .iter()
             .any(|p| p.code == protective_marking::ProblemCode::Unmarked),
+        "{:?}",
+        report.problems
+    );
+
+    // A page whose last line is a sentence that names a level: prose, not a bottom banner
+    // (issue 12's class 9; it made this PDF SECRET before). The page lacks its bottom
+    // banner.
+    let doc = load(&out, "prose_bottom.pdf");
+    assert_eq!(
+        text_of(&doc, "page 1/bottom"),
+        "Information classified as SECRET must be stored in a container."
+    );
+    let report = protective_marking::document::check(&doc, &parser);
+    assert_eq!(
+        report.marking.as_ref().map(|m| m.to_string()).as_deref(),
+        Some("IN-CONFIDENCE")
+    );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.code == protective_marking::ProblemCode::MissingBanner
+                && p.message.contains("bottom")),
         "{:?}",
         report.problems
     );

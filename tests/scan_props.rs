@@ -78,9 +78,24 @@ const NEGATIVE: &[&str] = &[
 /// Words written in te reo Māori and typographic punctuation, as New Zealand government
 /// text is full of them.
 const NON_ASCII: &[&str] = &[
-    "Māori", "whānau", "Tēnā", "koe", "kōrero", "Ōtautahi", "Ngāi", "Tahu", "ā-iwi", "hui",
-    "\u{2018}taonga\u{2019}", "\u{201C}kaupapa\u{201D}", "\u{2013}", "\u{2014}", "\u{2026}",
-    "Te Puni Kōkiri", "café", "naïve",
+    "Māori",
+    "whānau",
+    "Tēnā",
+    "koe",
+    "kōrero",
+    "Ōtautahi",
+    "Ngāi",
+    "Tahu",
+    "ā-iwi",
+    "hui",
+    "\u{2018}taonga\u{2019}",
+    "\u{201C}kaupapa\u{201D}",
+    "\u{2013}",
+    "\u{2014}",
+    "\u{2026}",
+    "Te Puni Kōkiri",
+    "café",
+    "naïve",
 ];
 
 /// A break that ends a banner fused with the text after it (the first two classes).

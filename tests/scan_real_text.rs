@@ -40,20 +40,39 @@ const BODY: &str = "\nThe Minister agreed to the proposal.\nOfficials will repor
 #[test]
 fn class_1_a_marking_leading_the_first_line() {
     for (first, want) in [
-        ("In Confidence. Office of the Minister of Health", "IN-CONFIDENCE"),
+        (
+            "In Confidence. Office of the Minister of Health",
+            "IN-CONFIDENCE",
+        ),
         ("RESTRICTED CAB-21-MIN-0412 Cabinet Committee", "RESTRICTED"),
         ("2 In Confidence Office of the Minister", "IN-CONFIDENCE"),
-        ("IN CONFIDENCE Purpose 1. This note seeks agreement", "IN-CONFIDENCE"),
-        ("SENSITIVE Sensitive Office of the Prime Minister Chair", "SENSITIVE"),
-        ("Budget Sensitive. Treasury Report T2021/1234", "BUDGET SENSITIVE"),
-        ("UNCLASSIFIED 14 March 2022 Minister of Internal Affairs", "UNCLASSIFIED"),
+        (
+            "IN CONFIDENCE Purpose 1. This note seeks agreement",
+            "IN-CONFIDENCE",
+        ),
+        (
+            "SENSITIVE Sensitive Office of the Prime Minister Chair",
+            "SENSITIVE",
+        ),
+        (
+            "Budget Sensitive. Treasury Report T2021/1234",
+            "BUDGET SENSITIVE",
+        ),
+        (
+            "UNCLASSIFIED 14 March 2022 Minister of Internal Affairs",
+            "UNCLASSIFIED",
+        ),
         ("CONFIDENTIAL Page 1 of 4", "CONFIDENTIAL"),
     ] {
         let text = format!("{first}{BODY}");
         assert_eq!(reads(&text).as_deref(), Some(want), "{text:?}");
         let r = scan(&text);
         let f = r.deciding().next().unwrap();
-        assert!(f.notes.contains(&Note::FusedWithText), "{first}: {:?}", f.notes);
+        assert!(
+            f.notes.contains(&Note::FusedWithText),
+            "{first}: {:?}",
+            f.notes
+        );
         assert_ne!(f.confidence, Confidence::Low);
     }
     // Capitals followed by running text are prose, wherever they stand.
@@ -77,7 +96,10 @@ fn class_1_title_case_only_decides_where_a_banner_stands() {
     let r = scan(&mid);
     assert!(r.marking.is_none(), "{:?}", r.findings);
     let f = &r.findings[0];
-    assert_eq!((f.kind, f.confidence), (FindingKind::Inline, Confidence::Low));
+    assert_eq!(
+        (f.kind, f.confidence),
+        (FindingKind::Inline, Confidence::Low)
+    );
     assert!(f.notes.contains(&Note::Ambiguous));
     // A heading that starts with a level word, in title case, never decides.
     for heading in [
@@ -86,7 +108,10 @@ fn class_1_title_case_only_decides_where_a_banner_stands() {
         "Confidential Items Register",
         "Secret Santa Rules",
     ] {
-        for text in [format!("{heading}{BODY}"), format!("Memo{BODY}{heading}{BODY}")] {
+        for text in [
+            format!("{heading}{BODY}"),
+            format!("Memo{BODY}{heading}{BODY}"),
+        ] {
             assert_eq!(reads(&text), None, "{text:?}");
         }
     }
@@ -125,8 +150,15 @@ fn class_2_running_headers_and_footers_with_page_numbers() {
         "Cover note\n{BODY}In Confidence 4 Options{BODY}In Confidence 5 Risks{BODY}Appendix"
     );
     let r = scan(&doc);
-    assert_eq!(r.marking.map(|m| m.classification()), Some(Classification::InConfidence));
-    assert!(r.findings.iter().all(|f| f.notes.contains(&Note::RunningHeader)));
+    assert_eq!(
+        r.marking.map(|m| m.classification()),
+        Some(Classification::InConfidence)
+    );
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.notes.contains(&Note::RunningHeader))
+    );
     // Consecutive pages' banners flattened into one line.
     let flat = "Briefing for the Incoming Minister 2020 UNCLASSIFIED Contents How this brief is organised 1 \
         Part One 3 Appendices 63 UNCLASSIFIED UNCLASSIFIED UNCLASSIFIED How this brief is organised";
@@ -134,7 +166,8 @@ fn class_2_running_headers_and_footers_with_page_numbers() {
     let flat = "Circular CO (18) 4. RESTRICTED The Cabinet paper is being released with redactions";
     assert_eq!(class(flat), Some(Classification::Restricted));
     // A heading repeated as a running header is still no marking.
-    let doc = format!("Policy{BODY}Sensitive Expenditure Policy 3{BODY}Sensitive Expenditure Policy 4");
+    let doc =
+        format!("Policy{BODY}Sensitive Expenditure Policy 3{BODY}Sensitive Expenditure Policy 4");
     assert_eq!(reads(&doc), None);
 }
 
@@ -144,7 +177,10 @@ fn class_3_label_prefixes() {
         ("Classification: RESTRICTED", "RESTRICTED"),
         ("Security classification: SENSITIVE", "SENSITIVE"),
         ("Cover sheet: SECRET//NZEO - do not copy", "SECRET//NZEO"),
-        ("Cabinet paper: BUDGET:SENSITIVE - embargoed", "BUDGET SENSITIVE"),
+        (
+            "Cabinet paper: BUDGET:SENSITIVE - embargoed",
+            "BUDGET SENSITIVE",
+        ),
         (
             "Date: 23 November 2017 Security Level: IN CONFIDENCE. Hon Phil Twyford, Minister",
             "IN-CONFIDENCE",
@@ -176,11 +212,23 @@ fn class_3_label_prefixes() {
 
 #[test]
 fn class_4_bracketed_markings() {
-    for text in ["[SECRET]", "[IN-CONFIDENCE]", "  [RESTRICTED]  ", "[Sensitive]"] {
+    for text in [
+        "[SECRET]",
+        "[IN-CONFIDENCE]",
+        "  [RESTRICTED]  ",
+        "[Sensitive]",
+    ] {
         let r = scan(&format!("Memo{BODY}{text}{BODY}"));
-        let f = r.deciding().next().unwrap_or_else(|| panic!("{text:?}: {:?}", r));
+        let f = r
+            .deciding()
+            .next()
+            .unwrap_or_else(|| panic!("{text:?}: {:?}", r));
         assert!(f.notes.contains(&Note::Bracketed), "{text:?}");
-        assert!(!r.problems.iter().any(|p| p.code == ProblemCode::MalformedMarking));
+        assert!(
+            !r.problems
+                .iter()
+                .any(|p| p.code == ProblemCode::MalformedMarking)
+        );
     }
     // A quoted subject in a forwarded message's body.
     let fwd = "Hi Aroha,\nsee below.\n\nFrom: Tama\nSent: Monday 3 May\nSubject: RE: roster [RESTRICTED]\n\nThe roster is attached.\n";
@@ -209,7 +257,11 @@ fn class_5_unknown_controls_never_hide_the_level() {
     ] {
         for full in [format!("{text}{BODY}"), format!("Memo{BODY}{text}{BODY}")] {
             let r = scan(&full);
-            assert_eq!(r.marking.as_ref().map(|m| m.classification()), Some(want), "{full:?}");
+            assert_eq!(
+                r.marking.as_ref().map(|m| m.classification()),
+                Some(want),
+                "{full:?}"
+            );
             let f = r.deciding().next().unwrap();
             assert!(f.notes.contains(&Note::PartlyRead), "{full:?}");
             let p = r
@@ -217,35 +269,68 @@ fn class_5_unknown_controls_never_hide_the_level() {
                 .iter()
                 .find(|p| p.code == ProblemCode::MalformedMarking)
                 .unwrap_or_else(|| panic!("{full:?}: {:?}", r.problems));
-            assert!(p.message.contains(&format!("at least {want}")), "{}", p.message);
+            assert!(
+                p.message.contains(&format!("at least {want}")),
+                "{}",
+                p.message
+            );
         }
     }
     // Each unknown control is named.
     let r = scan("TOP SECRET//SI//NOFORN\nbody\n");
     let p = &r.problems[0];
-    assert!(p.message.contains("`SI`") && p.message.contains("`NOFORN`"), "{}", p.message);
+    assert!(
+        p.message.contains("`SI`") && p.message.contains("`NOFORN`"),
+        "{}",
+        p.message
+    );
     // In a property value too.
     let r = Scanner::new().scan_part("SECRET//NOFORN", PartRole::Property);
-    assert_eq!(r.marking.map(|m| m.classification()), Some(Classification::Secret));
-    assert!(r.problems.iter().any(|p| p.code == ProblemCode::MalformedMarking));
+    assert_eq!(
+        r.marking.map(|m| m.classification()),
+        Some(Classification::Secret)
+    );
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::MalformedMarking)
+    );
 }
 
 #[test]
 fn class_6_endorsement_and_spelling_variants() {
     for (text, want) in [
         ("LEGALLY PRIVILEGED", None),
-        ("LEGALLY PRIVILEGED IN-CONFIDENCE", Some("LEGAL PRIVILEGE IN-CONFIDENCE")),
-        ("Legally Privileged In Confidence", Some("LEGAL PRIVILEGE IN-CONFIDENCE")),
-        ("LEGALLY PRIVILEGED : IN CONFIDENCE", Some("LEGAL PRIVILEGE IN-CONFIDENCE")),
+        (
+            "LEGALLY PRIVILEGED IN-CONFIDENCE",
+            Some("LEGAL PRIVILEGE IN-CONFIDENCE"),
+        ),
+        (
+            "Legally Privileged In Confidence",
+            Some("LEGAL PRIVILEGE IN-CONFIDENCE"),
+        ),
+        (
+            "LEGALLY PRIVILEGED : IN CONFIDENCE",
+            Some("LEGAL PRIVILEGE IN-CONFIDENCE"),
+        ),
         ("COMMERCIAL-IN-CONFIDENCE", Some("COMMERCIAL IN-CONFIDENCE")),
-        ("IN CONFIDENCE-TO BE SHARED WITH AUS/CAN/UK/US ONLY", Some("IN-CONFIDENCE")),
+        (
+            "IN CONFIDENCE-TO BE SHARED WITH AUS/CAN/UK/US ONLY",
+            Some("IN-CONFIDENCE"),
+        ),
         ("IN-CONFIDENCE \u{2013} STAFF", Some("STAFF IN-CONFIDENCE")),
         ("S E C R E T", Some("SECRET")),
         ("C O N F I D E N T I A L", Some("CONFIDENTIAL")),
         ("T O P  S E C R E T", Some("TOP SECRET")),
         ("T O P S E C R E T", Some("TOP SECRET")),
-        ("C O N F I D E N T I A L SECTION 01 OF 02 WELLINGTON 000931", Some("CONFIDENTIAL")),
-        ("?C O N F I D E N T I A L WELLINGTON 000851", Some("CONFIDENTIAL")),
+        (
+            "C O N F I D E N T I A L SECTION 01 OF 02 WELLINGTON 000931",
+            Some("CONFIDENTIAL"),
+        ),
+        (
+            "?C O N F I D E N T I A L WELLINGTON 000851",
+            Some("CONFIDENTIAL"),
+        ),
     ] {
         let full = format!("Cable{BODY}{text}{BODY}");
         let got = scan(&full).marking.map(|m| {
@@ -256,19 +341,39 @@ fn class_6_endorsement_and_spelling_variants() {
     }
     assert!(notes(&format!("x{BODY}S E C R E T{BODY}")).contains(&Note::LetterSpaced));
     // Letter-spaced words in a sentence stay prose; ordinary spaced letters are no marking.
-    assert_eq!(reads(&format!("x{BODY}the stamp read s e c r e t in red ink{BODY}")), None);
-    assert_eq!(reads(&format!("x{BODY}Options A B C D are set out below.{BODY}")), None);
+    assert_eq!(
+        reads(&format!(
+            "x{BODY}the stamp read s e c r e t in red ink{BODY}"
+        )),
+        None
+    );
+    assert_eq!(
+        reads(&format!("x{BODY}Options A B C D are set out below.{BODY}")),
+        None
+    );
 }
 
 #[test]
 fn class_7_split_words_read_at_the_highest_level() {
     for (text, want) in [
-        ("The material in this annex is TOP\nSECRET\nbody", Classification::TopSecret),
+        (
+            "The material in this annex is TOP\nSECRET\nbody",
+            Classification::TopSecret,
+        ),
         ("Memo TOP\nSECRET//NZEO\nbody", Classification::TopSecret),
-        ("The note is marked IN\nCONFIDENCE\nbody", Classification::InConfidence),
+        (
+            "The note is marked IN\nCONFIDENCE\nbody",
+            Classification::InConfidence,
+        ),
         ("Memo\nTOP\nSECRET\nbody", Classification::TopSecret),
-        ("the annex is TOP\nSECRET Office of the Minister\nbody", Classification::TopSecret),
-        ("memo TOP\nSECRET//SI//NOFORN\nbody", Classification::TopSecret),
+        (
+            "the annex is TOP\nSECRET Office of the Minister\nbody",
+            Classification::TopSecret,
+        ),
+        (
+            "memo TOP\nSECRET//SI//NOFORN\nbody",
+            Classification::TopSecret,
+        ),
     ] {
         assert_eq!(class(text), Some(want), "{text:?}");
     }
@@ -279,15 +384,37 @@ fn class_8_non_ascii_around_markings() {
     // A paragraph mark before a word with a macron.
     let text = "RESTRICTED\n\n(TS) Ōtautahi site list.\n\nRESTRICTED\n";
     let r = scan(text);
-    assert_eq!(r.marking.unwrap().classification(), Classification::TopSecret);
-    assert!(r.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
+    assert_eq!(
+        r.marking.unwrap().classification(),
+        Classification::TopSecret
+    );
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::UnderMarked)
+    );
     for (text, want) in [
-        ("Ōtautahi office\nIN-CONFIDENCE\nTēnā koe", Classification::InConfidence),
+        (
+            "Ōtautahi office\nIN-CONFIDENCE\nTēnā koe",
+            Classification::InConfidence,
+        ),
         ("“SECRET”\nbody", Classification::Secret),
-        ("In Confidence – Te Puni Kōkiri\nbody", Classification::InConfidence),
-        ("RESTRICTED — Ngāi Tahu settlement\nbody", Classification::Restricted),
-        ("Hui ā-iwi\n\u{2018}IN CONFIDENCE\u{2019}\nbody", Classification::InConfidence),
-        ("Tēnā koe\nSENSITIVE Whānau Ora commissioning 4\nbody", Classification::Sensitive),
+        (
+            "In Confidence – Te Puni Kōkiri\nbody",
+            Classification::InConfidence,
+        ),
+        (
+            "RESTRICTED — Ngāi Tahu settlement\nbody",
+            Classification::Restricted,
+        ),
+        (
+            "Hui ā-iwi\n\u{2018}IN CONFIDENCE\u{2019}\nbody",
+            Classification::InConfidence,
+        ),
+        (
+            "Tēnā koe\nSENSITIVE Whānau Ora commissioning 4\nbody",
+            Classification::Sensitive,
+        ),
     ] {
         assert_eq!(class(text), Some(want), "{text:?}");
     }
@@ -310,15 +437,27 @@ fn class_9_pdf_page_edges() {
         PartRole::PageEdge,
     );
     assert!(r.marking.is_none(), "{:?}", r.findings);
+    let r = s.scan_part("Handle all papers as CONFIDENTIAL.", PartRole::PageEdge);
+    assert!(r.marking.is_none(), "{:?}", r.findings);
     // A banner there decides, title case too.
     for (edge, want) in [
         ("IN-CONFIDENCE", Classification::InConfidence),
-        ("In Confidence Office of the Minister", Classification::InConfidence),
+        (
+            "In Confidence Office of the Minister",
+            Classification::InConfidence,
+        ),
         ("Page 2 of 7  RESTRICTED", Classification::Restricted),
         ("RESTRICTED 2", Classification::Restricted),
+        ("IN-CONFIDENCE // page 1", Classification::InConfidence),
+        ("Ministry of Health SECRET", Classification::Secret),
+        ("TEXTBOX TOP SECRET", Classification::TopSecret),
     ] {
         let r = s.scan_part(edge, PartRole::PageEdge);
-        assert_eq!(r.marking.map(|m| m.classification()), Some(want), "{edge:?}");
+        assert_eq!(
+            r.marking.map(|m| m.classification()),
+            Some(want),
+            "{edge:?}"
+        );
     }
 }
 

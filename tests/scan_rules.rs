@@ -318,7 +318,10 @@ fn problems() {
         vec![ProblemCode::MalformedMarking]
     );
     let r = scan("TOP SECRET RESTRICTED\nbody\n");
-    assert_eq!(r.marking.unwrap().classification(), Classification::TopSecret);
+    assert_eq!(
+        r.marking.unwrap().classification(),
+        Classification::TopSecret
+    );
     assert!(r.findings[0].notes.contains(&Note::PartlyRead));
     assert_eq!(
         codes("IN-CONFIDENCE\nbody\nSECRET//KAHU\nIN-CONFIDENCE\n"),

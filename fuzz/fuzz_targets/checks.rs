@@ -9,8 +9,8 @@ use protective_marking::mail::{
     tokenise_header,
 };
 use protective_marking::{
-    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, ParagraphMark,
-    Parser, PartRole, Scanner,
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Note,
+    ParagraphMark, Parser, PartRole, ProblemCode, Scanner,
 };
 use std::sync::LazyLock;
 
@@ -66,23 +66,43 @@ pub fn subject(data: &[u8]) {
 static SMALL_WINDOW: LazyLock<Scanner> =
     LazyLock::new(|| Scanner::builder().window_size(64).build().expect("scanner"));
 
-/// The scanner in every part role, and through a 64-byte reader window; spans stay in bounds.
+/// The scanner in every part role, and through a 64-byte reader window: spans stay in
+/// bounds, the reader reads what the slice reads, the effective marking is never lower than
+/// a deciding finding, and a marking read only at its floor is also reported malformed.
 pub fn scan(data: &[u8]) {
     let scanner = Scanner::new();
-    for role in [PartRole::Body, PartRole::HeaderOrFooter, PartRole::Property] {
-        for f in &scanner.scan_part(data, role).findings {
+    for role in [
+        PartRole::Body,
+        PartRole::HeaderOrFooter,
+        PartRole::Property,
+        PartRole::PageEdge,
+    ] {
+        let report = scanner.scan_part(data, role);
+        for f in &report.findings {
             assert!(
                 f.span.start <= f.span.end && f.span.end <= data.len(),
                 "{f:?}"
             );
+            if f.is_deciding() {
+                let m = report.marking.as_ref().expect("a deciding finding marks the text");
+                assert!(m.dominates(&f.marking), "{m} below {f:?}");
+            }
+            if f.notes.contains(&Note::PartlyRead) {
+                assert!(
+                    report
+                        .problems
+                        .iter()
+                        .any(|p| p.code == ProblemCode::MalformedMarking),
+                    "{f:?} without malformed-marking: {:?}",
+                    report.problems
+                );
+            }
         }
     }
     let report = SMALL_WINDOW
         .scan_reader(data)
         .expect("reading a slice cannot fail");
-    for f in &report.findings {
-        assert!(f.span.end <= data.len(), "{f:?}");
-    }
+    assert_eq!(report, scanner.scan(data), "reader and slice differ");
 }
 
 static GATEWAY: LazyLock<Gateway> = LazyLock::new(|| {

@@ -37,6 +37,9 @@ pub enum ForeignLevel {
     ForeignSecret,
     /// AU or UK `TOP SECRET` (AU email form `TOP-SECRET`), read from a foreign carrier.
     ForeignTopSecret,
+    /// AU `Sensitive: Personal`, a dissemination limiting marker of the PSPF before 2018
+    /// for unclassified personal information; still on documents released today.
+    AuSensitivePersonal,
 }
 
 impl ForeignLevel {
@@ -49,6 +52,7 @@ impl ForeignLevel {
             ForeignLevel::AuProtected => "PROTECTED",
             ForeignLevel::ForeignSecret => "SECRET",
             ForeignLevel::ForeignTopSecret => "TOP SECRET",
+            ForeignLevel::AuSensitivePersonal => "Sensitive: Personal",
         }
     }
 }
@@ -83,7 +87,10 @@ impl ForeignMarking {
 /// No official NZ equivalence table exists (domain.md §8), so this is configuration. The
 /// default is the conservative one from D6: OFFICIAL: Sensitive and UK OFFICIAL-SENSITIVE
 /// -> IN-CONFIDENCE, AU PROTECTED -> RESTRICTED, SECRET and TOP SECRET to themselves, and
-/// (a choice D6 leaves open) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED.
+/// (a choice D6 leaves open) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED. The older Australian
+/// markers `Sensitive: Personal` and `Sensitive: Legal` (PSPF before 2018, unclassified
+/// information that needs care) map like their successor OFFICIAL: Sensitive, to
+/// IN-CONFIDENCE.
 ///
 /// ```
 /// use protective_marking::{Classification, ForeignLevel, ForeignMapping};
@@ -107,6 +114,10 @@ impl Default for ForeignMapping {
             (ForeignLevel::AuProtected, Classification::Restricted),
             (ForeignLevel::ForeignSecret, Classification::Secret),
             (ForeignLevel::ForeignTopSecret, Classification::TopSecret),
+            (
+                ForeignLevel::AuSensitivePersonal,
+                Classification::InConfidence,
+            ),
         ]))
     }
 }

@@ -6,13 +6,13 @@
 //! security blocks after `//`; and an agency caveat after ` - `. Strict input is exactly the
 //! canonical text that [`Marking`]'s `Display` writes.
 
+use super::Classification;
 use super::Marking;
 use super::collapse_spaces;
 use super::diagnostic::{Diagnostic, DiagnosticCode as Code, ParseError};
 use super::endorsement::Endorsement;
 use super::foreign::{ForeignMapping, ForeignMarking};
 use super::grammar::State;
-use super::Classification;
 use super::tokens::{match_phrase, tokenize};
 use super::vocab::Keyword;
 use serde::Serialize;

@@ -74,6 +74,14 @@ pub(crate) static PHRASES: &[Phrase] = &[
         Class(Classification::Unclassified),
         Canonical,
     ),
+    // A pre-2018 AU dissemination limiting marker (decisions.md D6), before `SENSITIVE` so
+    // the longer phrase wins; `SENSITIVE: BUDGET` and the other NZ endorsements after a
+    // colon stay NZ (D4).
+    p(
+        &["SENSITIVE", "PERSONAL"],
+        Foreign(ForeignLevel::AuSensitivePersonal),
+        Variant,
+    ),
     p(&["SENSITIVE"], Class(Classification::Sensitive), Canonical),
     p(
         &["RESTRICTED"],
@@ -228,3 +236,9 @@ pub(crate) static RELEASE_STAMP: &[&str] = &[
     "public",
     "by",
 ];
+
+/// Anchor words also searched written letter by letter, as US cables print their banners
+/// (`S E C R E T`, `T O P  S E C R E T`, `C O N F I D E N T I A L`; `confidential` and
+/// `confidence` share a pattern, so `I N  C O N F I D E N C E` is found too). Each costs the
+/// plain-text search about half a per cent; the other levels are not written so.
+pub(crate) static LETTER_SPACED: &[&str] = &["SECRET", "CONFIDENTIAL"];

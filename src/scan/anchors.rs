@@ -3,7 +3,7 @@
 //! vocabulary table (`marking::vocab`, style.md §4); no marking word is written here.
 
 use super::text::ByLen;
-use crate::marking::vocab::{Keyword, PHRASES};
+use crate::marking::vocab::{Keyword, LETTER_SPACED, PHRASES};
 use crate::marking::{Classification, Parser};
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -101,9 +101,17 @@ impl Anchors {
     /// common a word to search for.
     pub(super) fn new(parser: &Parser) -> Result<Anchors, String> {
         let mut anchor_words: Vec<&'static str> = Vec::new();
+        let class_words: Vec<&str> = PHRASES
+            .iter()
+            .filter(|p| matches!(p.keyword, Keyword::Class(_)))
+            .filter_map(|p| p.words.last().copied())
+            .collect();
         for p in PHRASES {
             let searched = match p.keyword {
                 Keyword::Class(_) => true,
+                // A foreign phrase that holds an NZ level's word (`Sensitive: Personal`) is
+                // found through that word; its own last word may be common (`PERSONAL`).
+                Keyword::Foreign(_) if p.words.iter().any(|w| class_words.contains(w)) => false,
                 Keyword::Foreign(level) => {
                     parser.foreign_mapping().map(level) != Classification::Unclassified
                 }
@@ -144,6 +152,9 @@ impl Anchors {
             });
         }
         for (i, p) in spaced.iter().enumerate() {
+            if !LETTER_SPACED.iter().any(|w| w.eq_ignore_ascii_case(&words[i])) {
+                continue;
+            }
             if patterns.contains(&p.as_str()) {
                 continue; // `confidence` and `confidential` share theirs
             }
@@ -220,11 +231,10 @@ mod tests {
         assert_eq!(spaced_pattern("confidential"), " n f i d e n");
         assert_eq!(spaced_pattern("unclassified"), " n c l a s s");
         let a = Anchors::new(&Parser::new()).unwrap();
-        let hits: Vec<bool> = a
-            .ac
-            .find_iter("c o n f i d e n t i a l".as_bytes())
-            .map(|m| a.anchors[m.pattern().as_usize()].spaced)
-            .collect();
+        let hits: Vec<bool> =
+            a.ac.find_iter("c o n f i d e n t i a l".as_bytes())
+                .map(|m| a.anchors[m.pattern().as_usize()].spaced)
+                .collect();
         assert_eq!(hits, vec![true]);
     }
 

@@ -110,8 +110,8 @@ impl Engine {
             }
             tried = Some(ms);
             let edge = first || role == PartRole::PageEdge;
-            if let Some(v) = self.fused_from(h, ms, e, (lo, hi), (ls.is_some(), le.is_some()), edge)
-            {
+            let bounds = (ls.is_some(), le.is_some());
+            if let Some(v) = self.fused_from(h, ms, e, (lo, hi), bounds, edge, role) {
                 return Some(v);
             }
         }
@@ -122,6 +122,7 @@ impl Engine {
     /// part of a long line) around it; `starts`/`ends` say whether `lo`/`hi` are the line's
     /// real start and end; `edge`, whether the line stands where a banner goes (the part's
     /// first line, or a page's top or bottom).
+    #[allow(clippy::too_many_arguments)]
     fn fused_from(
         &self,
         h: &Hay,
@@ -130,13 +131,17 @@ impl Engine {
         (lo, hi): (usize, usize),
         (starts, ends): (bool, bool),
         edge: bool,
+        role: PartRole,
     ) -> Option<Verdict> {
         let bytes = h.bytes;
         let bracketed = ms > lo && bytes[ms - 1] == b'[';
         let outer_start = if bracketed { ms - 1 } else { ms };
         let before = self.before(bytes, lo, outer_start, starts);
         let quoted_subject = bracketed && is_quoted_subject(&bytes[lo..outer_start], starts);
-        if before == Before::Other && !quoted_subject {
+        // On a page's top or bottom line a marking in capitals may follow a name or a title
+        // (`Ministry of Health SECRET`, `TEXTBOX TOP SECRET`), but not a sentence.
+        let after_title = role == PartRole::PageEdge && is_title_text(&bytes[lo..outer_start]);
+        if before == Before::Other && !quoted_subject && !after_title {
             return None;
         }
         let caps_anchor = !has_lower(&bytes[ms..e]);
@@ -184,7 +189,7 @@ impl Engine {
         let reading = if bracketed {
             bracket_reading(before, after, quoted_subject)
         } else {
-            reading(before, after, caps, multiword)
+            reading(before, after, caps, multiword, after_title)
         }?;
         let mut span = (ms, me);
         // `... TOP` / `SECRET Office of ...`: the words split over the line break read as
@@ -196,7 +201,10 @@ impl Engine {
             span.0 = js;
             parsed = p;
         }
-        let lines = (if starts { lo } else { outer_start }, if ends { hi } else { outer_end });
+        let lines = (
+            if starts { lo } else { outer_start },
+            if ends { hi } else { outer_end },
+        );
         let lines = (lines.0.min(span.0), lines.1);
         let mut hit = match reading {
             Reading::Decide(kind, confidence) => Hit::new(span, lines, parsed, kind, confidence),
@@ -314,8 +322,10 @@ impl Engine {
         }
         let gap = left[te..].contains(&b'\t') || left.len() - te >= 2;
         let last = t[t.len() - 1];
-        if matches!(last, b'.' | b'?' | b'!' | b';' | b':' | b'|' | b')' | b']' | b'-')
-            || ends_with_dash(t)
+        if matches!(
+            last,
+            b'.' | b'?' | b'!' | b';' | b':' | b'|' | b')' | b']' | b'-'
+        ) || ends_with_dash(t)
             || gap
         {
             return Before::Break;
@@ -394,8 +404,16 @@ impl Engine {
             b'-' => return After::Strong,
             b'0'..=b'9' => return After::Strong,
             b'(' | b'[' => return After::Title,
-            // `TOP SECRET//SI//NOFORN`: more marking that did not read.
-            b'/' => return After::Marking,
+            // `TOP SECRET//SI//NOFORN`: more marking that did not read; `IN-CONFIDENCE //
+            // page 1`: a separator in a footer.
+            b'/' => {
+                let next = rest.iter().find(|&&c| c != b'/' && c != b' ');
+                return if next.is_some_and(u8::is_ascii_uppercase) {
+                    After::Marking
+                } else {
+                    After::Strong
+                };
+            }
             _ if is_dash(rest) && title && defines() => return After::Defines,
             _ if is_dash(rest) => return After::Strong,
             _ => {}
@@ -460,15 +478,21 @@ impl Engine {
             return None;
         }
         let joined = self.parse(&lossy(&bytes[js..me])).ok()?;
-        let higher = own.is_none_or(|own| {
-            joined.marking.classification() > own.marking.classification()
-        });
+        let higher =
+            own.is_none_or(|own| joined.marking.classification() > own.marking.classification());
         higher.then_some((js, joined))
     }
 }
 
-/// The reading of an unbracketed marking from what stands before and after it.
-fn reading(before: Before, after: After, caps: bool, multiword: bool) -> Option<Reading> {
+/// The reading of an unbracketed marking from what stands before and after it;
+/// `after_title`: on a page edge, after a name or title.
+fn reading(
+    before: Before,
+    after: After,
+    caps: bool,
+    multiword: bool,
+    after_title: bool,
+) -> Option<Reading> {
     use After as A;
     use Before as B;
     let banner = Reading::Decide(FindingKind::Banner, Confidence::Medium);
@@ -481,12 +505,15 @@ fn reading(before: Before, after: After, caps: bool, multiword: bool) -> Option<
         },
     );
     match (before, after) {
-        (B::Other, _) | (_, A::Prose | A::Marking | A::Defines) => None,
+        (_, A::Prose | A::Marking | A::Defines) => None,
+        (B::Other, A::End | A::Strong | A::Title | A::Field) if caps && after_title => Some(banner),
+        (B::Other, _) => None,
         // After a label the marking is a statement when its sentence or field ends there;
         // a sentence that goes on (`is classified TOP SECRET//NZEO (New Zealand Eyes
         // Only).` about another document) is left to the statement rule.
-        (B::Label { .. }, A::End | A::Strong | A::Field)
-        | (B::Label { field: true }, A::Title) => Some(statement),
+        (B::Label { .. }, A::End | A::Strong | A::Field) | (B::Label { field: true }, A::Title) => {
+            Some(statement)
+        }
         (B::Label { field: true }, A::Caps) if caps => Some(statement),
         (B::Label { .. }, _) => None,
         (_, A::End | A::Strong | A::Title | A::Field) if caps => Some(banner),
@@ -550,6 +577,15 @@ fn closing_bracket_end(bytes: &[u8], me: usize, hi: usize) -> usize {
         .iter()
         .position(|&b| b == b']')
         .map_or(me, |k| me + k + 1)
+}
+
+/// Whether `t` reads as a name or a title, not the start of a sentence: every word starts
+/// with a capital or a digit, but for the small words of names (`Ministry of Health`).
+fn is_title_text(t: &[u8]) -> bool {
+    words(t).all(|w| {
+        !w.first().is_some_and(u8::is_ascii_lowercase)
+            || [&b"of"[..], b"and", b"for", b"the", b"on"].contains(&w)
+    })
 }
 
 /// Whether `t` is only a page number: `2`, `Page 2`, `2 of 7`, `Page 2 of 7`, `- 2 -`.
@@ -622,7 +658,11 @@ fn skip_marking_separators_back(bytes: &[u8], mut i: usize, lo: usize) -> usize 
 
 /// Whether the byte before a word lets the word start there.
 fn separates(b: u8) -> bool {
-    is_ws(b) || matches!(b, b'-' | b':' | b'[' | b'(' | b'"' | b'\'' | 0xA0 | 0x93 | 0x94)
+    is_ws(b)
+        || matches!(
+            b,
+            b'-' | b':' | b'[' | b'(' | b'"' | b'\'' | 0xA0 | 0x93 | 0x94
+        )
 }
 
 /// Whether the byte after a word lets the word end there.
@@ -661,6 +701,9 @@ pub(super) fn unquote(bytes: &[u8], ts: usize, te: usize) -> (usize, usize) {
         ("\u{AB}", "\u{BB}"),
     ];
     let t = &bytes[ts..te];
+    if !matches!(t.first(), Some(b'"' | b'\'' | 0xC2 | 0xE2)) {
+        return (ts, te);
+    }
     for (open, close) in PAIRS {
         let (o, c) = (open.as_bytes(), close.as_bytes());
         if t.len() > o.len() + c.len() && t.starts_with(o) && t.ends_with(c) {
@@ -725,7 +768,9 @@ mod tests {
     #[test]
     fn labels() {
         assert!(is_label(b"Date: 23 November 2017 Security Level:"));
-        assert!(is_label(b"The information in this document is classified as"));
+        assert!(is_label(
+            b"The information in this document is classified as"
+        ));
         assert!(is_label(b"Security classification is"));
         assert!(!is_label(b"It was declassified as"));
         assert!(!is_label(b"the trade"));
@@ -733,7 +778,14 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for t in ["2", "Page 2", "2 of 7", "Page 2 of 7", "- 2 -", "\u{2013} 3 \u{2013}"] {
+        for t in [
+            "2",
+            "Page 2",
+            "2 of 7",
+            "Page 2 of 7",
+            "- 2 -",
+            "\u{2013} 3 \u{2013}",
+        ] {
             assert!(is_page_number(t.as_bytes()), "{t}");
         }
         for t in ["Purpose", "2 Options", "Page", "12345"] {

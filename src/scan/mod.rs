@@ -24,32 +24,53 @@
 //! # Banner versus prose (decisions.md D8)
 //!
 //! Marking words are ordinary English, so *where* they stand decides whether they are a
-//! marking. The rules, in order:
+//! marking. Real documents rarely keep a banner on a line of its own: text extraction fuses
+//! it with a title or a page number, release stamps land above it. The rules, in order:
 //!
 //! 1. **Paragraph mark**: `(U) (IC) (Sen) (R) (C) (S) (TS)` at the start of a line, in the
 //!    PSR's case (`(c)` and `(s)` are list items), followed by text that does not start with
 //!    a digit (`(C) 2024` is a copyright line). Deciding.
-//! 2. **Banner**: a line (up to 256 bytes, trimmed) that parses as a marking *on its own*,
-//!    in any case (D1): `SECRET`, `Secret`, `secret`, `In Confidence - Staff`,
-//!    `TOP SECRET//NZEO`. A line is only tried when it could be one: every word on it is a
-//!    vocabulary word, or it is in capitals and starts with the marking or is mostly marking
-//!    words, or it is the first line of the part, or the part is a header or footer. A word
-//!    split over two lines (`TOP` / `SECRET`, PDF text) joins when the other line holds only
-//!    vocabulary words. The first and last non-blank lines of a part are reported as
-//!    [`FindingKind::FirstLine`] and [`FindingKind::LastLine`]. Deciding. So a line that is
-//!    just `secret` is a banner (confidence medium), while `secret` inside a sentence is
-//!    prose.
-//! 3. **Marking statement**: a sentence that says what the text is classified as, with the
-//!    marking at its end and not in lower case: `This document is classified as IN
-//!    CONFIDENCE.`, `Classification: RESTRICTED`. The lead is one of *classified (as)*,
-//!    *classification (is / :)*, *marked (as)*, *marking (:)*. Deciding.
-//! 4. **Inline** (prose): everything else, such as `told me in confidence`, `restricted
+//! 2. **Banner**: a line (up to 256 bytes, trimmed, without quotes or brackets around it)
+//!    that parses as a marking *on its own*, in any case (D1): `SECRET`, `Secret`, `In
+//!    Confidence - Staff`, `TOP SECRET//NZEO`, `[RESTRICTED]`, `“SECRET”`. A phrase split
+//!    over two lines (`TOP` / `SECRET`, PDF text) reads as the highest marking its words
+//!    spell, when they are written in the same case. Letter-spaced banners (`S E C R E T`,
+//!    as US cables print them) read as their words. The first and last non-blank lines of a
+//!    part are reported as [`FindingKind::FirstLine`] and [`FindingKind::LastLine`].
+//!    Deciding.
+//! 3. **Fused banner** ([`Note::FusedWithText`]): the longest run of marking words that
+//!    parses, when what stands *before* it is the line's start, a page number, a sentence
+//!    stop, a colon, a layout gap, a number or a repeat of the same marking, and what
+//!    follows is a break: the line's end, a sentence stop or colon, a dash, a number or a
+//!    reference (`CAB-21-MIN-0412`), a layout gap, or a word in title case after a marking in
+//!    capitals (`RESTRICTED Office of the Minister`). Capitals decide anywhere. Title case
+//!    (`In Confidence. Office of ...`) decides only where a banner stands: on the first or
+//!    last line of the part (release stamps such as `Released under the Official Information
+//!    Act 1982` above it do not count), on a page's edges ([`PartRole::PageEdge`]), or
+//!    repeated at the start of several lines ([`Note::RunningHeader`]); elsewhere it is
+//!    reported as [`Note::Ambiguous`], like a heading (`SECRET SERVICE ANNUAL REPORT`,
+//!    `Sensitive Expenditure Policy`). A bracketed marking decides alone on its line or on a
+//!    quoted `Subject:` line (`Subject: RE: roster [RESTRICTED]`).
+//! 4. **Marking statement**: a label and the marking to the end of its sentence or field,
+//!    not in lower case: `This document is classified as IN CONFIDENCE.`, `Classification:
+//!    RESTRICTED`, `Security Level: IN CONFIDENCE. Hon ...`. Deciding.
+//! 5. **Inline** (prose): everything else, such as `told me in confidence`, `restricted
 //!    area`, `trade secret`, `private and confidential`, `information classified as SECRET
-//!    must ...`. Never deciding. By default only inline markings written in capitals are
-//!    reported, at low confidence ([`ProseFindings`]).
+//!    must ...`, `SENSITIVE or RESTRICTED information cannot be sent`. Never deciding. By
+//!    default only inline markings written in capitals are reported, at low confidence
+//!    ([`ProseFindings`]).
+//!
+//! Guidance that lists or defines the levels is not a marked text: a bulleted level
+//! (`- IN CONFIDENCE`, [`Note::ListItem`]), a level heading that the next line defines
+//! (`RESTRICTED` over `Use the RESTRICTED security classification when ...`,
+//! [`Note::Heading`]) and a definition (`Confidential -- damage to national security`) never
+//! decide.
 //!
 //! A line in a banner position that looks like a marking but does not parse (`TOP SECRET
-//! RESTRICTED`, `SECRET//UNKNOWNWORD`) is a `malformed-marking` problem.
+//! RESTRICTED`, `SECRET//UNKNOWNWORD`, `TOP SECRET//SI//NOFORN`) is a `malformed-marking`
+//! problem, naming each word it could not read, and, when it names a level after which it
+//! breaks, also a finding at that level ([`Note::PartlyRead`]): a marking is never read lower
+//! than the text shows.
 //!
 //! # Evasion
 //!

@@ -156,7 +156,13 @@ fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
     if !raws.iter().any(|r| r.how.promotable) {
         return;
     }
-    let key = |r: &Raw| -> String { r.finding.text.split_whitespace().collect::<Vec<_>>().join(" ") };
+    let key = |r: &Raw| -> String {
+        r.finding
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let counts_for = |r: &Raw| {
         r.how.promotable
             || matches!(
@@ -164,10 +170,7 @@ fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
                 FindingKind::Banner | FindingKind::FirstLine | FindingKind::LastLine
             )
     };
-    let keys: Vec<Option<String>> = raws
-        .iter()
-        .map(|r| counts_for(r).then(|| key(r)))
-        .collect();
+    let keys: Vec<Option<String>> = raws.iter().map(|r| counts_for(r).then(|| key(r))).collect();
     for i in 0..raws.len() {
         if !raws[i].how.promotable {
             continue;
@@ -178,7 +181,9 @@ fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
             .iter()
             .enumerate()
             .filter(|(j, k)| {
-                *j != i && k.as_ref() == keys[i].as_ref() && raws[*j].finding.marking == raws[i].finding.marking
+                *j != i
+                    && k.as_ref() == keys[i].as_ref()
+                    && raws[*j].finding.marking == raws[i].finding.marking
             })
             .count()
             > 0;

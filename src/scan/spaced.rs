@@ -77,16 +77,18 @@ impl Engine {
                     }
                     hit.how.letter_spaced = true;
                     let map = |i: usize| ls + joined.orig[i];
-                    let map_end = |i: usize| if i == 0 { ls } else { ls + joined.orig[i - 1] + 1 };
+                    let map_end = |i: usize| {
+                        if i == 0 {
+                            ls
+                        } else {
+                            ls + joined.orig[i - 1] + 1
+                        }
+                    };
                     hit.span = (map(hit.span.0), map_end(hit.span.1));
                     hit.lines = (ls, le);
                     Verdict::Found(hit)
                 }
-                Verdict::Malformed {
-                    reason,
-                    floor,
-                    ..
-                } => Verdict::Malformed {
+                Verdict::Malformed { reason, floor, .. } => Verdict::Malformed {
                     line: (ls, le),
                     reason,
                     floor,
@@ -114,12 +116,12 @@ impl Engine {
                 // Letters at i, i + 2, ..., i + 2 * (run - 1).
                 let letters: Vec<u8> = (0..run).map(|k| line[i + 2 * k]).collect();
                 let cuts = self.segment(&letters);
-                for k in 0..run {
+                for (k, &letter) in letters.iter().enumerate() {
                     if k > 0 && cuts.contains(&k) {
                         bytes.push(b' ');
                         orig.push(i + 2 * k - 1);
                     }
-                    bytes.push(letters[k]);
+                    bytes.push(letter);
                     orig.push(i + 2 * k);
                 }
                 any = true;
@@ -211,7 +213,9 @@ mod tests {
     #[test]
     fn joins() {
         let e = engine();
-        let j = e.join_spaced(b"?C O N F I D E N T I A L WELLINGTON 000851").unwrap();
+        let j = e
+            .join_spaced(b"?C O N F I D E N T I A L WELLINGTON 000851")
+            .unwrap();
         assert_eq!(show(&j), "?CONFIDENTIAL WELLINGTON 000851");
         assert_eq!(j.orig[1], 1);
         let j = e.join_spaced(b"T O P S E C R E T").unwrap();

@@ -165,9 +165,13 @@ pub(super) fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// it and the line does not end with the same mark (`- SECRET -` is a banner).
 pub(super) fn bullet_len(line: &[u8]) -> Option<usize> {
     const BULLETS: &[&str] = &[
-        "\u{2022}", "\u{25E6}", "\u{25AA}", "\u{2023}", "\u{25CF}", "\u{25CB}", "\u{B7}", "-",
-        "*", "\u{2013}", "\u{2014}", "\u{F0B7}",
+        "\u{2022}", "\u{25E6}", "\u{25AA}", "\u{2023}", "\u{25CF}", "\u{25CB}", "\u{B7}", "-", "*",
+        "\u{2013}", "\u{2014}", "\u{F0B7}",
     ];
+    // Most lines start with a letter: one test spares the list.
+    if !matches!(line.first(), Some(b'-' | b'*' | 0xC2 | 0xE2 | 0xEF)) {
+        return None;
+    }
     let b = BULLETS.iter().find(|b| line.starts_with(b.as_bytes()))?;
     let n = b.len();
     let followed = line.get(n).is_some_and(|&c| c == b' ' || c == b'\t');

@@ -4,10 +4,10 @@
 //! only sees lines that could be a marking.
 
 use super::anchors::Anchor;
-use super::fused::{is_definition, is_label, same_case, unquote};
 use super::engine::{
     Engine, Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, STATEMENT, Verdict, WALK,
 };
+use super::fused::{is_definition, is_label, same_case, unquote};
 use super::text::{
     boundary_after, boundary_before, bullet_len, has_lower, has_upper, is_caps, is_ws, lossy,
     skip_separators_back, trim, words,
@@ -51,7 +51,8 @@ impl Engine {
         let first = role == PartRole::PageEdge
             || match (ls, le) {
                 (Some(ls), Some(le)) => {
-                    fc.is_some_and(|f| ls <= f && f < le.max(ls + 1)) || self.below_stamps(h, fc, ls)
+                    fc.is_some_and(|f| ls <= f && f < le.max(ls + 1))
+                        || self.below_stamps(h, fc, ls)
                 }
                 _ => false,
             };
@@ -128,7 +129,9 @@ impl Engine {
                                     (true, Some(pe)) => h
                                         .line_start(pe)
                                         .map(|pls| self.phrase_start(bytes, s, pls, word, true))
-                                        .filter(|&js| js < ls && same_case(&bytes[js..ls], &bytes[s..e]))
+                                        .filter(|&js| {
+                                            js < ls && same_case(&bytes[js..ls], &bytes[s..e])
+                                        })
                                         .unwrap_or(ts),
                                     _ => ts,
                                 };
@@ -501,7 +504,14 @@ impl Engine {
 
     /// Where the longest phrase ending in anchor `word` at `s` starts (`TOP` before
     /// `SECRET`, `IN` before `CONFIDENCE`), or `s`.
-    pub(super) fn phrase_start(&self, bytes: &[u8], s: usize, lo: usize, word: usize, newline: bool) -> usize {
+    pub(super) fn phrase_start(
+        &self,
+        bytes: &[u8],
+        s: usize,
+        lo: usize,
+        word: usize,
+        newline: bool,
+    ) -> usize {
         let mut best = s;
         'prefix: for pre in &self.anchors.prefixes[word] {
             let mut at = s;

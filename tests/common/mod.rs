@@ -243,6 +243,32 @@ pub fn document_xml(body: &str) -> String {
 /// A PDF written with lopdf: `pages` pages, each with a header line, body lines and a
 /// footer line; Info Title as UTF-16BE and Subject in PDFDocEncoding; an XMP packet.
 pub fn pdf(pages: u32, header: &str) -> Vec<u8> {
+    let pages: Vec<Vec<String>> = (1..=pages)
+        .map(|n| {
+            let mut lines = vec![header.to_owned()];
+            lines.extend(
+                (0..20).map(|i| format!("Body line {i} of page {n}, some ordinary words.")),
+            );
+            lines.push(format!("{header} // page {n}"));
+            lines
+        })
+        .collect();
+    pdf_document(&pages, Some(header))
+}
+
+/// A PDF written with lopdf whose pages hold `pages`' lines, top to bottom, and no
+/// metadata.
+pub fn pdf_lines(pages: &[&[&str]]) -> Vec<u8> {
+    let pages: Vec<Vec<String>> = pages
+        .iter()
+        .map(|p| p.iter().map(|l| l.to_string()).collect())
+        .collect();
+    pdf_document(&pages, None)
+}
+
+/// The PDF of [`pdf`] and [`pdf_lines`]: one text line per entry, drawn top to bottom; with
+/// `header`, the Info and XMP metadata say it too.
+fn pdf_document(pages: &[Vec<String>], header: Option<&str>) -> Vec<u8> {
     use lopdf::content::{Content, Operation};
     use lopdf::{Document, Object, Stream, StringFormat, dictionary};
     let mut doc = Document::with_version("1.5");
@@ -253,24 +279,18 @@ pub fn pdf(pages: u32, header: &str) -> Vec<u8> {
     });
     let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
     let mut kids = Vec::new();
-    for n in 1..=pages {
-        let line = |y: i64, text: String| {
-            vec![
+    for lines in pages {
+        let mut ops = Vec::new();
+        let step = 760 / (lines.len().max(1) as i64);
+        for (i, text) in lines.iter().enumerate() {
+            ops.extend([
                 Operation::new("BT", vec![]),
                 Operation::new("Tf", vec!["F1".into(), 12.into()]),
-                Operation::new("Td", vec![72.into(), y.into()]),
-                Operation::new("Tj", vec![Object::string_literal(text)]),
+                Operation::new("Td", vec![72.into(), (800 - i as i64 * step).into()]),
+                Operation::new("Tj", vec![Object::string_literal(text.as_str())]),
                 Operation::new("ET", vec![]),
-            ]
-        };
-        let mut ops = line(800, header.to_owned());
-        for i in 0..20 {
-            ops.extend(line(
-                700 - i * 20,
-                format!("Body line {i} of page {n}, some ordinary words."),
-            ));
+            ]);
         }
-        ops.extend(line(40, format!("{header} // page {n}")));
         let content = Content { operations: ops };
         let content_id = doc.add_object(Stream::new(
             dictionary! {},
@@ -284,35 +304,37 @@ pub fn pdf(pages: u32, header: &str) -> Vec<u8> {
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => pages as i64,
+            "Type" => "Pages", "Kids" => kids, "Count" => pages.len() as i64,
             "Resources" => resources_id,
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         }),
     );
-    let xmp = format!(
-        r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:pdf="http://ns.adobe.com/pdf/1.3/" pdf:Keywords="{header}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#
-    );
-    let xmp_id = doc.add_object(Stream::new(
-        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
-        xmp.into_bytes(),
-    ));
-    let catalog_id = doc.add_object(dictionary! {
-        "Type" => "Catalog", "Pages" => pages_id, "Metadata" => xmp_id,
-    });
-    let title: Vec<u8> = [0xFE, 0xFF]
-        .into_iter()
-        .chain(
-            format!("Title {header}")
-                .encode_utf16()
-                .flat_map(u16::to_be_bytes),
-        )
-        .collect();
-    let info_id = doc.add_object(dictionary! {
-        "Title" => Object::String(title, StringFormat::Hexadecimal),
-        "Subject" => Object::string_literal(header),
-    });
+    let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
+    if let Some(header) = header {
+        let xmp = format!(
+            r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:pdf="http://ns.adobe.com/pdf/1.3/" pdf:Keywords="{header}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#
+        );
+        let xmp_id = doc.add_object(Stream::new(
+            dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+            xmp.into_bytes(),
+        ));
+        catalog.set("Metadata", xmp_id);
+        let title: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(
+                format!("Title {header}")
+                    .encode_utf16()
+                    .flat_map(u16::to_be_bytes),
+            )
+            .collect();
+        let info_id = doc.add_object(dictionary! {
+            "Title" => Object::String(title, StringFormat::Hexadecimal),
+            "Subject" => Object::string_literal(header),
+        });
+        doc.trailer.set("Info", info_id);
+    }
+    let catalog_id = doc.add_object(catalog);
     doc.trailer.set("Root", catalog_id);
-    doc.trailer.set("Info", info_id);
     doc.compress();
     let mut buf = Vec::new();
     doc.save_to(&mut buf).expect("save pdf");
