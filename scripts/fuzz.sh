@@ -48,6 +48,19 @@ seed_lines marking fuzz/seeds/markings.txt
 seed_lines subject fuzz/seeds/subjects.txt
 seed_lines scan fuzz/seeds/markings.txt
 seed scan tests/data/**/*.eml
+# The real-text excerpts and shapes (JSON lines), one seed file each.
+for cases in tests/data/real/shapes.jsonl "$root/../shared/corpus/real/cases.jsonl"; do
+  [ -f "$cases" ] && python3 - "$cases" "$root/fuzz/corpus/scan" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+for line in open(src, encoding="utf-8"):
+    if line.strip():
+        c = json.loads(line)
+        with open(os.path.join(out, "seed-" + c["id"]), "w", encoding="utf-8") as f:
+            f.write(c["excerpt"])
+PY
+done
 seed message tests/data/**/*.eml tests/data/**/*.mbox "$third_party"/eml/*
 seed docx "$third_party"/docx/*
 seed pdf "$third_party"/pdf/*

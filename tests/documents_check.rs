@@ -5,7 +5,7 @@ mod common;
 
 use common::{pack, para};
 use protective_marking::document::{DocumentReport, check, read};
-use protective_marking::{Limits, ProblemCode, Scanner};
+use protective_marking::{Limits, Problem, ProblemCode, Scanner};
 
 fn report(bytes: &[u8]) -> DocumentReport {
     let doc = read(bytes, &Limits::default()).expect("readable");
@@ -14,6 +14,11 @@ fn report(bytes: &[u8]) -> DocumentReport {
 
 fn codes(r: &DocumentReport) -> Vec<ProblemCode> {
     r.problems.iter().map(|p| p.code).collect()
+}
+
+/// The problems with `code`.
+fn with_code(r: &DocumentReport, code: ProblemCode) -> Vec<&Problem> {
+    r.problems.iter().filter(|p| p.code == code).collect()
 }
 
 fn marking(r: &DocumentReport) -> String {
@@ -189,14 +194,10 @@ fn pdf_page_edges_read_as_banners_not_sentences() {
         "Information classified as SECRET must be stored in a container.",
     ]]));
     assert_eq!(marking(&r), "RESTRICTED");
-    let bottom: Vec<&str> = r
-        .problems
-        .iter()
-        .filter(|p| p.code == ProblemCode::MissingBanner)
-        .map(|p| p.message.as_str())
-        .collect();
     assert!(
-        bottom.iter().any(|m| m.contains("bottom")),
+        with_code(&r, ProblemCode::MissingBanner)
+            .iter()
+            .any(|p| p.message.contains("bottom")),
         "{:?}",
         r.problems
     );
@@ -209,10 +210,8 @@ fn pdf_page_edges_read_as_banners_not_sentences() {
         ],
     ]));
     assert_eq!(marking(&r), "SECRET");
-    let disagree: Vec<&str> = r
-        .problems
+    let disagree: Vec<&str> = with_code(&r, ProblemCode::BannersDisagree)
         .iter()
-        .filter(|p| p.code == ProblemCode::BannersDisagree)
         .map(|p| p.location.as_str())
         .collect();
     assert_eq!(disagree, vec!["page 1"], "{:?}", r.problems);

@@ -460,3 +460,70 @@ fn disguised_body_marking_is_read_and_flagged() {
     assert!(c.contains(&ProblemCode::UnderMarked), "{c:?}");
     assert!(c.contains(&ProblemCode::EvasionSuspected), "{c:?}");
 }
+
+/// Issue 12's class 5: a marking carrier that names a level but does not read (an unknown
+/// control, a repeated single-valued key) gives the level as a floor and `malformed-marking`;
+/// the gateway refuses the message, and knows how high it is.
+#[test]
+fn unknown_controls_never_hide_the_level() {
+    let message = |headers: &str, body: &str| {
+        format!(
+            "From: analyst@agency.govt.nz\r\nTo: a@agency.govt.nz\r\n{headers}Date: Mon, 23 Nov 2026 09:00:00 +1300\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+    };
+    let policy = "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"TOP SECRET\"\n";
+    let gateway = Gateway::new(GatewayPolicy::from_toml(policy).unwrap()).unwrap();
+    for (raw, want) in [
+        (
+            message(
+                "Subject: roster\r\nX-Protective-Marking: VER=2018.1, NS=gov.au, SEC=TOP-SECRET, ORIGIN=a@b.gov.au, ORIGIN=c@d.gov.au\r\n",
+                "Hello",
+            ),
+            "TOP SECRET",
+        ),
+        (
+            message(
+                "Subject: roster\r\nX-Protective-Marking: VER=2018.1, NS=govt.nz, SEC=SECRET, CAVEAT=REL:XYZ/ABC\r\n",
+                "Hello",
+            ),
+            "SECRET",
+        ),
+        (
+            message("Subject: plan [TOP SECRET//SI//NOFORN]\r\n", "Hello"),
+            "TOP SECRET",
+        ),
+        (
+            message(
+                "Subject: plan [SECRET]\r\n",
+                "SECRET//NOFORN\r\n\r\nThe plan.\r\n\r\nSECRET//NOFORN",
+            ),
+            "SECRET",
+        ),
+    ] {
+        let r = MessageAnalyser::new().analyse(raw.as_bytes()).unwrap();
+        assert_eq!(
+            r.effective
+                .as_ref()
+                .map(|m| m.classification().to_string())
+                .as_deref(),
+            Some(want),
+            "{raw}: {:?}",
+            r.findings
+        );
+        let malformed = r
+            .problems
+            .iter()
+            .find(|p| p.code == ProblemCode::MalformedMarking)
+            .unwrap_or_else(|| panic!("{raw}: {:?}", r.problems));
+        assert!(
+            malformed.message.contains("at least"),
+            "{}",
+            malformed.message
+        );
+        let verdict = gateway.check(
+            &Envelope::new("analyst@agency.govt.nz").to("a@agency.govt.nz"),
+            raw.as_bytes(),
+        );
+        assert_ne!(verdict.action, GatewayAction::Accept, "{raw}");
+    }
+}

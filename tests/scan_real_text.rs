@@ -323,6 +323,7 @@ fn class_6_endorsement_and_spelling_variants() {
         ("C O N F I D E N T I A L", Some("CONFIDENTIAL")),
         ("T O P  S E C R E T", Some("TOP SECRET")),
         ("T O P S E C R E T", Some("TOP SECRET")),
+        ("I N  C O N F I D E N C E", Some("IN-CONFIDENCE")),
         (
             "C O N F I D E N T I A L SECTION 01 OF 02 WELLINGTON 000931",
             Some("CONFIDENTIAL"),

@@ -9,8 +9,8 @@ use protective_marking::mail::{
     tokenise_header,
 };
 use protective_marking::{
-    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Note,
-    ParagraphMark, Parser, PartRole, ProblemCode, Scanner,
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Note, ParagraphMark,
+    Parser, PartRole, ProblemCode, Scanner,
 };
 use std::sync::LazyLock;
 
@@ -84,7 +84,10 @@ pub fn scan(data: &[u8]) {
                 "{f:?}"
             );
             if f.is_deciding() {
-                let m = report.marking.as_ref().expect("a deciding finding marks the text");
+                let m = report
+                    .marking
+                    .as_ref()
+                    .expect("a deciding finding marks the text");
                 assert!(m.dominates(&f.marking), "{m} below {f:?}");
             }
             if f.notes.contains(&Note::PartlyRead) {

@@ -152,7 +152,10 @@ impl Anchors {
             });
         }
         for (i, p) in spaced.iter().enumerate() {
-            if !LETTER_SPACED.iter().any(|w| w.eq_ignore_ascii_case(&words[i])) {
+            if !LETTER_SPACED
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&words[i]))
+            {
                 continue;
             }
             if patterns.contains(&p.as_str()) {

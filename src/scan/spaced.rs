@@ -100,19 +100,24 @@ impl Engine {
         }
     }
 
-    /// `line` with every run of at least [`MIN_RUN`] single letters, each one space apart,
-    /// joined into words: `C O N F I D E N T I A L` becomes `CONFIDENTIAL`, `T O P  S E C R
+    /// `line` with every run of single letters, each one space apart, joined into words
+    /// when one run has at least [`MIN_RUN`] letters: `C O N F I D E N T I A L` becomes `CONFIDENTIAL`, `T O P  S E C R
     /// E T` (two spaces between words) `TOP SECRET`, and a run that spells marking words
     /// with no gap between them (`T O P S E C R E T`) is split into them. `None` when the
     /// line has no such run.
     fn join_spaced(&self, line: &[u8]) -> Option<Joined> {
+        // Once the line has a run of MIN_RUN letters, shorter ones beside it are words too
+        // (`I N  C O N F I D E N C E`).
+        if !(0..line.len()).any(|i| spaced_run(line, i) >= MIN_RUN) {
+            return None;
+        }
         let mut bytes = Vec::with_capacity(line.len());
         let mut orig = Vec::with_capacity(line.len());
         let mut any = false;
         let mut i = 0;
         while i < line.len() {
             let run = spaced_run(line, i);
-            if run >= MIN_RUN {
+            if run >= 2 {
                 // Letters at i, i + 2, ..., i + 2 * (run - 1).
                 let letters: Vec<u8> = (0..run).map(|k| line[i + 2 * k]).collect();
                 let cuts = self.segment(&letters);
