@@ -242,3 +242,10 @@ pub(crate) static RELEASE_STAMP: &[&str] = &[
 /// `confidence` share a pattern, so `I N  C O N F I D E N C E` is found too). Each costs the
 /// plain-text search about half a per cent; the other levels are not written so.
 pub(crate) static LETTER_SPACED: &[&str] = &["SECRET", "CONFIDENTIAL"];
+
+/// Words of a page number before a banner (`Page 2 of 7 IN-CONFIDENCE`), lower case.
+pub(crate) static PAGE_NUMBER_WORDS: &[&str] = &["page", "of"];
+
+/// Small words inside names and titles (`Ministry of Health SECRET` on a page's bottom line:
+/// a name, not a sentence), lower case.
+pub(crate) static NAME_JOINERS: &[&str] = &["of", "and", "for", "the", "on"];

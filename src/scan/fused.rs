@@ -19,7 +19,9 @@ use super::engine::{Engine, Hay, Hit, LEAD, Verdict, WALK};
 use super::text::{has_lower, is_ws, lossy, trim, utf8_len, words};
 use super::{Confidence, FindingKind, PartRole, ProseFindings};
 use crate::marking::Parsed;
-use crate::marking::vocab::{LABEL_FILLERS, LABELS, QUOTED_SUBJECT};
+use crate::marking::vocab::{
+    LABEL_FILLERS, LABELS, NAME_JOINERS, PAGE_NUMBER_WORDS, QUOTED_SUBJECT,
+};
 
 /// How far past its anchor a fused marking's words are followed (`RESTRICTED//REL TO NZL,
 /// AUS, CAN, GBR, USA` and a little more).
@@ -584,7 +586,7 @@ fn closing_bracket_end(bytes: &[u8], me: usize, hi: usize) -> usize {
 fn is_title_text(t: &[u8]) -> bool {
     words(t).all(|w| {
         !w.first().is_some_and(u8::is_ascii_lowercase)
-            || [&b"of"[..], b"and", b"for", b"the", b"on"].contains(&w)
+            || NAME_JOINERS.iter().any(|j| j.as_bytes() == w)
     })
 }
 
@@ -594,8 +596,9 @@ fn is_page_number(t: &[u8]) -> bool {
     for w in t.split(|&b| is_ws(b)).filter(|w| !w.is_empty()) {
         if w.iter().all(u8::is_ascii_digit) && w.len() <= 4 {
             digits = true;
-        } else if !(w.eq_ignore_ascii_case(b"page")
-            || w.eq_ignore_ascii_case(b"of")
+        } else if !(PAGE_NUMBER_WORDS
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p.as_bytes()))
             || w == b"-"
             || is_dash(w) && w.len() == 3)
         {
