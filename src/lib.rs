@@ -74,9 +74,10 @@ pub use gateway::{
 pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
 pub use limits::{Limit, Limits};
 pub use marking::{
-    Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock, Family,
-    ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking, ParagraphMark, ParseError,
-    ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag, Severity,
+    Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock,
+    EndorsementKind, Family, ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking,
+    ParagraphMark, ParseError, ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag,
+    Severity,
 };
 pub use problem::{Problem, ProblemCode};
 pub use scan::{

@@ -4,6 +4,7 @@
 use super::analysis::MessageAnalyser;
 use crate::mail::{self, EpmsFields, HeaderDialect, HeaderTokens, MessageContent};
 use crate::marking::parse::{contains_classification, endorsement_from_str};
+use crate::marking::vocab::foreign_carrier_level;
 use crate::marking::{
     Country, Diagnostic, DiagnosticCode, Endorsement, ForeignLevel, ForeignMarking, Marking,
     ParseError, Parsed, Releasability, SeeMailTag,
@@ -139,11 +140,11 @@ impl MessageAnalyser {
     fn epms_marking(&self, f: &EpmsFields, au: bool) -> Result<Parsed, String> {
         let sec = f.sec.as_deref().ok_or("no SEC= element")?;
         let mut parsed = if au {
-            let level = match sec.to_ascii_uppercase().replace('-', " ").as_str() {
-                "SECRET" => Some(ForeignLevel::ForeignSecret),
-                "TOP SECRET" => Some(ForeignLevel::ForeignTopSecret),
-                _ => None,
-            };
+            let words: Vec<&str> = sec
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| !w.is_empty())
+                .collect();
+            let level = foreign_carrier_level(&words);
             match level {
                 Some(level) => Parsed {
                     marking: Marking::new(self.parser.foreign_mapping().map(level)),

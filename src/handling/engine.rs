@@ -7,8 +7,8 @@
 
 use super::action::Action;
 use super::decision::{Citation, Decision};
-use super::rules::{Effect, EndorsementKind, Rule, When};
-use crate::marking::Marking;
+use super::rules::{Effect, Rule, When};
+use crate::marking::{Endorsement, EndorsementKind, Marking};
 
 /// The citation for "no rule permits this" (decisions.md D7: fail closed).
 pub(crate) const NO_RULE: &str = "decisions.md D7: fail closed";
@@ -21,7 +21,7 @@ pub(crate) fn decide(rules: &[Rule], marking: &Marking, action: &Action) -> Deci
     let kinds: Vec<EndorsementKind> = marking
         .endorsements()
         .iter()
-        .map(EndorsementKind::of)
+        .map(Endorsement::kind)
         .collect();
 
     let mut reasons = Vec::new();

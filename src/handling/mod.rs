@@ -87,12 +87,13 @@ mod engine;
 mod media;
 mod rules;
 
+pub use crate::marking::EndorsementKind;
 pub use action::{Action, ActionGroup, ActionKind, Clearance, Medium, ParseActionError};
 pub use decision::{Citation, Decision, Requirement, Ruling};
 pub use media::{
     MediaType, ParticleSize, PostSanitisation, WasteTreatment, destruction_waste, post_sanitisation,
 };
-pub use rules::{Effect, EndorsementKind, PolicyError, Rule, When};
+pub use rules::{Effect, PolicyError, Rule, When};
 
 use crate::marking::Marking;
 use rules::PolicyFile;

@@ -3,7 +3,7 @@
 //! Nothing here knows a specific rule; the shipped rules are in `default_policy.toml`.
 
 use super::action::{ActionGroup, ActionKind, Clearance};
-use crate::marking::{Endorsement, HandlingTier};
+use crate::marking::{EndorsementKind, HandlingTier};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -56,89 +56,6 @@ pub enum When {
     RecipientClearanceBelow(Clearance),
     /// The recipient's clearance is not known.
     RecipientClearanceUnknown,
-}
-
-/// An endorsement as a rule names it: the kind, without any parameter (`rel-to` is any
-/// REL TO list, `codeword` any codeword).
-///
-/// ```
-/// use protective_marking::{Endorsement, handling::EndorsementKind};
-/// let e = Endorsement::DepartmentUseOnly("MFAT".into());
-/// assert_eq!(EndorsementKind::of(&e), EndorsementKind::DepartmentUseOnly);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum EndorsementKind {
-    /// `APPOINTMENTS`.
-    Appointments,
-    /// `BUDGET`.
-    Budget,
-    /// `CABINET`.
-    Cabinet,
-    /// `COMMERCIAL`.
-    Commercial,
-    /// `[DEPARTMENT] USE ONLY`.
-    DepartmentUseOnly,
-    /// `EMBARGOED FOR RELEASE`.
-    EmbargoedForRelease,
-    /// `EVALUATIVE`.
-    Evaluative,
-    /// `HONOURS`.
-    Honours,
-    /// `LEGAL PRIVILEGE`.
-    LegalPrivilege,
-    /// `MEDICAL`.
-    Medical,
-    /// `STAFF`.
-    Staff,
-    /// `POLICY`.
-    Policy,
-    /// `TO BE REVIEWED ON`.
-    ToBeReviewedOn,
-    /// `SPECIAL HANDLING REQUIRED`.
-    SpecialHandlingRequired,
-    /// Legacy `ADDRESSEE ONLY`.
-    AddresseeOnly,
-    /// `ACCOUNTABLE MATERIAL` (always present on TOP SECRET).
-    AccountableMaterial,
-    /// Any codeword or compartment.
-    Codeword,
-    /// `NZEO`.
-    Nzeo,
-    /// `ORCON`.
-    Orcon,
-    /// Any `REL TO` list.
-    RelTo,
-}
-
-impl EndorsementKind {
-    /// The kind of an endorsement.
-    pub fn of(endorsement: &Endorsement) -> EndorsementKind {
-        use EndorsementKind as K;
-        match endorsement {
-            Endorsement::Appointments => K::Appointments,
-            Endorsement::Budget => K::Budget,
-            Endorsement::Cabinet => K::Cabinet,
-            Endorsement::Commercial => K::Commercial,
-            Endorsement::DepartmentUseOnly(_) => K::DepartmentUseOnly,
-            Endorsement::EmbargoedForRelease(_) => K::EmbargoedForRelease,
-            Endorsement::Evaluative => K::Evaluative,
-            Endorsement::Honours => K::Honours,
-            Endorsement::LegalPrivilege => K::LegalPrivilege,
-            Endorsement::Medical => K::Medical,
-            Endorsement::Staff => K::Staff,
-            Endorsement::Policy => K::Policy,
-            Endorsement::ToBeReviewedOn(_) => K::ToBeReviewedOn,
-            Endorsement::SpecialHandlingRequired => K::SpecialHandlingRequired,
-            Endorsement::AddresseeOnly => K::AddresseeOnly,
-            Endorsement::AccountableMaterial => K::AccountableMaterial,
-            Endorsement::Codeword(_) => K::Codeword,
-            Endorsement::Nzeo => K::Nzeo,
-            Endorsement::Orcon => K::Orcon,
-            Endorsement::RelTo(_) => K::RelTo,
-        }
-    }
 }
 
 /// One handling rule: where it applies, what it does, and the sentence and citation the

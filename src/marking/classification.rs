@@ -211,34 +211,11 @@ impl Classification {
     /// assert_eq!(Classification::from_words("secretary"), None);
     /// ```
     pub fn from_words(text: &str) -> Option<Classification> {
-        let mut words = text
+        let words: Vec<&str> = text
             .split(|c: char| c.is_whitespace() || c == '-' || c == '\u{a0}')
-            .filter(|w| !w.is_empty());
-        let first = words.next()?;
-        let second = words.next();
-        if words.next().is_some() {
-            return None;
-        }
-        let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        match second {
-            None => [
-                ("UNCLASSIFIED", Classification::Unclassified),
-                ("SENSITIVE", Classification::Sensitive),
-                ("RESTRICTED", Classification::Restricted),
-                ("CONFIDENTIAL", Classification::Confidential),
-                ("SECRET", Classification::Secret),
-            ]
-            .into_iter()
-            .find(|(w, _)| eq(first, w))
-            .map(|(_, c)| c),
-            Some(second) if eq(first, "IN") && eq(second, "CONFIDENCE") => {
-                Some(Classification::InConfidence)
-            }
-            Some(second) if eq(first, "TOP") && eq(second, "SECRET") => {
-                Some(Classification::TopSecret)
-            }
-            Some(_) => None,
-        }
+            .filter(|w| !w.is_empty())
+            .collect();
+        super::vocab::classification_of(&words)
     }
 }
 

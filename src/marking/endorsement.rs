@@ -132,24 +132,7 @@ impl Endorsement {
 
     /// The fixed words of a plain endorsement (no parameter), e.g. `LEGAL PRIVILEGE`.
     pub fn keyword(&self) -> Option<&'static str> {
-        Some(match self {
-            Endorsement::Appointments => "APPOINTMENTS",
-            Endorsement::Budget => "BUDGET",
-            Endorsement::Cabinet => "CABINET",
-            Endorsement::Commercial => "COMMERCIAL",
-            Endorsement::Evaluative => "EVALUATIVE",
-            Endorsement::Honours => "HONOURS",
-            Endorsement::LegalPrivilege => "LEGAL PRIVILEGE",
-            Endorsement::Medical => "MEDICAL",
-            Endorsement::Staff => "STAFF",
-            Endorsement::Policy => "POLICY",
-            Endorsement::SpecialHandlingRequired => "SPECIAL HANDLING REQUIRED",
-            Endorsement::AddresseeOnly => "ADDRESSEE ONLY",
-            Endorsement::AccountableMaterial => "ACCOUNTABLE MATERIAL",
-            Endorsement::Nzeo => "NZEO",
-            Endorsement::Orcon => "ORCON",
-            _ => return None,
-        })
+        super::vocab::endorsement_words(self)
     }
 }
 
@@ -182,5 +165,96 @@ impl<'de> Deserialize<'de> for Endorsement {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         crate::marking::parse::endorsement_from_str(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An endorsement without its parameter: `rel-to` is any REL TO list, `codeword` any
+/// codeword. Handling rules name endorsements by kind.
+///
+/// ```
+/// use protective_marking::{Endorsement, EndorsementKind};
+/// let e = Endorsement::DepartmentUseOnly("MFAT".into());
+/// assert_eq!(e.kind(), EndorsementKind::DepartmentUseOnly);
+/// assert_eq!(EndorsementKind::of(&e), EndorsementKind::DepartmentUseOnly);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum EndorsementKind {
+    /// `APPOINTMENTS`.
+    Appointments,
+    /// `BUDGET`.
+    Budget,
+    /// `CABINET`.
+    Cabinet,
+    /// `COMMERCIAL`.
+    Commercial,
+    /// `[DEPARTMENT] USE ONLY`.
+    DepartmentUseOnly,
+    /// `EMBARGOED FOR RELEASE`.
+    EmbargoedForRelease,
+    /// `EVALUATIVE`.
+    Evaluative,
+    /// `HONOURS`.
+    Honours,
+    /// `LEGAL PRIVILEGE`.
+    LegalPrivilege,
+    /// `MEDICAL`.
+    Medical,
+    /// `STAFF`.
+    Staff,
+    /// `POLICY`.
+    Policy,
+    /// `TO BE REVIEWED ON`.
+    ToBeReviewedOn,
+    /// `SPECIAL HANDLING REQUIRED`.
+    SpecialHandlingRequired,
+    /// Legacy `ADDRESSEE ONLY`.
+    AddresseeOnly,
+    /// `ACCOUNTABLE MATERIAL` (always present on TOP SECRET).
+    AccountableMaterial,
+    /// Any codeword or compartment.
+    Codeword,
+    /// `NZEO`.
+    Nzeo,
+    /// `ORCON`.
+    Orcon,
+    /// Any `REL TO` list.
+    RelTo,
+}
+
+impl EndorsementKind {
+    /// The kind of an endorsement ([`Endorsement::kind`]).
+    pub fn of(endorsement: &Endorsement) -> EndorsementKind {
+        endorsement.kind()
+    }
+}
+
+impl Endorsement {
+    /// This endorsement's kind, without its parameter.
+    pub fn kind(&self) -> EndorsementKind {
+        use EndorsementKind as K;
+        match self {
+            Endorsement::Appointments => K::Appointments,
+            Endorsement::Budget => K::Budget,
+            Endorsement::Cabinet => K::Cabinet,
+            Endorsement::Commercial => K::Commercial,
+            Endorsement::DepartmentUseOnly(_) => K::DepartmentUseOnly,
+            Endorsement::EmbargoedForRelease(_) => K::EmbargoedForRelease,
+            Endorsement::Evaluative => K::Evaluative,
+            Endorsement::Honours => K::Honours,
+            Endorsement::LegalPrivilege => K::LegalPrivilege,
+            Endorsement::Medical => K::Medical,
+            Endorsement::Staff => K::Staff,
+            Endorsement::Policy => K::Policy,
+            Endorsement::ToBeReviewedOn(_) => K::ToBeReviewedOn,
+            Endorsement::SpecialHandlingRequired => K::SpecialHandlingRequired,
+            Endorsement::AddresseeOnly => K::AddresseeOnly,
+            Endorsement::AccountableMaterial => K::AccountableMaterial,
+            Endorsement::Codeword(_) => K::Codeword,
+            Endorsement::Nzeo => K::Nzeo,
+            Endorsement::Orcon => K::Orcon,
+            Endorsement::RelTo(_) => K::RelTo,
+        }
     }
 }

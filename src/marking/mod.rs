@@ -17,7 +17,7 @@ pub(crate) mod vocab;
 pub use classification::{Classification, Family, HandlingTier, UnknownClassification};
 pub use country::{Country, Releasability};
 pub use diagnostic::{Diagnostic, DiagnosticCode, ParseError, Severity};
-pub use endorsement::{Endorsement, EndorsementBlock};
+pub use endorsement::{Endorsement, EndorsementBlock, EndorsementKind};
 pub use foreign::{ForeignLevel, ForeignMapping, ForeignMarking};
 pub use paragraph::{ParagraphMark, SeeMailTag};
 pub use parse::{ParseMode, Parsed, Parser, ParserBuilder};

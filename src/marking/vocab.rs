@@ -7,6 +7,7 @@
 use super::classification::Classification;
 use super::endorsement::Endorsement;
 use super::foreign::ForeignLevel;
+use std::sync::LazyLock;
 
 /// What a phrase means to the grammar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +175,62 @@ pub(crate) static PHRASES: &[Phrase] = &[
     p(&["AUSTEO"], ForeignCaveat("AUSTEO"), Variant),
     p(&["AGAO"], ForeignCaveat("AGAO"), Variant),
 ];
+
+/// The classification that `words` (any case) spell as one whole phrase: `["top",
+/// "secret"]` is TOP SECRET, `["secretary"]` nothing.
+pub(crate) fn classification_of(words: &[&str]) -> Option<Classification> {
+    PHRASES.iter().find_map(|p| match p.keyword {
+        Keyword::Class(c)
+            if p.words.len() == words.len()
+                && p.words
+                    .iter()
+                    .zip(words)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b)) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    })
+}
+
+/// The canonical words of a plain endorsement, space-separated (`LEGAL PRIVILEGE`): its
+/// canonical phrase, or its legacy one when it has no other (`ADDRESSEE ONLY`).
+pub(crate) fn endorsement_words(endorsement: &Endorsement) -> Option<&'static str> {
+    static WORDS: LazyLock<Vec<(Endorsement, Spelling, String)>> = LazyLock::new(|| {
+        PHRASES
+            .iter()
+            .filter_map(|p| match &p.keyword {
+                Keyword::Endorse(e) if p.spelling != Spelling::Variant => {
+                    Some((e.clone(), p.spelling, p.words.join(" ")))
+                }
+                _ => None,
+            })
+            .collect()
+    });
+    let of = |spelling: Spelling| {
+        WORDS
+            .iter()
+            .find(|(e, s, _)| e == endorsement && *s == spelling)
+            .map(|(_, _, w)| w.as_str())
+    };
+    of(Spelling::Canonical).or_else(|| of(Spelling::Legacy))
+}
+
+/// The AU and UK level words a foreign carrier's `SEC=` value may hold that are spelt like
+/// NZ ones (domain.md §8): read from such a carrier they are foreign levels, mapped by the
+/// agency's [`ForeignMapping`](super::ForeignMapping).
+pub(crate) static FOREIGN_CARRIER_LEVELS: &[(&[&str], ForeignLevel)] = &[
+    (&["SECRET"], ForeignLevel::ForeignSecret),
+    (&["TOP", "SECRET"], ForeignLevel::ForeignTopSecret),
+];
+
+/// The foreign level that `words` (any case) name in a foreign carrier, if any.
+pub(crate) fn foreign_carrier_level(words: &[&str]) -> Option<ForeignLevel> {
+    FOREIGN_CARRIER_LEVELS.iter().find_map(|(w, level)| {
+        (w.len() == words.len() && w.iter().zip(words).all(|(a, b)| a.eq_ignore_ascii_case(b)))
+            .then_some(*level)
+    })
+}
 
 /// The group name that expands to the five FVEY countries in a REL TO list.
 pub(crate) const FVEY: &str = "FVEY";
