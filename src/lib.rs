@@ -60,6 +60,7 @@ pub mod mail;
 pub mod marking;
 #[cfg(feature = "milter")]
 pub mod milter;
+pub mod path;
 pub mod problem;
 pub mod scan;
 
@@ -79,6 +80,7 @@ pub use marking::{
     ParagraphMark, ParseError, ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag,
     Severity,
 };
+pub use path::{BodyKind, HeaderKind, Location, Margin, PartPath, PropertySet, Segment};
 pub use problem::{Problem, ProblemCode};
 pub use scan::{
     BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,

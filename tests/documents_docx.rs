@@ -27,7 +27,7 @@ fn first_page_header_found() {
     let doc = corpus_doc("poi_DiffFirstPageHeadFoot.docx");
     let first = part(&doc, "header[first]/section 1");
     assert_eq!(first.kind, PartKind::Header(HeaderKind::First));
-    assert_eq!(first.section, Some(1));
+    assert_eq!(first.section(), Some(1));
     assert!(first.text.contains("header on the first page"));
     assert!(
         part(&doc, "footer[first]/section 1")
@@ -141,7 +141,7 @@ fn unicode_headers_and_bom() {
 fn two_sections_each_header_located() {
     let doc = corpus_doc("docxrs_spec_vanish.docx");
     assert_eq!(doc.sections, 2);
-    assert_eq!(part(&doc, "footer[default]/section 2").section, Some(2));
+    assert_eq!(part(&doc, "footer[default]/section 2").section(), Some(2));
 }
 
 // ---- docx-rs fixtures ----
@@ -207,17 +207,20 @@ fn multi_section_headers_all_found() {
     );
     let doc = read_docx(&bytes, &Limits::default()).expect("read");
     assert_eq!(doc.sections, 2);
-    let headers: Vec<(&str, &str)> = doc
+    let headers: Vec<(String, &str)> = doc
         .parts
         .iter()
         .filter(|p| matches!(p.kind, PartKind::Header(_)))
-        .map(|p| (p.location.as_str(), p.text.as_str()))
+        .map(|p| (p.path.to_string(), p.text.as_str()))
         .collect();
     assert_eq!(
         headers,
         [
-            ("header[default]/section 1", "HEADER-A IN CONFIDENCE"),
-            ("header[default]/section 2", "HEADER-B SECRET"),
+            (
+                "header[default]/section 1".to_string(),
+                "HEADER-A IN CONFIDENCE"
+            ),
+            ("header[default]/section 2".to_string(), "HEADER-B SECRET"),
         ]
     );
 }
@@ -241,7 +244,7 @@ fn header_text_box_and_watermark_are_header_text() {
     assert_eq!(part(&doc, "header[default]/section 1").text, "RESTRICTED");
     let wm = part(&doc, "header[default]/section 1/watermark");
     assert_eq!(
-        (wm.kind, wm.text.as_str(), wm.section),
+        (wm.kind, wm.text.as_str(), wm.section()),
         (PartKind::Watermark, "DRAFT SECRET", Some(1))
     );
 }

@@ -44,14 +44,7 @@ fn convert(to: &str, inputs: &[PathBuf], outdir: &Path) {
 }
 
 fn text_of(doc: &Document, location: &str) -> String {
-    doc.parts
-        .iter()
-        .find(|p| p.location == location)
-        .map(|p| p.text.clone())
-        .unwrap_or_else(|| {
-            let all: Vec<&str> = doc.parts.iter().map(|p| p.location.as_str()).collect();
-            panic!("no part {location}; parts: {all:?}")
-        })
+    common::part(doc, location).text.clone()
 }
 
 fn load(dir: &Path, name: &str) -> Document {
@@ -97,7 +90,7 @@ fn libreoffice_docx_and_pdf_round_trip() {
         .parts
         .iter()
         .filter(|p| matches!(p.kind, protective_marking::document::PartKind::Header(_)))
-        .map(|p| (p.section, p.text.clone()))
+        .map(|p| (p.section(), p.text.clone()))
         .collect();
     assert!(
         headers.contains(&(Some(1), "HEADER-A IN CONFIDENCE".to_owned())),

@@ -15,7 +15,7 @@ fn pages_top_bottom_and_metadata() {
     assert_eq!((doc.format, doc.pages, doc.sections), (Format::Pdf, 3, 0));
     for n in 1..=3 {
         let page = part(&doc, &format!("page {n}"));
-        assert_eq!((page.kind, page.page), (PartKind::PageText, Some(n)));
+        assert_eq!((page.kind, page.page()), (PartKind::PageText, Some(n)));
         assert!(page.text.contains(&format!("Body line 3 of page {n}")));
         let top = part(&doc, &format!("page {n}/top"));
         assert_eq!(

@@ -97,7 +97,7 @@ impl Record {
                     PartKind::Comments => "comment",
                     _ => f.finding.as_str(),
                 },
-                location: f.location,
+                location: f.path.to_string(),
                 line: Some(f.line as u64),
                 canonical: f.marking.to_string(),
                 text: f.text,

@@ -9,6 +9,7 @@
 use super::{Document, Format, PartKind};
 use crate::detect::{self, Role};
 use crate::marking::{DiagnosticCode, Marking};
+use crate::path::PartPath;
 use crate::problem::{Problem, ProblemCode};
 use crate::scan::{Confidence, FindingKind, Scanner};
 use serde::Serialize;
@@ -22,7 +23,7 @@ use serde::Serialize;
 /// let doc = read_text(b"RESTRICTED\n\n(S) The plan.\n\nRESTRICTED", &Limits::default())?;
 /// let report = check(&doc, &Scanner::new());
 /// let first = &report.findings[0];
-/// assert_eq!((first.location.as_str(), first.line), ("body", 1));
+/// assert_eq!((first.path.to_string(), first.line), ("body".to_string(), 1));
 /// assert_eq!(first.finding, FindingKind::FirstLine);
 /// assert_eq!(first.marking.to_string(), "RESTRICTED");
 /// // A paragraph mark decides too, so `(S)` on line 3 counts towards the document's marking.
@@ -33,7 +34,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentFinding {
     /// The part it was found in, e.g. `header[default]/section 1` or `page 3/top`.
-    pub location: String,
+    pub path: PartPath,
     /// The kind of part.
     pub kind: PartKind,
     /// 1-based line within the part.
@@ -107,7 +108,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
             push(
                 &mut problems,
                 p.code,
-                &format!("{}, {}", part.location, p.location),
+                &format!("{}, {}", part.path, p.location),
                 p.message,
             );
         }
@@ -115,7 +116,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
             let deciding =
                 d.deciding && !matches!(part.kind, PartKind::Deleted | PartKind::Comments);
             findings.push(DocumentFinding {
-                location: part.location.clone(),
+                path: part.path.clone(),
                 kind: part.kind,
                 line: d.line,
                 text: d.text,
@@ -137,7 +138,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
             push(
                 &mut problems,
                 ProblemCode::NonCanonical,
-                &f.location,
+                &f.path.to_string(),
                 format!("`{}`: {}", f.text, w.message),
             );
         }
@@ -174,7 +175,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
             push(
                 &mut problems,
                 ProblemCode::UnderMarked,
-                &f.location,
+                &f.path.to_string(),
                 format!(
                     "`{}` (line {}) is {} but the document is marked {b}; mark it {}",
                     f.text,
@@ -194,7 +195,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
             push(
                 &mut problems,
                 ProblemCode::MetadataDisagrees,
-                &f.location,
+                &f.path.to_string(),
                 format!("the label says {} but the document shows {v}", f.marking),
             );
         }
@@ -225,7 +226,7 @@ fn is_banner_position(doc: &Document, f: &DocumentFinding) -> bool {
         | PartKind::PageTop
         | PartKind::PageBottom => true,
         PartKind::Body | PartKind::PageText => {
-            let Some(part) = doc.parts.iter().find(|p| p.location == f.location) else {
+            let Some(part) = doc.parts.iter().find(|p| p.path == f.path) else {
                 return false;
             };
             let non_empty: Vec<usize> = part
@@ -254,7 +255,7 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
                 .parts
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.section == Some(section))
+                .filter(|(_, p)| p.section() == Some(section))
                 .filter(|(_, p)| {
                     matches!(
                         (slot, p.kind),
@@ -280,14 +281,11 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
             }
             for &i in &parts {
                 let p = &doc.parts[i];
-                if !findings
-                    .iter()
-                    .any(|f| f.location == p.location && f.deciding)
-                {
+                if !findings.iter().any(|f| f.path == p.path && f.deciding) {
                     push(
                         problems,
                         ProblemCode::MissingBanner,
-                        &p.location,
+                        &p.path.to_string(),
                         format!(
                             "the {name} has no protective marking; every page needs it top and bottom (PSR-HB p.13)"
                         ),
@@ -297,15 +295,15 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
             prev[slot] = Some(parts);
         }
         let marks = |slot: usize| -> Option<Marking> {
-            let locs: Vec<&str> = prev[slot]
+            let paths: Vec<&PartPath> = prev[slot]
                 .iter()
                 .flatten()
-                .map(|&i| doc.parts[i].location.as_str())
+                .map(|&i| &doc.parts[i].path)
                 .collect();
             Marking::join_all(
                 findings
                     .iter()
-                    .filter(|f| f.deciding && locs.contains(&f.location.as_str()))
+                    .filter(|f| f.deciding && paths.contains(&&f.path))
                     .map(|f| &f.marking),
             )
         };
@@ -364,7 +362,7 @@ fn pdf_banners(
                 push(
                     problems,
                     ProblemCode::MissingBanner,
-                    &part.location,
+                    &part.path.to_string(),
                     format!("no protective marking at the {where_} of the page (PSR-HB p.13)"),
                 );
             }
@@ -375,7 +373,7 @@ fn pdf_banners(
             push(
                 problems,
                 ProblemCode::BannersDisagree,
-                &part.location,
+                &part.path.to_string(),
                 format!("the top says {t} but the bottom says {b}; use the same marking"),
             );
         }

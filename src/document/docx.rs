@@ -12,6 +12,7 @@ use crate::document::{
 };
 use crate::error::ReadError;
 use crate::limits::Limits;
+use crate::path::{Margin, PartPath, PropertySet, Segment};
 use std::collections::HashSet;
 
 /// Reads a DOCX (or DOCM/DOTX) package into its text parts.
@@ -61,7 +62,7 @@ use std::collections::HashSet;
 ///     .build().pack(&mut buf).unwrap();
 ///
 /// let doc = read_docx(buf.get_ref(), &Limits::default())?;
-/// let header = doc.parts.iter().find(|p| p.location == "header[default]/section 1").unwrap();
+/// let header = doc.parts.iter().find(|p| p.path.to_string() == "header[default]/section 1").unwrap();
 /// assert_eq!(header.text, "IN-CONFIDENCE");
 /// assert!(matches!(read_docx(b"not a zip", &Limits::default()), Err(ReadError::Corrupt { .. })));
 /// # Ok::<(), ReadError>(())
@@ -160,7 +161,7 @@ impl<'a> DocxReader<'a> {
         let body = walk_story(&main_bytes, &main, self.limits)?;
         drop(main_bytes);
         let sections = body.sections.clone();
-        self.push_story("body", PartKind::Body, None, body)?;
+        self.push_story(PartPath::of(Segment::Body), PartKind::Body, body)?;
 
         let rels = self.read_rels(&main)?;
         let mut done: HashSet<String> = HashSet::new();
@@ -174,13 +175,17 @@ impl<'a> DocxReader<'a> {
                 if !done.insert(part_key(&rel.target)) {
                     continue;
                 }
-                let (word, kind) = if r.footer {
-                    ("footer", PartKind::Footer(r.kind))
+                let (margin, kind) = if r.footer {
+                    (Margin::Footer, PartKind::Footer(r.kind))
                 } else {
-                    ("header", PartKind::Header(r.kind))
+                    (Margin::Header, PartKind::Header(r.kind))
                 };
-                let location = format!("{word}[{}]/section {section}", r.kind.as_str());
-                self.story_part(&rel.target, &location, kind, Some(section))?;
+                let path = PartPath::of(Segment::Margin {
+                    margin,
+                    kind: r.kind,
+                    section,
+                });
+                self.story_part(&rel.target, path, kind)?;
             }
         }
         // Headers and footers no section references: not shown, but still in the file.
@@ -198,18 +203,21 @@ impl<'a> DocxReader<'a> {
             if !done.insert(part_key(&target)) {
                 continue;
             }
-            let (word, kind) = if footer {
-                ("footer", PartKind::Footer(HeaderKind::Default))
+            let (margin, kind) = if footer {
+                (Margin::Footer, PartKind::Footer(HeaderKind::Default))
             } else {
-                ("header", PartKind::Header(HeaderKind::Default))
+                (Margin::Header, PartKind::Header(HeaderKind::Default))
             };
-            let location = format!("{word}[unreferenced]/{target}");
-            self.story_part(&target, &location, kind, None)?;
+            let path = PartPath::of(Segment::Unreferenced {
+                margin,
+                entry: target.clone(),
+            });
+            self.story_part(&target, path, kind)?;
         }
-        for (rel_name, location, kind) in [
-            ("footnotes", "footnotes", PartKind::Footnotes),
-            ("endnotes", "endnotes", PartKind::Endnotes),
-            ("comments", "comments", PartKind::Comments),
+        for (rel_name, segment, kind) in [
+            ("footnotes", Segment::Footnotes, PartKind::Footnotes),
+            ("endnotes", Segment::Endnotes, PartKind::Endnotes),
+            ("comments", Segment::Comments, PartKind::Comments),
         ] {
             let targets: Vec<String> = rels
                 .iter()
@@ -218,7 +226,7 @@ impl<'a> DocxReader<'a> {
                 .collect();
             for target in targets {
                 if done.insert(part_key(&target)) {
-                    self.story_part(&target, location, kind, None)?;
+                    self.story_part(&target, PartPath::of(segment.clone()), kind)?;
                 }
             }
         }
@@ -232,66 +240,40 @@ impl<'a> DocxReader<'a> {
     }
 
     /// Reads and walks one story part; a dangling relationship (part absent) is skipped.
-    fn story_part(
-        &mut self,
-        name: &str,
-        location: &str,
-        kind: PartKind,
-        section: Option<u32>,
-    ) -> Result<(), ReadError> {
+    fn story_part(&mut self, name: &str, path: PartPath, kind: PartKind) -> Result<(), ReadError> {
         let Some(bytes) = self.package.read(name)? else {
             return Ok(());
         };
         let story = walk_story(&bytes, name, self.limits)?;
-        self.push_story(location, kind, section, story)
+        self.push_story(path, kind, story)
     }
 
-    fn push(
-        &mut self,
-        location: String,
-        kind: PartKind,
-        section: Option<u32>,
-        text: String,
-    ) -> Result<(), ReadError> {
+    fn push(&mut self, path: PartPath, kind: PartKind, text: String) -> Result<(), ReadError> {
         if text.is_empty() {
             return Ok(());
         }
-        self.budget.take(text.len(), &location)?;
-        self.parts.push(Part {
-            location,
-            kind,
-            text,
-            section,
-            page: None,
-        });
+        self.budget.take(text.len(), &path.to_string())?;
+        self.parts.push(Part { path, kind, text });
         Ok(())
     }
 
     fn push_story(
         &mut self,
-        location: &str,
+        path: PartPath,
         kind: PartKind,
-        section: Option<u32>,
         story: StoryText,
     ) -> Result<(), ReadError> {
-        self.push(location.to_owned(), kind, section, story.text)?;
+        self.push(path.clone(), kind, story.text)?;
         self.push(
-            format!("{location}/deleted"),
+            path.then(Segment::Deleted),
             PartKind::Deleted,
-            section,
             story.deleted,
         )?;
-        self.push(
-            format!("{location}/hidden"),
-            PartKind::Hidden,
-            section,
-            story.hidden,
-        )?;
+        self.push(path.then(Segment::Hidden), PartKind::Hidden, story.hidden)?;
         let watermark = story.watermarks.join("\n");
         self.push(
-            format!("{location}/watermark"),
+            path.then(Segment::Watermark),
             PartKind::Watermark,
-            section,
             watermark,
         )
     }
@@ -300,12 +282,11 @@ impl<'a> DocxReader<'a> {
         let limits = self.limits;
         if let Some(bytes) = self.package.read("docProps/core.xml")? {
             for (name, value) in core_properties(&bytes, "docProps/core.xml", limits)? {
-                self.push(
-                    format!("property:core/{name}"),
-                    PartKind::CoreProperty,
-                    None,
-                    value,
-                )?;
+                let path = PartPath::of(Segment::Property {
+                    set: PropertySet::Core,
+                    name,
+                });
+                self.push(path, PartKind::CoreProperty, value)?;
             }
         }
         if let Some(bytes) = self.package.read("docProps/custom.xml")? {
@@ -315,7 +296,11 @@ impl<'a> DocxReader<'a> {
                 } else {
                     PartKind::CustomProperty
                 };
-                self.push(format!("property:custom/{name}"), kind, None, value)?;
+                let path = PartPath::of(Segment::Property {
+                    set: PropertySet::Custom,
+                    name,
+                });
+                self.push(path, kind, value)?;
             }
         }
         let mut items: Vec<String> = self
@@ -332,12 +317,11 @@ impl<'a> DocxReader<'a> {
             };
             let file = item.rsplit('/').next().unwrap_or(&item).to_owned();
             for (element, value) in custom_xml_labels(&bytes, &item, limits)? {
-                self.push(
-                    format!("customxml:{file}/{element}"),
-                    PartKind::LabelProperty,
-                    None,
-                    value,
-                )?;
+                let path = PartPath::of(Segment::CustomXml {
+                    item: file.clone(),
+                    element,
+                });
+                self.push(path, PartKind::LabelProperty, value)?;
             }
         }
         Ok(())

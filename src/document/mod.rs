@@ -36,6 +36,8 @@ mod zip_reader;
 
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+pub use crate::path::HeaderKind;
+use crate::path::{PartPath, Segment};
 use serde::{Deserialize, Serialize};
 
 pub use check::{DocumentFinding, DocumentReport, check};
@@ -73,7 +75,7 @@ pub enum Format {
 /// assert_eq!((doc.sections, doc.pages, doc.parts.len()), (0, 0, 1));
 /// # Ok::<(), protective_marking::ReadError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Document {
     /// What the input was read as.
     pub format: Format,
@@ -90,64 +92,43 @@ pub struct Document {
 /// One piece of text from a document, with where it came from.
 ///
 /// ```
-/// use protective_marking::Limits;
+/// use protective_marking::{Limits, PartPath, Segment};
 /// use protective_marking::document::{read_text, PartKind};
 ///
 /// let part = &read_text(b"SECRET", &Limits::default())?.parts[0];
-/// assert_eq!((part.location.as_str(), part.kind), ("body", PartKind::Body));
+/// assert_eq!((part.path.to_string(), part.kind), ("body".to_string(), PartKind::Body));
+/// assert_eq!(part.path, PartPath::of(Segment::Body));
 /// # Ok::<(), protective_marking::ReadError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Part {
-    /// Human-readable, stable location, e.g. `body`, `header[default]/section 2`,
-    /// `footer[first]/section 1`, `body/deleted`, `header[default]/section 1/watermark`,
-    /// `property:core/subject`, `property:custom/Classification`, `page 3/top`,
-    /// `metadata:info/Title`, `metadata:xmp`.
-    pub location: String,
+    /// Where: `body`, `header[default]/section 2`, `footer[first]/section 1`,
+    /// `body/deleted`, `header[default]/section 1/watermark`, `property:core/subject`,
+    /// `property:custom/Classification`, `page 3/top`, `metadata:info/Title`,
+    /// `metadata:xmp`.
+    pub path: PartPath,
     /// What kind of text this is.
     pub kind: PartKind,
     /// The text. DOCX: one line per paragraph with text, runs joined without a separator.
     /// PDF: lopdf's text of the page.
     pub text: String,
+}
+
+impl Part {
     /// The DOCX section (numbered from 1) of a header or footer, when known.
-    pub section: Option<u32>,
+    pub fn section(&self) -> Option<u32> {
+        self.path.segments().iter().find_map(|s| match s {
+            Segment::Margin { section, .. } => Some(*section),
+            _ => None,
+        })
+    }
+
     /// The PDF page (numbered from 1) of page text.
-    pub page: Option<u32>,
-}
-
-/// Which page of a section a DOCX header or footer is shown on (`w:type` of a
-/// `w:headerReference`/`w:footerReference`).
-///
-/// ```
-/// use protective_marking::document::HeaderKind;
-///
-/// assert_eq!(HeaderKind::First.as_str(), "first");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HeaderKind {
-    /// `default`: every page not covered by the other two (odd pages when even headers are on).
-    Default,
-    /// `first`: the first page of the section (shown when `w:titlePg` is set).
-    First,
-    /// `even`: even pages (shown when `w:evenAndOddHeaders` is set in settings).
-    Even,
-}
-
-impl HeaderKind {
-    /// The `w:type` value: `default`, `first` or `even`.
-    ///
-    /// ```
-    /// use protective_marking::document::HeaderKind;
-    ///
-    /// assert_eq!(HeaderKind::Even.as_str(), "even");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HeaderKind::Default => "default",
-            HeaderKind::First => "first",
-            HeaderKind::Even => "even",
-        }
+    pub fn page(&self) -> Option<u32> {
+        self.path.segments().iter().find_map(|s| match s {
+            Segment::Page(n) => Some(*n),
+            _ => None,
+        })
     }
 }
 
@@ -293,11 +274,9 @@ pub fn read_text(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     Ok(Document {
         format: Format::Text,
         parts: vec![Part {
-            location: "body".to_owned(),
+            path: PartPath::of(Segment::Body),
             kind: PartKind::Body,
             text,
-            section: None,
-            page: None,
         }],
         sections: 0,
         pages: 0,

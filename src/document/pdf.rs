@@ -5,6 +5,7 @@ use crate::document::{
 };
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::path::{PartPath, Segment};
 use lopdf::{DecompressError, LoadOptions, Object};
 
 /// Reads a PDF into per-page text parts and its metadata.
@@ -115,7 +116,8 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let mut budget = TextBudget::new(limits);
     let mut parts = Vec::new();
     for (&number, &page_id) in &pages {
-        let location = format!("page {number}");
+        let page = PartPath::of(Segment::Page(number));
+        let location = page.to_string();
         let text = page_text(&doc, page_id, max_stream, &location, limits)?;
         let top = text.lines().map(str::trim).find(|l| !l.is_empty());
         let bottom = text.lines().map(str::trim).rfind(|l| !l.is_empty());
@@ -123,29 +125,22 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             continue;
         };
         let (top, bottom) = (top.to_owned(), bottom.to_owned());
-        for (location, kind, text) in [
-            (location.clone(), PartKind::PageText, text),
-            (format!("{location}/top"), PartKind::PageTop, top),
-            (format!("{location}/bottom"), PartKind::PageBottom, bottom),
+        for (path, kind, text) in [
+            (page.clone(), PartKind::PageText, text),
+            (page.then(Segment::Top), PartKind::PageTop, top),
+            (page.then(Segment::Bottom), PartKind::PageBottom, bottom),
         ] {
-            budget.take(text.len(), &location)?;
-            parts.push(Part {
-                location,
-                kind,
-                text,
-                section: None,
-                page: Some(number),
-            });
+            budget.take(text.len(), &path.to_string())?;
+            parts.push(Part { path, kind, text });
         }
     }
-    for (location, text) in metadata(&doc, max_stream, limits)? {
-        budget.take(text.len(), &location)?;
+    for (key, text) in metadata(&doc, max_stream, limits)? {
+        let path = PartPath::of(Segment::Metadata(key));
+        budget.take(text.len(), &path.to_string())?;
         parts.push(Part {
-            location,
+            path,
             kind: PartKind::Metadata,
             text,
-            section: None,
-            page: None,
         });
     }
     Ok(Document {
@@ -223,10 +218,7 @@ fn metadata(
             if let Object::String(bytes, _) = value {
                 let text = decode_pdf_string(bytes);
                 if !text.trim().is_empty() {
-                    out.push((
-                        format!("metadata:info/{}", String::from_utf8_lossy(key)),
-                        text,
-                    ));
+                    out.push((format!("info/{}", String::from_utf8_lossy(key)), text));
                 }
             }
         }
@@ -247,7 +239,7 @@ fn metadata(
         };
         let text = crate::document::decode_text_bytes(&data);
         if !text.trim().is_empty() {
-            out.push(("metadata:xmp".to_owned(), text));
+            out.push(("xmp".to_owned(), text));
         }
     }
     Ok(out)

@@ -211,7 +211,7 @@ impl MessageAnalyser {
                     .iter()
                     .filter(|p| !matches!(p.kind, PartKind::Deleted | PartKind::Comments));
                 for part in content {
-                    let at = format!("{location}/{}", part.location);
+                    let at = format!("{location}/{}", part.path);
                     let role = Role::of(part.kind);
                     self.text(&part.text, role, Carrier::Attachment, &at, false, acc);
                 }

@@ -397,9 +397,9 @@ pub fn part<'a>(
 ) -> &'a protective_marking::document::Part {
     doc.parts
         .iter()
-        .find(|p| p.location == location)
+        .find(|p| p.path.to_string() == location)
         .unwrap_or_else(|| {
-            let all: Vec<&str> = doc.parts.iter().map(|p| p.location.as_str()).collect();
+            let all: Vec<String> = doc.parts.iter().map(|p| p.path.to_string()).collect();
             panic!("no part {location}; parts: {all:?}")
         })
 }
