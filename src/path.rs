@@ -306,7 +306,7 @@ impl PartPath {
 
     /// Whether it is text quoted from an earlier message of a thread.
     pub fn is_quoted(&self) -> bool {
-        self.0.iter().any(|s| *s == Segment::Quoted)
+        self.0.contains(&Segment::Quoted)
     }
 
     /// Whether it is text a document holds but does not show as its content: tracked
