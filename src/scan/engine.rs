@@ -1,20 +1,21 @@
 //! The scanning engine's core: the look-around limits, the window type, stage 1 (a fused
 //! lowercase copy of each chunk, then the anchor search) and recording what stage 2 found.
 //!
-//! Positions inside a window (`Hay`) are hay indices; everything stored in `State` is an
+//! Positions inside a window (`Hay`) are hay indices; everything stored in `Collector` is an
 //! absolute offset in the scanned input. Every look-around is bounded (`MAX_LINE`, `WALK`,
 //! `LEAD`, `STATEMENT`), so a window with `CONTEXT` bytes on each side of its region gives
 //! exactly the verdicts a whole slice gives: that is what makes the reader path
 //! (`reader.rs`) equal to the slice path. Stage 2 is in `verify.rs`, the folding path for
 //! disguised text in `fold.rs`, the report in `report.rs`.
 
-use super::anchors::{Anchors, MAX_PAT};
+use super::collect::{Collector, Malformed};
 use super::fold::needs_fold;
-use super::normalise::{Folded, evasion_notes};
-use super::report::{Malformed, Raw, State};
+use super::normalise::Folded;
+use super::prefilter::MAX_PAT;
 use super::text::{BLOCK, count_newlines, fold_case, is_caps, is_ws, lossy, trim};
-use super::{Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Span, TextReport};
-use crate::marking::{DiagnosticCode, Marking, Parsed, Parser};
+use super::verify::Verifier;
+use super::{Confidence, FindingKind, PartRole, ProseFindings, TextReport};
+use crate::marking::{Parsed, Parser};
 use std::ops::Range;
 
 /// Bytes lowercased and searched at a time. Small enough that the lowercase copy is still
@@ -39,12 +40,12 @@ pub(super) const REGION: usize = 256;
 /// `MAX_LINE` either way, which bounds every look-around above.
 pub(super) const CONTEXT: usize = 4 * 1024;
 
-/// The engine behind a `Scanner`: configuration and the compiled anchors. Immutable.
+/// The engine behind a `Scanner`: stage 1 (the fused lowercase copy and the prefilter's
+/// search) over windows of the input, the [`Verifier`] for stage 2, and a [`Collector`] per
+/// scan. Immutable.
 pub(crate) struct Engine {
-    pub(crate) parser: Parser,
-    pub(crate) prose: ProseFindings,
+    pub(crate) verifier: Verifier,
     pub(crate) window: usize,
-    pub(super) anchors: Anchors,
 }
 
 /// A window of the input.
@@ -138,7 +139,7 @@ pub(super) struct How {
 }
 
 /// What stage 2 makes of a candidate.
-pub(super) enum Verdict {
+pub(super) enum Outcome {
     Nothing,
     Found(Hit),
     /// A banner-position line that looks like a marking but does not parse. `floor` is the
@@ -157,12 +158,9 @@ impl Engine {
         prose: ProseFindings,
         window: usize,
     ) -> Result<Engine, String> {
-        let anchors = Anchors::new(&parser)?;
         Ok(Engine {
-            parser,
-            prose,
+            verifier: Verifier::new(parser, prose)?,
             window,
-            anchors,
         })
     }
 
@@ -173,11 +171,11 @@ impl Engine {
         role: PartRole,
         scratch: &mut Vec<u8>,
     ) -> TextReport {
-        let mut st = State::new(role);
+        let mut st = Collector::new(role);
         let mut malformed_property = None;
         if role == PartRole::Property {
             match self.property(text, &mut st) {
-                Ok(()) => return self.finish(st, text.len()),
+                Ok(()) => return st.finish(text.len()),
                 Err(m) => malformed_property = m,
             }
             st.role = PartRole::Body;
@@ -188,12 +186,12 @@ impl Engine {
         {
             st.malformed.push(m);
         }
-        self.finish(st, text.len())
+        st.finish(text.len())
     }
 
     /// A property value: the whole trimmed value is the candidate. `Err` carries the
     /// malformed-marking record when it looks like a marking but does not parse.
-    fn property(&self, text: &[u8], st: &mut State) -> Result<(), Option<Malformed>> {
+    fn property(&self, text: &[u8], st: &mut Collector) -> Result<(), Option<Malformed>> {
         let (ts, te) = trim(text, 0, text.len());
         if ts == te || te - ts > 4 * MAX_BANNER {
             return Err(None);
@@ -206,7 +204,7 @@ impl Engine {
             folded = Folded::new(value);
             &folded.bytes
         };
-        match self.parse(&lossy(readable)) {
+        match self.verifier.parse(&lossy(readable)) {
             Ok(parsed) => {
                 let confidence = if is_caps(readable) {
                     Confidence::High
@@ -220,21 +218,21 @@ impl Engine {
                     FindingKind::Property,
                     confidence,
                 );
-                self.record(text, 0, hit, st);
+                st.record(text, 0, hit);
                 st.number_lines(text, 0);
                 Ok(())
             }
             Err(reason) => {
-                let shape = self.shape(readable);
-                if is_caps(readable) && self.banner_like(&shape) {
+                let shape = self.verifier.shape(readable);
+                if is_caps(readable) && self.verifier.banner_like(&shape) {
                     let malformed = Malformed {
-                        floor: self.parser.malformed_floor(&lossy(readable)),
+                        floor: self.verifier.parser.malformed_floor(&lossy(readable)),
                         line_start: ts,
                         line: 1 + count_newlines(&text[..ts]),
                         text: lossy(value).into_owned(),
                         reason,
                     };
-                    let Some(floor) = self.floor(&lossy(readable)) else {
+                    let Some(floor) = self.verifier.floor(&lossy(readable)) else {
                         return Err(Some(malformed));
                     };
                     // The value names a level: it is at least that, and malformed.
@@ -246,7 +244,7 @@ impl Engine {
                         Confidence::Medium,
                     );
                     hit.how.partly_read = true;
-                    self.record(text, 0, hit, st);
+                    st.record(text, 0, hit);
                     st.malformed.push(malformed);
                     st.number_lines(text, 0);
                     Ok(())
@@ -268,7 +266,7 @@ impl Engine {
         at_start: bool,
         at_end: bool,
         region: Range<usize>,
-        st: &mut State,
+        st: &mut Collector,
         scratch: &mut Vec<u8>,
     ) {
         let h = Hay {
@@ -287,7 +285,7 @@ impl Engine {
         if let Some(k) = part.iter().rposition(|&b| !is_ws(b)) {
             st.last_content = Some(base + region.start + k);
         }
-        let a = &self.anchors;
+        let a = &self.verifier.prefilter;
         let mut c = region.start;
         while c < region.end {
             let end = (c + CHUNK).min(region.end);
@@ -302,7 +300,7 @@ impl Engine {
                 }
                 if anchor.spaced {
                     st.candidates += 1;
-                    self.check_spaced(&h, base, c + m.start(), st);
+                    self.verifier.check_spaced(&h, base, c + m.start(), st);
                     continue;
                 }
                 let Some(s) = a.start(hay, c + m.start(), anchor) else {
@@ -316,12 +314,12 @@ impl Engine {
                 // Non-ASCII nearby (`ТОР SECRET`, a disguised word on the line above): read
                 // the lines folded.
                 if !ascii && needs_fold(&hay[s.saturating_sub(80)..(e + 80).min(hay.len())]) {
-                    self.check_folded(&h, base, s, e, anchor, st);
+                    self.verifier.check_folded(&h, base, s, e, anchor, st);
                     continue;
                 }
                 let fc = st.first_content.and_then(|f| f.checked_sub(base));
-                let verdict = self.verify(&h, s, e, anchor, st.role, fc);
-                self.take(hay, base, verdict, st);
+                let verdict = self.verifier.verify(&h, s, e, anchor, st.role, fc);
+                st.take(hay, base, verdict);
             }
             // Paragraph marks: `(` is rare in prose, so a memchr pass costs less than seven
             // more patterns in the searcher.
@@ -332,12 +330,13 @@ impl Engine {
                         .is_some_and(|t| t.eq_ignore_ascii_case(m))
                 }) {
                     st.candidates += 1;
-                    let verdict = self.paragraph_mark(&h, s, s + m.len());
-                    self.take(hay, base, verdict, st);
+                    let verdict = self.verifier.paragraph_mark(&h, s, s + m.len());
+                    st.take(hay, base, verdict);
                 }
             }
             if !ascii {
-                self.fold_chunk(&h, base, c..end, folding.non_ascii, st);
+                self.verifier
+                    .fold_chunk(&h, base, c..end, folding.non_ascii, st);
             }
             // The three passes above each run in order of position, but not with each
             // other: number the chunk's findings in one forward walk, then move the line
@@ -347,139 +346,15 @@ impl Engine {
             c = end;
         }
     }
-
-    /// Records a verdict found in `hay` (based at `base`). Line numbers come later, from
-    /// [`State::number_lines`].
-    pub(super) fn take(&self, hay: &[u8], base: usize, verdict: Verdict, st: &mut State) {
-        match verdict {
-            Verdict::Nothing => {}
-            Verdict::Found(hit) => self.record(hay, base, hit, st),
-            Verdict::Malformed {
-                line,
-                reason,
-                floor,
-            } => {
-                let floor_class = floor.as_ref().map(|p| p.marking.classification());
-                if let Some(floor) = floor {
-                    let mut hit =
-                        Hit::new(line, line, floor, FindingKind::Banner, Confidence::Medium);
-                    hit.how.partly_read = true;
-                    self.record(hay, base, hit, st);
-                }
-                st.malformed.push(Malformed {
-                    floor: floor_class,
-                    line_start: base + line.0,
-                    line: 0,
-                    text: lossy(&hay[line.0..line.1]).into_owned(),
-                    reason,
-                });
-            }
-        }
-    }
-
-    /// Records a hit: its notes (non-canonical, split, foreign, evasion) and its text.
-    fn record(&self, hay: &[u8], base: usize, hit: Hit, st: &mut State) {
-        let (s, e) = hit.span;
-        let written = &hay[s..e];
-        let mut notes = Vec::new();
-        if hit.kind != FindingKind::ParagraphMark
-            && hit
-                .parsed
-                .warnings
-                .iter()
-                .any(|w| w.code == DiagnosticCode::NonCanonicalForm)
-        {
-            notes.push(Note::NonCanonical);
-        }
-        if memchr::memchr(b'\n', written).is_some() {
-            notes.push(Note::SplitAcrossLines);
-        }
-        let foreign = hit.parsed.foreign.is_some();
-        if foreign {
-            notes.push(Note::Foreign);
-        }
-        if !written.is_ascii() {
-            notes.extend(evasion_notes(written));
-        }
-        let how = hit.how;
-        for (set, note) in [
-            (how.fused, Note::FusedWithText),
-            (how.ambiguous, Note::Ambiguous),
-            (how.partly_read, Note::PartlyRead),
-            (how.bracketed, Note::Bracketed),
-            (how.letter_spaced, Note::LetterSpaced),
-            (how.list_item, Note::ListItem),
-            (how.heading, Note::Heading),
-        ] {
-            if set {
-                notes.push(note);
-            }
-        }
-        st.last = (base + s, base + e);
-        st.raws.push(Raw {
-            finding: Finding {
-                span: Span {
-                    start: base + s,
-                    end: base + e,
-                },
-                line: 0,
-                text: lossy(written).into_owned(),
-                marking: hit.parsed.marking,
-                kind: hit.kind,
-                confidence: hit.confidence,
-                notes,
-            },
-            lines: (base + hit.lines.0, base + hit.lines.1),
-            foreign,
-            how,
-        });
-    }
-
-    /// The floor reading of a marking that breaks after its classification
-    /// ([`Parser::floor`]): its highest classification, with no endorsements (they could
-    /// not be read).
-    pub(super) fn floor(&self, text: &str) -> Option<Parsed> {
-        // `[TOP SECRET//SI]`: the brackets are not part of the marking.
-        let text = text.trim_end_matches('.').trim();
-        let text = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-            Some(inner) => inner,
-            None => text,
-        };
-        self.parser.malformed_floor(text).map(|c| Parsed {
-            marking: Marking::new(c),
-            warnings: Vec::new(),
-            foreign: None,
-        })
-    }
-
-    /// Parses `text` leniently (a trailing full stop dropped). `Err` is the first error's
-    /// message.
-    pub(super) fn parse(&self, text: &str) -> Result<Parsed, String> {
-        let text = text.trim_end_matches('.');
-        self.parser.parse(text).map_err(|e| {
-            // Every distinct error, so each unknown control is named (`SI`, `NOFORN`).
-            let mut messages: Vec<&str> = Vec::new();
-            for d in e.errors() {
-                if !messages.contains(&d.message.as_str()) {
-                    messages.push(&d.message);
-                }
-            }
-            if messages.is_empty() {
-                "not a marking".into()
-            } else {
-                messages.join("; ")
-            }
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn scan_state(text: &str) -> State {
+    fn scan_state(text: &str) -> Collector {
         let engine = Engine::new(Parser::new(), ProseFindings::Capitals, 1024).unwrap();
-        let mut st = State::new(PartRole::Body);
+        let mut st = Collector::new(PartRole::Body);
         let mut scratch = Vec::new();
         let bytes = text.as_bytes();
         engine.scan_window(bytes, 0, true, true, 0..bytes.len(), &mut st, &mut scratch);

@@ -3,14 +3,15 @@
 //! ordinary verification on a folded copy of the lines around them, mapping the verdict
 //! back to the original bytes. Plain ASCII chunks never come here.
 
-use super::anchors::Anchor;
-use super::engine::{Engine, Hay, MAX_LINE, REGION, Verdict};
+use super::collect::Collector;
+use super::engine::{Hay, MAX_LINE, Outcome, REGION};
 use super::normalise::{Fold, Folded, fold};
-use super::report::State;
+use super::prefilter::Anchor;
 use super::text::{boundary_after, boundary_before, is_ws, next_non_ascii, utf8_len};
+use super::verify::Verifier;
 use std::ops::Range;
 
-impl Engine {
+impl Verifier {
     /// Looks at every word with a non-ASCII byte in `chunk`; a word that folds (and the
     /// words around it) is searched for anchors after folding.
     /// `non_ascii` is the chunk's block mask from `fold_case`.
@@ -20,7 +21,7 @@ impl Engine {
         base: usize,
         chunk: Range<usize>,
         non_ascii: u64,
-        st: &mut State,
+        st: &mut Collector,
     ) {
         let hay = h.bytes;
         let mut i = chunk.start;
@@ -61,12 +62,12 @@ impl Engine {
             let folded = Folded::new(&hay[lo..hi]);
             let mut lower = folded.bytes.clone();
             lower.make_ascii_lowercase();
-            for m in self.anchors.ac.find_iter(lower.as_slice()) {
-                let anchor = self.anchors.anchors[m.pattern().as_usize()];
+            for m in self.prefilter.ac.find_iter(lower.as_slice()) {
+                let anchor = self.prefilter.anchors[m.pattern().as_usize()];
                 if anchor.spaced {
                     continue; // letter by letter: the ASCII path reads the line
                 }
-                let Some(fs) = self.anchors.start(&lower, m.start(), anchor) else {
+                let Some(fs) = self.prefilter.start(&lower, m.start(), anchor) else {
                     continue;
                 };
                 let fe = m.end();
@@ -116,7 +117,7 @@ impl Engine {
         os: usize,
         oe: usize,
         anchor: Anchor,
-        st: &mut State,
+        st: &mut Collector,
     ) {
         let hay = h.bytes;
         // Fold from the start of the line above to the end of the line below.
@@ -165,23 +166,23 @@ impl Engine {
             (last + utf8_len(hay[last])).min(hay.len())
         };
         let verdict = match verdict {
-            Verdict::Nothing => Verdict::Nothing,
-            Verdict::Found(mut hit) => {
+            Outcome::Nothing => Outcome::Nothing,
+            Outcome::Found(mut hit) => {
                 hit.span = (to_orig_start(hit.span.0), to_orig_end(hit.span.1));
                 hit.lines = (to_orig_start(hit.lines.0), to_orig_end(hit.lines.1));
-                Verdict::Found(hit)
+                Outcome::Found(hit)
             }
-            Verdict::Malformed {
+            Outcome::Malformed {
                 line,
                 reason,
                 floor,
-            } => Verdict::Malformed {
+            } => Outcome::Malformed {
                 line: (to_orig_start(line.0), to_orig_end(line.1)),
                 reason,
                 floor,
             },
         };
-        self.take(hay, base, verdict, st);
+        st.take(hay, base, verdict);
     }
 }
 

@@ -15,8 +15,9 @@
 //! report (`report.rs`), which sees every line; here such a hit is recorded as ambiguous
 //! and promotable.
 
-use super::engine::{Engine, Hay, Hit, LEAD, Verdict, WALK};
+use super::engine::{Hay, Hit, LEAD, Outcome, WALK};
 use super::text::{has_lower, is_ws, lossy, trim, utf8_len, words};
+use super::verify::Verifier;
 use super::{Confidence, FindingKind, PartRole, ProseFindings};
 use crate::marking::Parsed;
 use crate::marking::vocab::{
@@ -79,7 +80,7 @@ enum Reading {
     Ambiguous { promotable: bool },
 }
 
-impl Engine {
+impl Verifier {
     /// The verdict on anchor `s..e` (word `word`) read as a marking fused with the text
     /// around it, or `None` when this rule does not apply.
     pub(super) fn fused(
@@ -90,7 +91,7 @@ impl Engine {
         word: usize,
         role: PartRole,
         first: bool,
-    ) -> Option<Verdict> {
+    ) -> Option<Outcome> {
         let bytes = h.bytes;
         // Lower case is prose wherever it stands (`told me in confidence`).
         if !bytes[s..e].iter().any(u8::is_ascii_uppercase) {
@@ -134,7 +135,7 @@ impl Engine {
         (starts, ends): (bool, bool),
         edge: bool,
         role: PartRole,
-    ) -> Option<Verdict> {
+    ) -> Option<Outcome> {
         let bytes = h.bytes;
         let bracketed = ms > lo && bytes[ms - 1] == b'[';
         let outer_start = if bracketed { ms - 1 } else { ms };
@@ -212,7 +213,7 @@ impl Engine {
             Reading::Decide(kind, confidence) => Hit::new(span, lines, parsed, kind, confidence),
             Reading::Ambiguous { promotable } => {
                 if self.prose == ProseFindings::None && !promotable {
-                    return Some(Verdict::Nothing);
+                    return Some(Outcome::Nothing);
                 }
                 let mut hit = Hit::new(span, lines, parsed, FindingKind::Inline, Confidence::Low);
                 hit.how.ambiguous = true;
@@ -229,7 +230,7 @@ impl Engine {
         };
         hit.how.fused = !(before == Before::Start && after == After::End);
         hit.how.bracketed = bracketed;
-        Some(Verdict::Found(hit))
+        Some(Outcome::Found(hit))
     }
 
     /// Where the run of marking words before `s` starts, across spaces, hyphens, dashes and
@@ -248,7 +249,7 @@ impl Engine {
             if k == j || (k > 0 && !separates(bytes[k - 1])) {
                 break;
             }
-            if !self.anchors.is_vocab(&bytes[k..j]) {
+            if !self.prefilter.is_vocab(&bytes[k..j]) {
                 break;
             }
             start = k;
@@ -293,7 +294,7 @@ impl Engine {
             }
             let w = &bytes[j..k];
             let upper = !has_lower(w);
-            let fits = (self.anchors.is_vocab(w) && upper == caps)
+            let fits = (self.prefilter.is_vocab(w) && upper == caps)
                 || (w.len() == 3 && w.iter().all(u8::is_ascii_uppercase))
                 || self.parser.is_codeword(&String::from_utf8_lossy(w))
                 || (controls && upper && w.iter().any(u8::is_ascii_alphabetic));
@@ -343,7 +344,7 @@ impl Engine {
             return Before::Number;
         }
         if let Some(w) = words(t).last()
-            && self.anchors.is_anchor(w)
+            && self.prefilter.is_anchor(w)
             && !has_lower(w)
         {
             return Before::Repeat;
@@ -439,7 +440,7 @@ impl Engine {
         }
         let letters = w.iter().filter(|b| b.is_ascii_alphabetic()).count();
         if letters >= 2 && !has_lower(w) && w.is_ascii() {
-            if self.anchors.is_vocab(w) {
+            if self.prefilter.is_vocab(w) {
                 After::Marking
             } else {
                 After::Caps
@@ -471,7 +472,7 @@ impl Engine {
             k += 1;
         }
         let word = self
-            .anchors
+            .prefilter
             .words
             .iter()
             .position(|w| w.as_bytes().eq_ignore_ascii_case(&bytes[ms..k]))?;

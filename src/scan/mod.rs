@@ -100,13 +100,13 @@
 //! No input makes the scanner panic (property-tested with arbitrary bytes). Invalid UTF-8
 //! is read lossily. The reader path holds at most the window size plus 8 KiB of context.
 
-mod anchors;
+mod collect;
 mod engine;
 mod fold;
 mod fused;
 mod normalise;
+mod prefilter;
 mod reader;
-mod report;
 mod scanner;
 mod spaced;
 mod text;

@@ -2,8 +2,8 @@
 //! scanned over its region with `CONTEXT` bytes kept on either side, which covers every
 //! look-around of the stages, so the findings equal those of the slice path.
 
+use super::collect::Collector;
 use super::engine::{CONTEXT, Engine};
-use super::report::State;
 use super::{PartRole, TextReport};
 use std::io::{self, Read};
 
@@ -21,7 +21,7 @@ impl Engine {
         let mut base = 0usize;
         let mut region_start = 0usize;
         let mut eof = false;
-        let mut st = State::new(role);
+        let mut st = Collector::new(role);
         loop {
             while !eof && filled < target {
                 match reader.read(&mut buf[filled..target]) {
@@ -53,6 +53,6 @@ impl Engine {
             base += keep_from;
             region_start = region_end - keep_from;
         }
-        Ok(self.finish(st, base + filled))
+        Ok(st.finish(base + filled))
     }
 }

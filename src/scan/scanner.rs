@@ -134,7 +134,7 @@ pub struct Scanner {
 impl fmt::Debug for Scanner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Scanner")
-            .field("prose", &self.inner.engine.prose)
+            .field("prose", &self.inner.engine.verifier.prose)
             .field("window", &self.inner.engine.window)
             .finish_non_exhaustive()
     }
@@ -165,7 +165,7 @@ impl Scanner {
 
     /// The parser that reads the markings.
     pub fn parser(&self) -> &Parser {
-        &self.inner.engine.parser
+        &self.inner.engine.verifier.parser
     }
 
     /// Scan body text (`&str` or `&[u8]`; invalid UTF-8 is read lossily).

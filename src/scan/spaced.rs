@@ -10,8 +10,9 @@
 //! ones, so `C O N F I D E N T I A L` reads as CONFIDENTIAL (the foreign mapping's default
 //! for a US CONFIDENTIAL, decisions.md D6).
 
-use super::engine::{Engine, Hay, MAX_BANNER, Verdict};
-use super::report::State;
+use super::collect::Collector;
+use super::engine::{Hay, MAX_BANNER, Outcome};
+use super::verify::Verifier;
 use super::{Confidence, FindingKind};
 
 /// The shortest run of spaced letters that is joined (`S E C` and up).
@@ -24,9 +25,9 @@ struct Joined {
     orig: Vec<usize>,
 }
 
-impl Engine {
+impl Verifier {
     /// Reads the line around a letter-spaced pattern hit at `at` (hay index).
-    pub(super) fn check_spaced(&self, h: &Hay, base: usize, at: usize, st: &mut State) {
+    pub(super) fn check_spaced(&self, h: &Hay, base: usize, at: usize, st: &mut Collector) {
         let hay = h.bytes;
         let (Some(ls), Some(le)) = (h.line_start(at), h.line_end(at)) else {
             return;
@@ -52,12 +53,12 @@ impl Engine {
             .and_then(|f| f.checked_sub(base + ls))
             .filter(|&f| f < line.len())
             .map(|f| joined.orig.iter().position(|&o| o >= f).unwrap_or(0));
-        for m in self.anchors.ac.find_iter(lower.as_slice()) {
-            let anchor = self.anchors.anchors[m.pattern().as_usize()];
+        for m in self.prefilter.ac.find_iter(lower.as_slice()) {
+            let anchor = self.prefilter.anchors[m.pattern().as_usize()];
             if anchor.spaced {
                 continue;
             }
-            let Some(s) = self.anchors.start(&lower, m.start(), anchor) else {
+            let Some(s) = self.prefilter.start(&lower, m.start(), anchor) else {
                 continue;
             };
             let e = m.end();
@@ -67,7 +68,7 @@ impl Engine {
                 continue;
             }
             let verdict = match self.verify(&fh, s, e, anchor, st.role, fc) {
-                Verdict::Found(mut hit) => {
+                Outcome::Found(mut hit) => {
                     if hit.how.ambiguous {
                         // Where a banner may stand, spacing makes it one.
                         hit.how.ambiguous = false;
@@ -86,16 +87,16 @@ impl Engine {
                     };
                     hit.span = (map(hit.span.0), map_end(hit.span.1));
                     hit.lines = (ls, le);
-                    Verdict::Found(hit)
+                    Outcome::Found(hit)
                 }
-                Verdict::Malformed { reason, floor, .. } => Verdict::Malformed {
+                Outcome::Malformed { reason, floor, .. } => Outcome::Malformed {
                     line: (ls, le),
                     reason,
                     floor,
                 },
-                Verdict::Nothing => Verdict::Nothing,
+                Outcome::Nothing => Outcome::Nothing,
             };
-            self.take(hay, base, verdict, st);
+            st.take(hay, base, verdict);
             return;
         }
     }
@@ -143,7 +144,7 @@ impl Engine {
     /// Where to break `letters` into vocabulary words (`TOPSECRET` at 3), when it is made
     /// of them; no breaks otherwise.
     fn segment(&self, letters: &[u8]) -> Vec<usize> {
-        if self.anchors.is_vocab(letters) {
+        if self.prefilter.is_vocab(letters) {
             return Vec::new();
         }
         // best[k]: the breaks that make letters[..k] vocabulary words.
@@ -153,7 +154,7 @@ impl Engine {
         for end in 1..=n {
             for start in 0..end {
                 if let Some(prev) = &best[start]
-                    && self.anchors.is_vocab(&letters[start..end])
+                    && self.prefilter.is_vocab(&letters[start..end])
                 {
                     let mut cuts = prev.clone();
                     if start > 0 {
@@ -202,8 +203,8 @@ mod tests {
         lossy(&j.bytes).into_owned()
     }
 
-    fn engine() -> Engine {
-        Engine::new(Parser::new(), ProseFindings::Capitals, 1024).unwrap()
+    fn engine() -> Verifier {
+        Verifier::new(Parser::new(), ProseFindings::Capitals).unwrap()
     }
 
     #[test]

@@ -3,18 +3,26 @@
 //! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
 //! only sees lines that could be a marking.
 
-use super::anchors::Anchor;
-use super::engine::{
-    Engine, Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, STATEMENT, Verdict, WALK,
-};
+use super::engine::{Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, Outcome, STATEMENT, WALK};
 use super::fused::{is_definition, is_label, same_case, unquote};
+use super::prefilter::{Anchor, Prefilter};
 use super::text::{
     boundary_after, boundary_before, bullet_len, has_lower, has_upper, is_caps, is_ws, lossy,
     skip_separators_back, trim, words,
 };
 use super::{Confidence, FindingKind, PartRole, ProseFindings};
 use crate::marking::vocab::{RELEASE_STAMP, RELEASE_STAMP_LEADS};
-use crate::marking::{Marking, ParagraphMark, Parsed};
+use crate::marking::{Marking, ParagraphMark, Parsed, Parser};
+
+/// Stage 2: what each candidate from the prefilter is (a banner, a fused banner, a
+/// statement, a paragraph mark, prose), by the rules of the [module docs](super). Holds
+/// the parser, the prefilter's word lists and the prose policy; a test can drive it on one
+/// line without the rest of the engine.
+pub(super) struct Verifier {
+    pub(super) parser: Parser,
+    pub(super) prose: ProseFindings,
+    pub(super) prefilter: Prefilter,
+}
 
 /// What a line is made of.
 #[derive(Default, Debug)]
@@ -27,7 +35,53 @@ pub(super) struct Shape {
     dslash: bool,
 }
 
-impl Engine {
+impl Verifier {
+    /// The verifier for `parser`'s vocabulary and agency configuration.
+    pub(super) fn new(parser: Parser, prose: ProseFindings) -> Result<Verifier, String> {
+        let prefilter = Prefilter::new(&parser)?;
+        Ok(Verifier {
+            parser,
+            prose,
+            prefilter,
+        })
+    }
+
+    /// The floor reading of a marking that breaks after its classification
+    /// ([`Parser::floor`]): its highest classification, with no endorsements (they could
+    /// not be read).
+    pub(super) fn floor(&self, text: &str) -> Option<Parsed> {
+        // `[TOP SECRET//SI]`: the brackets are not part of the marking.
+        let text = text.trim_end_matches('.').trim();
+        let text = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(inner) => inner,
+            None => text,
+        };
+        self.parser.malformed_floor(text).map(|c| Parsed {
+            marking: Marking::new(c),
+            warnings: Vec::new(),
+            foreign: None,
+        })
+    }
+
+    /// Parses `text` leniently (a trailing full stop dropped). `Err` is the first error's
+    /// message.
+    pub(super) fn parse(&self, text: &str) -> Result<Parsed, String> {
+        let text = text.trim_end_matches('.');
+        self.parser.parse(text).map_err(|e| {
+            // Every distinct error, so each unknown control is named (`SI`, `NOFORN`).
+            let mut messages: Vec<&str> = Vec::new();
+            for d in e.errors() {
+                if !messages.contains(&d.message.as_str()) {
+                    messages.push(&d.message);
+                }
+            }
+            if messages.is_empty() {
+                "not a marking".into()
+            } else {
+                messages.join("; ")
+            }
+        })
+    }
     /// The verdict on anchor word `s..e`: banner, statement, prose or nothing. `fc` is the
     /// first non-blank byte of the part, when it lies in this hay.
     pub(super) fn verify(
@@ -38,11 +92,11 @@ impl Engine {
         anchor: Anchor,
         role: PartRole,
         fc: Option<usize>,
-    ) -> Verdict {
+    ) -> Outcome {
         let word = anchor.word;
         let bytes = h.bytes;
         if !boundary_before(bytes, s) || !boundary_after(bytes, e) {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         }
         let ls = h.line_start(s);
         let le = h.line_end(e);
@@ -73,7 +127,7 @@ impl Engine {
                         && let Ok(parsed) = self.parse(&lossy(&bytes[is..ie]))
                     {
                         if self.prose == ProseFindings::None {
-                            return Verdict::Nothing;
+                            return Outcome::Nothing;
                         }
                         let mut hit = Hit::new(
                             (is, ie),
@@ -83,7 +137,7 @@ impl Engine {
                             Confidence::Low,
                         );
                         hit.how.list_item = true;
-                        return Verdict::Found(hit);
+                        return Outcome::Found(hit);
                     }
                 }
                 // Cheap tests first: a prose line has lower case and a word that is not
@@ -112,11 +166,11 @@ impl Engine {
                                 hit.confidence = Confidence::Low;
                                 hit.how.heading = true;
                             }
-                            return Verdict::Found(hit);
+                            return Outcome::Found(hit);
                         }
                         Err(reason) => {
                             if header && let Some(hit) = self.header_inline(h, s, e, ls, le, word) {
-                                return Verdict::Found(hit);
+                                return Outcome::Found(hit);
                             }
                             if banner_like {
                                 // A banner fused with a reference or a title reads; what
@@ -135,7 +189,7 @@ impl Engine {
                                         .unwrap_or(ts),
                                     _ => ts,
                                 };
-                                return Verdict::Malformed {
+                                return Outcome::Malformed {
                                     line: (ts, te),
                                     reason,
                                     floor: self.floor(&lossy(&bytes[floor_from..te])),
@@ -150,37 +204,37 @@ impl Engine {
             return v;
         }
         if let Some(hit) = self.statement(h, s, e, word) {
-            return Verdict::Found(hit);
+            return Outcome::Found(hit);
         }
         self.inline(h, s, e, word)
     }
 
-    pub(super) fn paragraph_mark(&self, h: &Hay, s: usize, e: usize) -> Verdict {
+    pub(super) fn paragraph_mark(&self, h: &Hay, s: usize, e: usize) -> Outcome {
         let bytes = h.bytes;
         let Some(ls) = h.line_start(s) else {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         };
         if !bytes[ls..s].iter().all(|&b| b == b' ' || b == b'\t') {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         }
         let le = h
             .line_end(e)
             .unwrap_or_else(|| (e + MAX_LINE).min(bytes.len()));
         let line = lossy(&bytes[ls..le]);
         let Some((class, len)) = ParagraphMark::at_start(&line) else {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         };
         if ls + len != e {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         }
         // `(C) 2024 ...` is a copyright line, not a paragraph mark.
         if line[len..]
             .trim_start()
             .starts_with(|c: char| c.is_ascii_digit())
         {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         }
-        Verdict::Found(Hit::new(
+        Outcome::Found(Hit::new(
             (s, e),
             (ls, le),
             Parsed {
@@ -272,7 +326,7 @@ impl Engine {
     /// writes the level it defines: the line at `le` is that definition's heading.
     fn defined_below(&self, h: &Hay, mut le: usize, word: usize) -> bool {
         let bytes = h.bytes;
-        let w = self.anchors.words[word].as_bytes();
+        let w = self.prefilter.words[word].as_bytes();
         for _ in 0..3 {
             if le >= bytes.len() {
                 return false;
@@ -419,21 +473,21 @@ impl Engine {
     }
 
     /// Marking words in prose: reported (never deciding) under the prose policy.
-    fn inline(&self, h: &Hay, s: usize, e: usize, word: usize) -> Verdict {
+    fn inline(&self, h: &Hay, s: usize, e: usize, word: usize) -> Outcome {
         let bytes = h.bytes;
         match self.prose {
-            ProseFindings::None => return Verdict::Nothing,
-            ProseFindings::Capitals if !is_caps(&bytes[s..e]) => return Verdict::Nothing,
+            ProseFindings::None => return Outcome::Nothing,
+            ProseFindings::Capitals if !is_caps(&bytes[s..e]) => return Outcome::Nothing,
             _ => {}
         }
         let lo = s.saturating_sub(WALK);
         let ps = self.phrase_start(bytes, s, lo, word, true);
         let Ok(parsed) = self.parse(&lossy(&bytes[ps..e])) else {
-            return Verdict::Nothing;
+            return Outcome::Nothing;
         };
         let ls = h.line_start(ps).unwrap_or(ps);
         let le = h.line_end(e).unwrap_or(e);
-        Verdict::Found(Hit::new(
+        Outcome::Found(Hit::new(
             (ps, e),
             (ls, le),
             parsed,
@@ -446,7 +500,7 @@ impl Engine {
     fn all_vocab(&self, line: &[u8]) -> bool {
         let mut any = false;
         for w in words(line) {
-            if !self.anchors.is_vocab(w) {
+            if !self.prefilter.is_vocab(w) {
                 return false;
             }
             any = true;
@@ -461,10 +515,10 @@ impl Engine {
         };
         for w in words(line) {
             sh.words += 1;
-            if self.anchors.is_vocab(w) {
+            if self.prefilter.is_vocab(w) {
                 sh.vocab += 1;
                 sh.vocabish += 1;
-                if self.anchors.is_anchor(w) {
+                if self.prefilter.is_anchor(w) {
                     sh.anchors += 1;
                 }
             } else if w.len() == 3 && w.iter().all(u8::is_ascii_uppercase) {
@@ -494,7 +548,7 @@ impl Engine {
             if k == j || k == lo && lo > 0 && !is_ws(bytes[k - 1]) {
                 break;
             }
-            if !self.anchors.is_vocab(&bytes[k..j]) {
+            if !self.prefilter.is_vocab(&bytes[k..j]) {
                 break;
             }
             start = k;
@@ -513,7 +567,7 @@ impl Engine {
         newline: bool,
     ) -> usize {
         let mut best = s;
-        'prefix: for pre in &self.anchors.prefixes[word] {
+        'prefix: for pre in &self.prefilter.prefixes[word] {
             let mut at = s;
             for w in pre.iter().rev() {
                 let j = skip_separators_back(bytes, at, lo, newline);
@@ -541,4 +595,46 @@ fn is_stamp_word(w: &[u8]) -> bool {
     code || RELEASE_STAMP
         .iter()
         .any(|s| s.as_bytes().eq_ignore_ascii_case(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stage 2 alone: the verdict on the first anchor of a one-text hay.
+    fn first_verdict(text: &str) -> Outcome {
+        let v = Verifier::new(Parser::new(), ProseFindings::Capitals).unwrap();
+        let bytes = text.as_bytes();
+        let h = Hay {
+            bytes,
+            at_start: true,
+            at_end: true,
+            starts_line: true,
+            ends_line: true,
+        };
+        let mut lower = bytes.to_vec();
+        lower.make_ascii_lowercase();
+        let m = v.prefilter.ac.find_iter(lower.as_slice()).next().unwrap();
+        let anchor = v.prefilter.anchors[m.pattern().as_usize()];
+        let s = v.prefilter.start(bytes, m.start(), anchor).unwrap();
+        v.verify(&h, s, m.end(), anchor, PartRole::Body, Some(0))
+    }
+
+    #[test]
+    fn the_verifier_reads_one_line_without_the_engine() {
+        let Outcome::Found(hit) = first_verdict("IN CONFIDENCE Purpose 1. This note") else {
+            panic!("no hit");
+        };
+        assert_eq!(hit.kind, FindingKind::Banner);
+        assert!(hit.how.fused);
+        assert_eq!(hit.parsed.marking.to_string(), "IN-CONFIDENCE");
+        let Outcome::Found(hit) = first_verdict("She told me IN CONFIDENCE, honestly.") else {
+            panic!("no hit");
+        };
+        assert_eq!(hit.kind, FindingKind::Inline);
+        assert!(matches!(
+            first_verdict("TOP SECRET//SI//NOFORN"),
+            Outcome::Malformed { floor: Some(_), .. }
+        ));
+    }
 }

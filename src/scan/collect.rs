@@ -3,9 +3,13 @@
 //! problems (unmarked, banners disagree, under-marked, non-canonical, foreign, evasion,
 //! malformed).
 
-use super::engine::{Engine, How};
+use super::Span;
+use super::engine::{Hit, How, Outcome};
+use super::normalise::evasion_notes;
 use super::text::count_newlines;
+use super::text::lossy;
 use super::{Confidence, Finding, FindingKind, Note, PartRole, TextReport};
+use crate::marking::DiagnosticCode;
 use crate::marking::{Classification, Marking};
 use crate::problem::{Problem, ProblemCode};
 use std::cmp::Reverse;
@@ -31,7 +35,7 @@ pub(super) struct Malformed {
 }
 
 /// Everything one scan collects, across windows.
-pub(super) struct State {
+pub(super) struct Collector {
     pub(super) role: PartRole,
     pub(super) raws: Vec<Raw>,
     pub(super) malformed: Vec<Malformed>,
@@ -47,9 +51,96 @@ pub(super) struct State {
     pub(super) candidates: u64,
 }
 
-impl State {
-    pub(super) fn new(role: PartRole) -> State {
-        State {
+impl Collector {
+    /// Records a verdict found in `hay` (based at `base`). Line numbers come later, from
+    /// [`Collector::number_lines`].
+    pub(super) fn take(&mut self, hay: &[u8], base: usize, verdict: Outcome) {
+        match verdict {
+            Outcome::Nothing => {}
+            Outcome::Found(hit) => self.record(hay, base, hit),
+            Outcome::Malformed {
+                line,
+                reason,
+                floor,
+            } => {
+                let floor_class = floor.as_ref().map(|p| p.marking.classification());
+                if let Some(floor) = floor {
+                    let mut hit =
+                        Hit::new(line, line, floor, FindingKind::Banner, Confidence::Medium);
+                    hit.how.partly_read = true;
+                    self.record(hay, base, hit);
+                }
+                self.malformed.push(Malformed {
+                    floor: floor_class,
+                    line_start: base + line.0,
+                    line: 0,
+                    text: lossy(&hay[line.0..line.1]).into_owned(),
+                    reason,
+                });
+            }
+        }
+    }
+
+    /// Records a hit: its notes (non-canonical, split, foreign, evasion) and its text.
+    pub(super) fn record(&mut self, hay: &[u8], base: usize, hit: Hit) {
+        let (s, e) = hit.span;
+        let written = &hay[s..e];
+        let mut notes = Vec::new();
+        if hit.kind != FindingKind::ParagraphMark
+            && hit
+                .parsed
+                .warnings
+                .iter()
+                .any(|w| w.code == DiagnosticCode::NonCanonicalForm)
+        {
+            notes.push(Note::NonCanonical);
+        }
+        if memchr::memchr(b'\n', written).is_some() {
+            notes.push(Note::SplitAcrossLines);
+        }
+        let foreign = hit.parsed.foreign.is_some();
+        if foreign {
+            notes.push(Note::Foreign);
+        }
+        if !written.is_ascii() {
+            notes.extend(evasion_notes(written));
+        }
+        let how = hit.how;
+        for (set, note) in [
+            (how.fused, Note::FusedWithText),
+            (how.ambiguous, Note::Ambiguous),
+            (how.partly_read, Note::PartlyRead),
+            (how.bracketed, Note::Bracketed),
+            (how.letter_spaced, Note::LetterSpaced),
+            (how.list_item, Note::ListItem),
+            (how.heading, Note::Heading),
+        ] {
+            if set {
+                notes.push(note);
+            }
+        }
+        self.last = (base + s, base + e);
+        self.raws.push(Raw {
+            finding: Finding {
+                span: Span {
+                    start: base + s,
+                    end: base + e,
+                },
+                line: 0,
+                text: lossy(written).into_owned(),
+                marking: hit.parsed.marking,
+                kind: hit.kind,
+                confidence: hit.confidence,
+                notes,
+            },
+            lines: (base + hit.lines.0, base + hit.lines.1),
+            foreign,
+            how,
+        });
+    }
+
+    pub(super) fn new(role: PartRole) -> Collector {
+        Collector {
             role,
             raws: Vec::new(),
             malformed: Vec::new(),
@@ -202,10 +293,11 @@ fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
     }
 }
 
-impl Engine {
+impl Collector {
     /// The report: overlapping findings merged (a deciding one wins), first and last lines
     /// named, the effective marking and the problems.
-    pub(super) fn finish(&self, mut st: State, bytes: usize) -> TextReport {
+    pub(super) fn finish(self, bytes: usize) -> TextReport {
+        let mut st = self;
         // Already in order but for the rare finding that starts in the chunk before the one
         // that found it; the sort is a linear check then.
         st.raws
@@ -377,5 +469,51 @@ impl Engine {
             problems,
             bytes: bytes as u64,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::marking::{Marking, Parsed};
+
+    fn ambiguous(at: usize, text: &str) -> Hit {
+        let mut hit = Hit::new(
+            (at, at + text.len()),
+            (at, at + text.len() + 10),
+            Parsed {
+                marking: Marking::new(Classification::InConfidence),
+                warnings: Vec::new(),
+                foreign: None,
+            },
+            FindingKind::Inline,
+            Confidence::Low,
+        );
+        hit.how.ambiguous = true;
+        hit.how.promotable = true;
+        hit
+    }
+
+    /// The collector alone: ambiguous hits that repeat as a running header decide, one on
+    /// its own does not.
+    #[test]
+    fn the_collector_promotes_running_headers() {
+        let text = "x".repeat(400);
+        let hay = text.as_bytes();
+        let mut c = Collector::new(PartRole::Body);
+        c.first_content = Some(0);
+        c.last_content = Some(399);
+        c.record(hay, 0, ambiguous(100, "In Confidence"));
+        let one = c.finish(400);
+        assert!(one.marking.is_none());
+        let mut c = Collector::new(PartRole::Body);
+        c.first_content = Some(0);
+        c.last_content = Some(399);
+        c.record(hay, 0, ambiguous(100, "xxxxxxxxxxxxx"));
+        c.record(hay, 0, ambiguous(200, "xxxxxxxxxxxxx"));
+        c.number_lines(hay, 0);
+        let two = c.finish(400);
+        assert_eq!(two.deciding().count(), 2);
+        assert!(two.findings[0].notes.contains(&Note::RunningHeader));
     }
 }

@@ -13,7 +13,7 @@ pub(super) const MAX_PAT: usize = 16;
 /// What a pattern match stands for: an anchor word, searched from its `skip`th letter.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Anchor {
-    /// Index into [`Anchors::words`] and [`Anchors::prefixes`].
+    /// Index into [`Prefilter::words`] and [`Prefilter::prefixes`].
     pub(super) word: usize,
     /// How many of the word's letters come before the searched pattern (see
     /// `fingerprint_start`); they are checked by hand.
@@ -75,7 +75,7 @@ fn spaced_pattern(word: &str) -> String {
 }
 
 /// The searcher and the word lists.
-pub(super) struct Anchors {
+pub(super) struct Prefilter {
     /// Case-sensitive search for the lowercase patterns, over a lowercased copy.
     pub(super) ac: AhoCorasick,
     /// Per pattern: what it stands for.
@@ -92,14 +92,14 @@ pub(super) struct Anchors {
     pub(super) marks: Vec<&'static [u8]>,
 }
 
-impl Anchors {
+impl Prefilter {
     /// The anchors for `parser`'s foreign mapping.
     ///
     /// Anchor words are the last word of every classification phrase, NZ and foreign
     /// (crates.md §4: the distinctive word). A foreign level that the parser maps to
     /// UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
     /// common a word to search for.
-    pub(super) fn new(parser: &Parser) -> Result<Anchors, String> {
+    pub(super) fn new(parser: &Parser) -> Result<Prefilter, String> {
         let mut anchor_words: Vec<&'static str> = Vec::new();
         let class_words: Vec<&str> = PHRASES
             .iter()
@@ -178,7 +178,7 @@ impl Anchors {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        Ok(Anchors {
+        Ok(Prefilter {
             ac,
             anchors,
             words,
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn anchors_come_from_the_vocabulary() {
-        let a = Anchors::new(&Parser::new()).unwrap();
+        let a = Prefilter::new(&Parser::new()).unwrap();
         assert!(a.is_anchor(b"secret"));
         assert!(a.is_anchor(b"Confidence"));
         assert!(!a.is_anchor(b"TOP"));
@@ -233,7 +233,7 @@ mod tests {
         assert_eq!(spaced_pattern("secret"), " e c r e t");
         assert_eq!(spaced_pattern("confidential"), " n f i d e n");
         assert_eq!(spaced_pattern("unclassified"), " n c l a s s");
-        let a = Anchors::new(&Parser::new()).unwrap();
+        let a = Prefilter::new(&Parser::new()).unwrap();
         let hits: Vec<bool> =
             a.ac.find_iter("c o n f i d e n t i a l".as_bytes())
                 .map(|m| a.anchors[m.pattern().as_usize()].spaced)
@@ -246,7 +246,7 @@ mod tests {
         // `con...` would stop the searcher at every `contract`; `onfidence` does not.
         assert_eq!(fingerprint_start("confidence"), 1);
         assert_eq!(fingerprint_start("secret"), 1);
-        let a = Anchors::new(&Parser::new()).unwrap();
+        let a = Prefilter::new(&Parser::new()).unwrap();
         let secret = a.words.iter().position(|w| w == "secret").unwrap();
         let anchor = a.anchors[secret];
         assert_eq!(a.start(b"xSECRET", 2, anchor), Some(1));
