@@ -36,9 +36,16 @@ pub(super) const LEAD: usize = 48;
 pub(super) const STATEMENT: usize = 160;
 /// How far a folding region extends either side of a non-ASCII byte.
 pub(super) const REGION: usize = 256;
-/// Context a reader window keeps on each side of its region. Covers two lines of
-/// `MAX_LINE` either way, which bounds every look-around above.
-pub(super) const CONTEXT: usize = 4 * 1024;
+/// How far back from its line stage 2 may look (the release stamps above a part's first
+/// banner).
+pub(super) const LOOK_BEHIND: usize = 2 * MAX_LINE;
+/// How many lines after its own stage 2 may read (a `//` block continued below, the
+/// definition under a heading, past two blank lines).
+pub(super) const LOOK_AHEAD_LINES: usize = 3;
+/// Context a reader window keeps on each side of its region. Covers the look-behind plus
+/// the hit's own line back, and the hit's line plus `LOOK_AHEAD_LINES` lines of `MAX_LINE`
+/// forward, which bounds every look-around above with a line to spare.
+pub(super) const CONTEXT: usize = 6 * 1024;
 
 /// The engine behind a `Scanner`: stage 1 (the fused lowercase copy and the prefilter's
 /// search) over windows of the input, the [`Verifier`] for stage 2, and a [`Collector`] per

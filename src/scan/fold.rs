@@ -4,7 +4,7 @@
 //! back to the original bytes. Plain ASCII chunks never come here.
 
 use super::collect::Collector;
-use super::engine::{Hay, MAX_LINE, Outcome, REGION};
+use super::engine::{Hay, LOOK_AHEAD_LINES, LOOK_BEHIND, MAX_LINE, Outcome, REGION};
 use super::normalise::{Fold, Folded, fold};
 use super::prefilter::Anchor;
 use super::text::{boundary_after, boundary_before, is_ws, next_non_ascii, utf8_len};
@@ -120,23 +120,31 @@ impl Verifier {
         st: &mut Collector,
     ) {
         let hay = h.bytes;
-        // Fold from the start of the line above to the end of the line below.
+        // Fold every line stage 2 may look at, so that the folded reading is the one the
+        // plain text would get: back to the part's first lines for the release-stamp rule
+        // (`LOOK_BEHIND`), the line above for a split phrase, and the lines below for a
+        // joined `//` block or a heading's definition (`LOOK_AHEAD_LINES`).
         let above = h.line_start(os).and_then(|ls| {
-            if ls == 0 {
+            let back = ls.saturating_sub(LOOK_BEHIND);
+            if back == 0 {
                 Some(0)
             } else {
-                h.line_start(ls - 1)
+                h.line_start(back)
             }
         });
-        let below = h.line_end(oe).and_then(|le| {
-            if le >= hay.len() {
-                Some(le)
-            } else {
-                h.line_end(le + 1)
-            }
-        });
-        let lo = above.unwrap_or_else(|| os.saturating_sub(2 * MAX_LINE + 2));
-        let hi = below.unwrap_or_else(|| (oe + 2 * MAX_LINE + 2).min(hay.len()));
+        let mut below = h.line_end(oe);
+        for _ in 0..LOOK_AHEAD_LINES {
+            below = below.and_then(|le| {
+                if le >= hay.len() {
+                    Some(le)
+                } else {
+                    h.line_end(le + 1)
+                }
+            });
+        }
+        let lo = above.unwrap_or_else(|| os.saturating_sub(LOOK_BEHIND + MAX_LINE + 2));
+        let hi =
+            below.unwrap_or_else(|| (oe + (LOOK_AHEAD_LINES + 1) * (MAX_LINE + 1)).min(hay.len()));
         let folded = Folded::new(&hay[lo..hi]);
         let fh = Hay {
             bytes: &folded.bytes,

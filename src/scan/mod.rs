@@ -98,7 +98,7 @@
 //! # Untrusted input
 //!
 //! No input makes the scanner panic (property-tested with arbitrary bytes). Invalid UTF-8
-//! is read lossily. The reader path holds at most the window size plus 8 KiB of context.
+//! is read lossily. The reader path holds at most the window size plus 12 KiB of context.
 
 mod collect;
 mod engine;

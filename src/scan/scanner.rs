@@ -72,7 +72,7 @@ impl ScannerBuilder {
     }
 
     /// How many bytes [`Scanner::scan_reader`] scans per window (default 256 KiB). Memory
-    /// use is about this plus 8 KiB of context and one read. Small values are for tests.
+    /// use is about this plus 12 KiB of context and one read. Small values are for tests.
     pub fn window_size(&mut self, bytes: usize) -> &mut Self {
         self.window = Some(bytes);
         self

@@ -3,7 +3,10 @@
 //! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
 //! only sees lines that could be a marking.
 
-use super::engine::{Hay, Hit, JOIN_LINE, LEAD, MAX_BANNER, MAX_LINE, Outcome, STATEMENT, WALK};
+use super::engine::{
+    Hay, Hit, JOIN_LINE, LEAD, LOOK_AHEAD_LINES, LOOK_BEHIND, MAX_BANNER, MAX_LINE, Outcome,
+    STATEMENT, WALK,
+};
 use super::fused::{is_definition, is_label, same_case, unquote};
 use super::prefilter::{Anchor, Prefilter};
 use super::text::{
@@ -305,7 +308,7 @@ impl Verifier {
         let Some(f) = fc else {
             return false;
         };
-        if f >= ls || ls - f > 2 * MAX_LINE {
+        if f >= ls || ls - f > LOOK_BEHIND {
             return false;
         }
         let bytes = h.bytes;
@@ -327,7 +330,7 @@ impl Verifier {
     fn defined_below(&self, h: &Hay, mut le: usize, word: usize) -> bool {
         let bytes = h.bytes;
         let w = self.prefilter.words[word].as_bytes();
-        for _ in 0..3 {
+        for _ in 0..LOOK_AHEAD_LINES {
             if le >= bytes.len() {
                 return false;
             }
