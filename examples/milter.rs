@@ -13,7 +13,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let policy = GatewayPolicy::from_toml(&std::fs::read_to_string(policy_file)?)?;
     let service = MilterOptions::new(policy).listen(listen.parse()?).build()?;
     let listener = service.bind().await?;
-    eprintln!("milter: listening on {}", listener.local_addr()?.postfix_milter());
+    eprintln!(
+        "milter: listening on {}",
+        listener.local_addr()?.postfix_milter()
+    );
     // Serve until Ctrl-C, then let the messages in progress finish.
     listener
         .serve_until(async {

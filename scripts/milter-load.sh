@@ -4,11 +4,12 @@
 #   scripts/milter-load.sh                       2000 messages, 8 concurrent senders
 #   MESSAGES=5000 SENDERS=16 DEADLINE=300 scripts/milter-load.sh
 #   MILTER_SOCKET=unix scripts/milter-load.sh    the milter on a unix socket instead of TCP
-#   MILTER_BIN=path/to/milter scripts/milter-load.sh   use that binary, do not build
+#   MILTER_BIN=path/to/protective-marking-milter scripts/milter-load.sh
+#                                                use that binary, do not build
 #
 # One private Postfix instance (scripts/lib/postfix-instance.sh) with two smtpd listeners on
-# 127.0.0.1: one without a milter and one with the milter (release build of examples/milter,
-# policy tests/data/milter/policy.toml). Each run sends MESSAGES messages from SENDERS
+# 127.0.0.1: one without a milter and one with the milter (release build of the
+# protective-marking-milter binary, policy tests/data/milter/policy.toml). Each run sends MESSAGES messages from SENDERS
 # concurrent SMTP sessions (scripts/milter_load.py), taken round-robin from the end-to-end
 # cases (scripts/milter_messages.py), and stops early at DEADLINE seconds. Three runs:
 #   baseline  deliverable cases only, no milter
@@ -66,8 +67,8 @@ trap 'exit 130' INT TERM
 
 if [ -z "${MILTER_BIN:-}" ]; then
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-  cargo build --quiet --release --example milter
-  MILTER_BIN=$CARGO_TARGET_DIR/release/examples/milter
+  cargo build --quiet --release --features milter --bin protective-marking-milter
+  MILTER_BIN=$CARGO_TARGET_DIR/release/protective-marking-milter
 fi
 case "$MILTER_SOCKET" in
   tcp) listen="127.0.0.1:$(pf_free_port)"; milter="inet:$listen" ;;
@@ -75,7 +76,7 @@ case "$MILTER_SOCKET" in
   *) echo "milter-load: MILTER_SOCKET is tcp or unix" >&2; exit 2 ;;
 esac
 "$MILTER_BIN" --listen "$listen" --policy tests/data/milter/policy.toml --log-format json \
-  >"$WORK/milter.log" 2>&1 &
+  --socket-group postfix >"$WORK/milter.log" 2>&1 &
 MILTER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$WORK/milter.log" && break

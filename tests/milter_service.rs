@@ -230,7 +230,10 @@ async fn every_case(mta: Mta) {
         panic!("header");
     };
     // With HDR_LEADSPC negotiated the value brings its own leading space.
-    assert_eq!(h.value().trim_start(), "accept; marking=IN-CONFIDENCE; rules=none");
+    assert_eq!(
+        h.value().trim_start(),
+        "accept; marking=IN-CONFIDENCE; rules=none"
+    );
     // Rejections quote the rule.
     let Action::Replycode(c) = responses[2].final_action() else {
         panic!("reply");
@@ -251,7 +254,11 @@ async fn many_connections_at_once() {
     for i in 0..16 {
         let addr = addr.clone();
         let cases = cases.clone();
-        let mta = if i % 2 == 0 { Mta::NoReply } else { Mta::EveryStep };
+        let mta = if i % 2 == 0 {
+            Mta::NoReply
+        } else {
+            Mta::EveryStep
+        };
         tasks.push(tokio::spawn(async move {
             let mine: Vec<&Case> = cases.iter().cycle().skip(i).take(5).collect();
             let got = send_as(mta, TcpStream::connect(&addr).await.unwrap(), &mine).await;
@@ -313,7 +320,12 @@ async fn unix_socket() {
     assert_eq!(mode, 0o660);
     let cases = cases();
     let refs: Vec<&Case> = cases.iter().take(3).collect();
-    let got = send_as(Mta::NoReply, UnixStream::connect(&path).await.unwrap(), &refs).await;
+    let got = send_as(
+        Mta::NoReply,
+        UnixStream::connect(&path).await.unwrap(),
+        &refs,
+    )
+    .await;
     for (case, r) in refs.iter().zip(&got) {
         assert_eq!(outcome(r), expected(case), "{}", case.name);
     }
@@ -370,7 +382,10 @@ async fn reload_applies_to_the_next_message_on_the_same_connection() {
         .connect_via(stream.compat())
         .await
         .unwrap();
-    assert_eq!(outcome(&one(&mut conn, &unmarked).await), "reject 550 5.7.1");
+    assert_eq!(
+        outcome(&one(&mut conn, &unmarked).await),
+        "reject 550 5.7.1"
+    );
     // A valid new policy: unmarked mail is now held; the connection stays open.
     let mut held = policy();
     held.unmarked = protective_marking::GatewayAction::Quarantine;
@@ -380,7 +395,11 @@ async fn reload_applies_to_the_next_message_on_the_same_connection() {
     let dir = std::env::temp_dir().join(format!("pm-reload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
-    std::fs::write(&bad, "[gateway]\ndirection = \"outbound\"\non_error = \"accept\"\n").unwrap();
+    std::fs::write(
+        &bad,
+        "[gateway]\ndirection = \"outbound\"\non_error = \"accept\"\n",
+    )
+    .unwrap();
     assert!(s.reload_file(&bad).is_err());
     assert_eq!(outcome(&one(&mut conn, &unmarked).await), "hold");
     let _ = std::fs::remove_dir_all(&dir);
@@ -472,7 +491,12 @@ async fn metrics_count_verdicts_and_rules() {
     tokio::spawn(listener.serve());
     let cases = cases();
     let refs: Vec<&Case> = cases.iter().collect();
-    send_as(Mta::NoReply, TcpStream::connect(&addr).await.unwrap(), &refs).await;
+    send_as(
+        Mta::NoReply,
+        TcpStream::connect(&addr).await.unwrap(),
+        &refs,
+    )
+    .await;
     let text = scrape(metrics).await;
     assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
     let count = |line: &str| -> u64 {
@@ -495,14 +519,18 @@ async fn metrics_count_verdicts_and_rules() {
         1
     );
     assert_eq!(
-        count("protective_marking_milter_rule_hits_total{rule=\"NZISM 15.1.11.C.01\",action=\"reject\"}"),
+        count(
+            "protective_marking_milter_rule_hits_total{rule=\"NZISM 15.1.11.C.01\",action=\"reject\"}"
+        ),
         1
     );
     assert_eq!(
         count("protective_marking_milter_check_duration_seconds_count{action=\"accept\"}"),
         delivered
     );
-    assert!(text.contains("protective_marking_milter_check_duration_seconds_bucket{le=\"+Inf\",action=\"reject\"}"));
+    assert!(text.contains(
+        "protective_marking_milter_check_duration_seconds_bucket{le=\"+Inf\",action=\"reject\"}"
+    ));
 }
 
 const INBOUND: &str = r#"
@@ -542,8 +570,12 @@ async fn inbound_marking_adds_the_header_and_changes_the_subject() {
         let mut changed = Vec::new();
         for m in r.modifications() {
             match m {
-                ModificationAction::AddHeader(h) => added.push((h.name().to_string(), h.value().to_string())),
-                ModificationAction::ChangeHeader(h) => changed.push((h.name().to_string(), h.value().to_string())),
+                ModificationAction::AddHeader(h) => {
+                    added.push((h.name().to_string(), h.value().to_string()))
+                }
+                ModificationAction::ChangeHeader(h) => {
+                    changed.push((h.name().to_string(), h.value().to_string()))
+                }
                 other => panic!("{other:?}"),
             }
         }

@@ -174,7 +174,10 @@ fn main() -> ExitCode {
         let listener: MilterListener = match service.bind().await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("protective-marking-milter: cannot listen on {}: {e}", cli.listen);
+                eprintln!(
+                    "protective-marking-milter: cannot listen on {}: {e}",
+                    cli.listen
+                );
                 return ExitCode::from(2);
             }
         };
@@ -193,7 +196,9 @@ fn main() -> ExitCode {
                         "reload",
                         &format!("{}: applied to the next message", policy_path.display()),
                     ),
-                    Err(e) => reloader.log("reload_error", &format!("{e}; keeping the current policy")),
+                    Err(e) => {
+                        reloader.log("reload_error", &format!("{e}; keeping the current policy"))
+                    }
                 }
             }
         });

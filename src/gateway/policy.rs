@@ -462,4 +462,3 @@ fn valid_pattern(pattern: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'))
 }
-

@@ -250,7 +250,8 @@ impl Gateway {
                 let mut v = self.finish(reasons, &marked);
                 if matches!(v.action, GatewayAction::Accept | GatewayAction::Quarantine) {
                     v.changes.push(marking_header(&marking));
-                    v.changes.extend(subject_change(raw, &marking, None, position));
+                    v.changes
+                        .extend(subject_change(raw, &marking, None, position));
                 }
                 v
             }

@@ -100,7 +100,10 @@ async fn judge(service: &MilterService, message: Message, n: Negotiated) -> Vec<
     let gateway = message.gateway.clone().unwrap_or_else(|| service.gateway());
     let envelope = message.envelope();
     let verdict = if message.oversize {
-        let max = service.inner.options.max_message_bytes_for(gateway.policy());
+        let max = service
+            .inner
+            .options
+            .max_message_bytes_for(gateway.policy());
         gateway.fail_closed(&format!(
             "the message is larger than the milter's limit of {max} bytes"
         ))

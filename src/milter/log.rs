@@ -59,7 +59,11 @@ pub(super) fn log_message(format: LogFormat, m: &MessageLog<'_>) {
             rules.join(","),
             marking.as_deref().unwrap_or("-"),
             ms,
-            if m.no_reply { "end-of-message" } else { "every-step" },
+            if m.no_reply {
+                "end-of-message"
+            } else {
+                "every-step"
+            },
             reason.unwrap_or("-"),
         ),
     };

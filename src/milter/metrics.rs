@@ -76,11 +76,7 @@ impl Metrics {
             "Policy reloads (SIGHUP), by result",
             reloads.clone(),
         );
-        registry.register(
-            "connections",
-            "MTA connections open",
-            connections.clone(),
-        );
+        registry.register("connections", "MTA connections open", connections.clone());
         // Every action shows from the start, so a rate over a fresh process is defined.
         for a in ACTIONS {
             let _ = messages.get_or_create(&vec![("action", a.as_str().to_string())]);
@@ -226,8 +222,7 @@ pub(super) async fn serve(listener: TcpListener, metrics: std::sync::Arc<Metrics
 async fn read_head(stream: &mut tokio::net::TcpStream) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(512);
     let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && !head.windows(2).any(|w| w == b"\n\n")
-    {
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && !head.windows(2).any(|w| w == b"\n\n") {
         let n = stream.read(&mut buf).await?;
         if n == 0 {
             break;
@@ -290,7 +285,10 @@ mod tests {
         )
         .unwrap();
         let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
-        m.record(&g.check(&env, b"Subject: x\r\n\r\nhi\r\n"), Duration::from_micros(300));
+        m.record(
+            &g.check(&env, b"Subject: x\r\n\r\nhi\r\n"),
+            Duration::from_micros(300),
+        );
         m.record(
             &g.check(&env, b"Subject: x [IN-CONFIDENCE]\r\n\r\nhi\r\n"),
             Duration::from_micros(500),
@@ -305,15 +303,32 @@ mod tests {
             "protective_marking_milter_check_duration_seconds_count{action=\"accept\"} 1"
         ));
         let line = m.summary().unwrap();
-        assert!(line.starts_with("messages=2 accept=1 reject=1 tempfail=0 quarantine=0 mean_check_ms=0.400"), "{line}");
+        assert!(
+            line.starts_with(
+                "messages=2 accept=1 reject=1 tempfail=0 quarantine=0 mean_check_ms=0.400"
+            ),
+            "{line}"
+        );
         assert_eq!(m.summary(), None, "nothing since the last summary");
 
         let ok = answer(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", &m);
         let ok = String::from_utf8(ok).unwrap();
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"));
         assert!(ok.ends_with("# EOF\n"));
-        assert!(String::from_utf8(answer(b"GET / HTTP/1.1\r\n\r\n", &m)).unwrap().starts_with("HTTP/1.1 404"));
-        assert!(String::from_utf8(answer(b"POST /metrics HTTP/1.1\r\n\r\n", &m)).unwrap().starts_with("HTTP/1.1 405"));
-        assert!(String::from_utf8(answer(b"\xff\xfe", &m)).unwrap().starts_with("HTTP/1.1 405"));
+        assert!(
+            String::from_utf8(answer(b"GET / HTTP/1.1\r\n\r\n", &m))
+                .unwrap()
+                .starts_with("HTTP/1.1 404")
+        );
+        assert!(
+            String::from_utf8(answer(b"POST /metrics HTTP/1.1\r\n\r\n", &m))
+                .unwrap()
+                .starts_with("HTTP/1.1 405")
+        );
+        assert!(
+            String::from_utf8(answer(b"\xff\xfe", &m))
+                .unwrap()
+                .starts_with("HTTP/1.1 405")
+        );
     }
 }

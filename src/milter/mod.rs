@@ -47,6 +47,8 @@
 //! [`miltr-server`]: https://docs.rs/miltr-server
 
 mod connection;
+#[doc(hidden)]
+pub mod internal;
 mod listener;
 mod log;
 mod metrics;
@@ -58,7 +60,7 @@ mod session;
 // The public interface: the options (a builder), the service and its listener.
 pub use listener::MilterListener;
 pub use options::{
-    DEFAULT_LISTEN, DEFAULT_SOCKET_MODE, DEFAULT_SUMMARY_INTERVAL, DEFAULT_TIME_BUDGET,
-    ListenAddr, LogFormat, MilterOptions, OptionError,
+    DEFAULT_LISTEN, DEFAULT_SOCKET_MODE, DEFAULT_SUMMARY_INTERVAL, DEFAULT_TIME_BUDGET, ListenAddr,
+    LogFormat, MilterOptions, OptionError,
 };
 pub use service::{MilterService, ReloadError};

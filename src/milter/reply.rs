@@ -66,7 +66,11 @@ pub(super) fn response_for(verdict: &Verdict, n: Negotiated) -> Response {
                         &wire_value(value, leading_space),
                     )));
                 }
-                _ => return Err("protective marking: the message must be marked at the gateway but the MTA cannot change its headers"),
+                _ => {
+                    return Err(
+                        "protective marking: the message must be marked at the gateway but the MTA cannot change its headers",
+                    );
+                }
             }
         }
         if n.can(Capability::SMFIF_ADDHDRS) {
@@ -239,7 +243,10 @@ mod tests {
             protocol: Protocol::empty(),
             capabilities: Capability::SMFIF_ADDHDRS,
         };
-        assert_eq!(response_for(&held, no_hold).reply.as_deref(), Some("451 4.7.1"));
+        assert_eq!(
+            response_for(&held, no_hold).reply.as_deref(),
+            Some("451 4.7.1")
+        );
         let r = response_for(&held, all());
         assert!(r.replies.iter().any(|m| matches!(
             m,
@@ -251,7 +258,10 @@ mod tests {
             name: "Subject".into(),
             value: "x\r\n [UNCLASSIFIED]".into(),
         });
-        assert_eq!(response_for(&marked, no_hold).reply.as_deref(), Some("451 4.7.1"));
+        assert_eq!(
+            response_for(&marked, no_hold).reply.as_deref(),
+            Some("451 4.7.1")
+        );
         let r = response_for(&marked, all());
         match &r.replies[0] {
             ServerMessage::ModificationAction(ModificationAction::ChangeHeader(h)) => {

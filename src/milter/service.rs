@@ -237,7 +237,10 @@ impl MilterService {
     /// # }
     /// ```
     pub async fn judge(&self, envelope: Envelope, raw: Vec<u8>) -> Verdict {
-        budgeted(&self.inner, self.gateway(), move |g| g.check(&envelope, &raw)).await
+        budgeted(&self.inner, self.gateway(), move |g| {
+            g.check(&envelope, &raw)
+        })
+        .await
     }
 }
 

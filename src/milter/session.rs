@@ -426,7 +426,10 @@ mod tests {
         };
         assert_eq!(replies(fast.command(offer.into(), &src)), 1);
         assert!(fast.negotiated().no_reply_path());
-        assert_eq!(replies(fast.command(Mail::from(&b"<a@b>"[..]).into(), &src)), 0);
+        assert_eq!(
+            replies(fast.command(Mail::from(&b"<a@b>"[..]).into(), &src)),
+            0
+        );
         assert!(fast.in_message());
         let rcpt: Recipient = (&b"<c@d>"[..]).into();
         assert_eq!(replies(fast.command(rcpt.into(), &src)), 0);
@@ -448,7 +451,10 @@ mod tests {
         };
         assert_eq!(replies(slow.command(offer.into(), &src)), 1);
         assert!(!slow.negotiated().no_reply_path());
-        assert_eq!(replies(slow.command(Mail::from(&b"<a@b>"[..]).into(), &src)), 1);
+        assert_eq!(
+            replies(slow.command(Mail::from(&b"<a@b>"[..]).into(), &src)),
+            1
+        );
         let h = Header::new(b"Subject", b"x");
         assert_eq!(replies(slow.command(h.into(), &src)), 1);
     }
