@@ -174,8 +174,10 @@ impl MilterListener {
                 // Milter traffic is many small request/reply packets: without TCP_NODELAY,
                 // Nagle plus delayed ACKs add tens of ms per message (crates.md §5).
                 stream.set_nodelay(true)?;
+                connection::quick_ack(&stream);
                 tracker.spawn(async move {
-                    if let Err(e) = connection::serve(&service, stream, stop).await {
+                    let served = connection::serve(&service, stream, stop, connection::quick_ack);
+                    if let Err(e) = served.await {
                         log_event(format, "connection_error", &e);
                     }
                 });
@@ -183,7 +185,7 @@ impl MilterListener {
             Listener::Unix(l, _) => {
                 let (stream, _) = l.accept().await?;
                 tracker.spawn(async move {
-                    if let Err(e) = connection::serve(&service, stream, stop).await {
+                    if let Err(e) = connection::serve(&service, stream, stop, |_| {}).await {
                         log_event(format, "connection_error", &e);
                     }
                 });

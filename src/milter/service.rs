@@ -216,7 +216,7 @@ impl MilterService {
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
     {
-        connection::serve(self, stream, CancellationToken::new()).await
+        connection::serve(self, stream, CancellationToken::new(), |_| {}).await
     }
 
     /// The verdict for one message, within the service's limits: at most
