@@ -30,8 +30,12 @@ struct Cli {
     /// Validate the policy FILE and exit: 0 if it is usable, 2 if not. Serves nothing.
     #[arg(long, value_name = "FILE", conflicts_with = "policy")]
     check_config: Option<PathBuf>,
-    /// The gateway policy file (TOML, a [gateway] table); re-read on SIGHUP.
-    #[arg(long, value_name = "FILE", required_unless_present = "check_config")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "check_config",
+        help = "The gateway policy file (TOML, a [gateway] table); re-read on SIGHUP"
+    )]
     policy: Option<PathBuf>,
     /// Where to listen: host:port, inet:host:port or unix:/path.
     #[arg(long, default_value = protective_marking::milter::DEFAULT_LISTEN)]

@@ -36,8 +36,9 @@ fn protocol_error(e: impl std::fmt::Display) -> io::Error {
 /// the MTA writes several small commands in a row and the milter answers none of them; an
 /// MTA that does not set `TCP_NODELAY` (Postfix does not, on milter connections) holds each
 /// write back under Nagle's algorithm until the last one is acknowledged, and a delayed ACK
-/// makes that about 40 ms per message. Quick-ack mode is not sticky, so it is renewed after
-/// every read.
+/// makes that about 40 ms per message. Quick-ack mode is not sticky (the kernel leaves it
+/// when the milter sends its reply, and re-enters delayed ACKs for the next message's first
+/// commands), so it is renewed after every read and every write.
 pub(super) fn quick_ack(stream: &tokio::net::TcpStream) {
     #[cfg(target_os = "linux")]
     {
@@ -48,20 +49,20 @@ pub(super) fn quick_ack(stream: &tokio::net::TcpStream) {
 }
 
 /// Serve one connection until the MTA closes or quits it, or `shutdown` is cancelled while
-/// no message is in progress (a message being received is finished first). `after_read`
-/// runs after every read from the socket (see [`quick_ack`]).
+/// no message is in progress (a message being received is finished first). `after_io`
+/// runs after every read from and write to the socket (see [`quick_ack`]).
 pub(super) async fn serve<S>(
     service: &MilterService,
     mut stream: S,
     shutdown: CancellationToken,
-    after_read: fn(&S),
+    after_io: fn(&S),
 ) -> io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let metrics = &service.inner.metrics;
     metrics.connection_opened();
-    let result = run(service, &mut stream, &shutdown, after_read).await;
+    let result = run(service, &mut stream, &shutdown, after_io).await;
     metrics.connection_closed();
     result
 }
@@ -70,7 +71,7 @@ async fn run<S>(
     service: &MilterService,
     stream: &mut S,
     shutdown: &CancellationToken,
-    after_read: fn(&S),
+    after_io: fn(&S),
 ) -> io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -99,6 +100,7 @@ where
         if !output.is_empty() {
             stream.write_all(&output).await?;
             output.clear();
+            after_io(stream);
         }
         let read = tokio::select! {
             biased;
@@ -109,7 +111,7 @@ where
             // The MTA closed the connection (a frame cut short is dropped with it).
             return Ok(());
         }
-        after_read(stream);
+        after_io(stream);
     }
 }
 
