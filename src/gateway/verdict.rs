@@ -372,3 +372,130 @@ pub(crate) fn smtp_text(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::GatewayPolicy;
+
+    fn gateway(extra: &str) -> Gateway {
+        Gateway::new(
+            GatewayPolicy::from_toml(&format!(
+                "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n\
+                 [gateway.inbound_marking]\nunmarked = true\nforeign = true\n{extra}"
+            ))
+            .unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn subject_of(v: &Verdict) -> Option<&str> {
+        v.changes.iter().find_map(|c| match c {
+            HeaderChange::Replace { name, value } | HeaderChange::Add { name, value }
+                if name == "Subject" =>
+            {
+                Some(value.as_str())
+            }
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn raw_subject_keeps_folds_and_stops_at_the_body() {
+        let raw = b"From: a\r\nSUBJECT: =?UTF-8?B?YQ==?=\r\n =?UTF-8?B?Yg==?=\r\nTo: b\r\n\r\nSubject: no\r\n";
+        assert_eq!(
+            raw_subject(raw),
+            Some(Ok("=?UTF-8?B?YQ==?=\r\n =?UTF-8?B?Yg==?=".into()))
+        );
+        assert_eq!(raw_subject(b"From: a\r\n\r\nSubject: x\r\n"), None);
+        assert_eq!(raw_subject(b"Subject: caf\xe9\r\n\r\n"), Some(Err(())));
+    }
+
+    #[test]
+    fn unmarked_outside_government_is_accepted_and_marked() {
+        let g = gateway("subject = \"start\"\n");
+        let env = Envelope::new("x@example.com").to("a@agency.govt.nz");
+        let v = g.check(&env, b"Subject: Hello\r\n\r\nhi\r\n");
+        assert_eq!(v.action, GatewayAction::Accept);
+        assert_eq!(subject_of(&v), Some("[UNCLASSIFIED] Hello"));
+        assert_eq!(v.marking.as_ref().unwrap().to_string(), "UNCLASSIFIED");
+        assert_eq!(v.reasons[0].rule, "NZISM 15.1.12.C.01");
+        // No Subject at all: one is added.
+        let v = g.check(&env, b"From: x@example.com\r\n\r\nhi\r\n");
+        assert!(v.changes.contains(&HeaderChange::Add {
+            name: "Subject".into(),
+            value: "[UNCLASSIFIED]".into()
+        }));
+    }
+
+    #[test]
+    fn government_senders_and_refusals_are_not_marked() {
+        let g = gateway("");
+        let gov = Envelope::new("x@partner.govt.nz").to("a@agency.govt.nz");
+        let v = g.check(&gov, b"Subject: Hello\r\n\r\nhi\r\n");
+        assert_eq!(v.action, GatewayAction::Reject);
+        assert!(v.changes.is_empty());
+        // Unreadable: on_error, never marked and accepted.
+        let ext = Envelope::new("x@example.com").to("a@agency.govt.nz");
+        let broken = b"Subject: x\r\nContent-Type: application/msword\r\n\
+                       Content-Transfer-Encoding: base64\r\n\r\n0M8R4KGxGuEAAA==\r\n";
+        let v = g.check(&ext, broken);
+        assert_eq!(v.action, GatewayAction::Tempfail);
+        assert!(v.changes.is_empty());
+    }
+
+    #[test]
+    fn a_marked_part_raises_the_given_marking() {
+        let g = gateway("");
+        let env = Envelope::new("x@example.com").to("a@agency.govt.nz");
+        let raw = b"Subject: Report\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+                    --b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+                    --b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=n.txt\r\n\r\n\
+                    IN-CONFIDENCE\r\n\r\nNotes.\r\n\r\nIN-CONFIDENCE\r\n--b--\r\n";
+        let v = g.check(&env, raw);
+        assert_eq!(v.action, GatewayAction::Accept, "{:?}", v.reasons);
+        assert_eq!(subject_of(&v), Some("Report [IN-CONFIDENCE]"));
+    }
+
+    #[test]
+    fn a_foreign_subject_marking_is_rewritten() {
+        let g = gateway("");
+        let env = Envelope::new("o@agency.gov.au").to("a@agency.govt.nz");
+        let raw =
+            b"From: o@agency.gov.au\r\nSubject: Budget [SEC=OFFICIAL:Sensitive]\r\n\r\nhi\r\n";
+        let v = g.check(&env, raw);
+        assert_eq!(v.action, GatewayAction::Accept, "{:?}", v.reasons);
+        assert_eq!(subject_of(&v), Some("Budget [IN-CONFIDENCE]"));
+        assert!(v.reasons.iter().any(|r| r.rule == "decisions.md D6"));
+        // Without `foreign = true` it is left alone.
+        let plain = Gateway::new(
+            GatewayPolicy::from_toml(
+                "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n\
+                 [gateway.inbound_marking]\nunmarked = true\n",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(plain.check(&env, raw).changes.is_empty());
+    }
+
+    #[test]
+    fn policy_refuses_inbound_marking_where_it_cannot_apply() {
+        let outbound = GatewayPolicy::from_toml(
+            "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\n\
+             ceiling = \"IN-CONFIDENCE\"\n[gateway.inbound_marking]\nunmarked = true\n",
+        );
+        assert_eq!(
+            outbound.unwrap_err(),
+            crate::gateway::PolicyError::InboundMarkingOutbound
+        );
+        let above = GatewayPolicy::from_toml(
+            "[gateway]\ndirection = \"inbound\"\naccreditation = \"IN-CONFIDENCE\"\n\
+             [gateway.inbound_marking]\nunmarked = true\nmarking = \"SECRET\"\n",
+        );
+        assert!(matches!(
+            above,
+            Err(crate::gateway::PolicyError::InboundMarkingAboveAccreditation { .. })
+        ));
+    }
+}
