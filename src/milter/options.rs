@@ -107,7 +107,8 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line per message.
     Json,
-    /// No per-message log.
+    /// No per-message log (service events such as `listening`, `reload`, `summary` and
+    /// `stopped` are still written, as text lines).
     Off,
 }
 
