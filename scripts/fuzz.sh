@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
 # Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message,
-# docx, pdf. Sanitizer: none (AddressSanitizer needs nightly; the crate forbids unsafe code,
+# docx, pdf; and milter (the milter frame codec and session state machine, assertions in
+# src/milter/internal.rs). Sanitizer: none (AddressSanitizer needs nightly; the crate forbids unsafe code,
 # so ASan adds little: crates.md §6.2). libFuzzer limits: 2 GiB RSS, 20 s per input.
 #
 # Seeds: fuzz/seeds/*.txt (one input per line), the test fixtures under tests/data, and the
@@ -20,7 +21,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(marking subject scan message docx pdf)
+  targets=(marking subject scan message docx pdf milter)
 fi
 
 scripts/setup.sh --fuzz >/dev/null
@@ -64,6 +65,7 @@ done
 seed message tests/data/**/*.eml tests/data/**/*.mbox "$third_party"/eml/*
 seed docx "$third_party"/docx/*
 seed pdf "$third_party"/pdf/*
+seed milter tests/data/milter/fuzz-seeds/*
 
 echo "fuzz: building ${targets[*]} (release, --sanitizer none)"
 for t in "${targets[@]}"; do

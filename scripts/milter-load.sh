@@ -4,17 +4,21 @@
 #   scripts/milter-load.sh                       2000 messages, 8 concurrent senders
 #   MESSAGES=5000 SENDERS=16 DEADLINE=300 scripts/milter-load.sh
 #   MILTER_SOCKET=unix scripts/milter-load.sh    the milter on a unix socket instead of TCP
-#   MILTER_BIN=path/to/milter scripts/milter-load.sh   use that binary, do not build
+#   ROUNDS=3 scripts/milter-load.sh              3 baseline and 3 clean runs (default 2)
+#   MILTER_BIN=path/to/protective-marking-milter scripts/milter-load.sh
+#                                                use that binary, do not build
 #
 # One private Postfix instance (scripts/lib/postfix-instance.sh) with two smtpd listeners on
-# 127.0.0.1: one without a milter and one with the milter (release build of examples/milter,
-# policy tests/data/milter/policy.toml). Each run sends MESSAGES messages from SENDERS
+# 127.0.0.1: one without a milter and one with the milter (release build of the
+# protective-marking-milter binary, policy tests/data/milter/policy.toml). Each run sends MESSAGES messages from SENDERS
 # concurrent SMTP sessions (scripts/milter_load.py), taken round-robin from the end-to-end
-# cases (scripts/milter_messages.py), and stops early at DEADLINE seconds. Three runs:
+# cases (scripts/milter_messages.py), and stops early at DEADLINE seconds. The runs:
 #   baseline  deliverable cases only, no milter
 #   clean     deliverable cases only, with the milter: the same Postfix work as the
 #             baseline plus the milter, so the difference is the milter's added latency
-#   (each after a short warm-up run on the same listener, not counted)
+#   (after a short warm-up run on each listener, not counted). There are ROUNDS of each,
+#   in the order baseline clean clean baseline ..., so a drift in the machine's load during
+#   the measurement weighs on both alike; their messages and latencies are pooled.
 #   mixed     every case (marked, unmarked, over the ceiling, Bcc, under-marked DOCX and
 #             text, malformed marking, malformed MIME, downgrade), with the milter
 #
@@ -34,6 +38,7 @@ MESSAGES=${MESSAGES:-2000}
 SENDERS=${SENDERS:-8}
 DEADLINE=${DEADLINE:-120}
 MILTER_SOCKET=${MILTER_SOCKET:-tcp}
+ROUNDS=${ROUNDS:-2}
 
 if [ "$(id -u)" != 0 ]; then
   echo "milter-load: needs root (it starts a private Postfix instance)" >&2
@@ -66,8 +71,8 @@ trap 'exit 130' INT TERM
 
 if [ -z "${MILTER_BIN:-}" ]; then
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-  cargo build --quiet --release --example milter
-  MILTER_BIN=$CARGO_TARGET_DIR/release/examples/milter
+  cargo build --quiet --release --features milter --bin protective-marking-milter
+  MILTER_BIN=$CARGO_TARGET_DIR/release/protective-marking-milter
 fi
 case "$MILTER_SOCKET" in
   tcp) listen="127.0.0.1:$(pf_free_port)"; milter="inet:$listen" ;;
@@ -75,7 +80,7 @@ case "$MILTER_SOCKET" in
   *) echo "milter-load: MILTER_SOCKET is tcp or unix" >&2; exit 2 ;;
 esac
 "$MILTER_BIN" --listen "$listen" --policy tests/data/milter/policy.toml --log-format json \
-  >"$WORK/milter.log" 2>&1 &
+  --socket-group postfix >"$WORK/milter.log" 2>&1 &
 MILTER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$WORK/milter.log" && break
@@ -110,8 +115,15 @@ run() { # NAME PORT COUNT [--only-deliverable]
 warmup=$((MESSAGES / 10 > 20 ? MESSAGES / 10 : 20))
 run warmup-baseline "$BASE_PORT" "$warmup" --only-deliverable
 run warmup-clean "$MILTER_PORT" "$warmup" --only-deliverable
-run baseline "$BASE_PORT" "$MESSAGES" --only-deliverable
-run clean "$MILTER_PORT" "$MESSAGES" --only-deliverable
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then
+    run "baseline-$r" "$BASE_PORT" "$MESSAGES" --only-deliverable
+    run "clean-$r" "$MILTER_PORT" "$MESSAGES" --only-deliverable
+  else
+    run "clean-$r" "$MILTER_PORT" "$MESSAGES" --only-deliverable
+    run "baseline-$r" "$BASE_PORT" "$MESSAGES" --only-deliverable
+  fi
+done
 run mixed "$MILTER_PORT" "$MESSAGES"
 
 held=$(pf_queue_json | grep -c '"queue_name": *"hold"' || true)
@@ -119,15 +131,41 @@ log_reject=$(grep -c 'milter-reject: END-OF-MESSAGE .*: 5\.7\.1 ' "$PF_DIR/maill
 log_tempfail=$(grep -c 'milter-reject: END-OF-MESSAGE .*: 4\.7\.1 ' "$PF_DIR/maillog" || true)
 log_hold=$(grep -c 'milter-hold: END-OF-MESSAGE' "$PF_DIR/maillog" || true)
 
-python3 - "$WORK" "$held" "$log_reject" "$log_tempfail" "$log_hold" <<'EOF'
+python3 - "$WORK" "$held" "$log_reject" "$log_tempfail" "$log_hold" "$ROUNDS" <<'EOF'
 import json, sys
 
-work, held, log_reject, log_tempfail, log_hold = sys.argv[1], *map(int, sys.argv[2:])
-base = json.load(open(f"{work}/baseline.json"))
-clean = json.load(open(f"{work}/clean.json"))
+work, held, log_reject, log_tempfail, log_hold, rounds = sys.argv[1], *map(int, sys.argv[2:])
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return None
+    i = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[i]
+
+
+def pooled(kind):
+    """The ROUNDS runs of one kind as one: counts added, latencies pooled."""
+    runs = [json.load(open(f"{work}/{kind}-{r}.json")) for r in range(1, rounds + 1)]
+    delivered = sum(int(open(f"{work}/{kind}-{r}.delivered").read()) for r in range(1, rounds + 1))
+    out = {k: sum(run[k] for run in runs) for k in ("sent", "accepted", "rejected", "tempfailed", "errors", "seconds")}
+    out["deadline_hit"] = any(run["deadline_hit"] for run in runs)
+    out["per_case"] = {}
+    for run in runs:
+        for name, codes in run["per_case"].items():
+            for code, n in codes.items():
+                out["per_case"].setdefault(name, {}).setdefault(code, 0)
+                out["per_case"][name][code] += n
+    lat = sorted(v for run in runs for v in run["latencies_ms"])
+    out["latency_ms"] = {"p50": percentile(lat, 50), "p99": percentile(lat, 99)}
+    out["messages_per_second"] = round(out["sent"] / out["seconds"], 1)
+    out["runs"] = [run["messages_per_second"] for run in runs]
+    return out, delivered
+
+
+base, base_delivered = pooled("baseline")
+clean, clean_delivered = pooled("clean")
 milt = json.load(open(f"{work}/mixed.json"))
-base_delivered = int(open(f"{work}/baseline.delivered").read())
-clean_delivered = int(open(f"{work}/clean.delivered").read())
 delivered = int(open(f"{work}/mixed.delivered").read())
 expect = {}
 for line in open(f"{work}/msgs/cases.tsv"):
@@ -164,14 +202,15 @@ def line(name, run, what):
     lat = run["latency_ms"]
     print(f"milter-load: {name:8} {run['sent']} sent = {what}; {run['messages_per_second']} msg/s; "
           f"latency p50 {ms(lat['p50'])} ms, p99 {ms(lat['p99'])} ms")
-line("baseline", base, f"{base_delivered} delivered (no milter)")
-line("clean", clean, f"{clean_delivered} delivered")
+line("baseline", base, f"{base_delivered} delivered (no milter); runs {base['runs']} msg/s")
+line("clean", clean, f"{clean_delivered} delivered; runs {clean['runs']} msg/s")
 line("mixed", milt, f"{delivered} delivered + {milt['rejected']} rejected + {milt['tempfailed']} "
      f"tempfailed + {held} held")
 bl, cl = base["latency_ms"], clean["latency_ms"]
+cost = 100.0 * (1 - clean["messages_per_second"] / base["messages_per_second"])
 print(f"milter-load: added by the milter (clean - baseline): p50 {ms(cl['p50'] - bl['p50'])} ms, "
       f"p99 {ms(cl['p99'] - bl['p99'])} ms; throughput {clean['messages_per_second']} vs "
-      f"{base['messages_per_second']} msg/s")
+      f"{base['messages_per_second']} msg/s ({cost:+.1f} % cost)")
 for p in problems:
     print(f"milter-load: FAIL {p}")
 sys.exit(1 if problems else 0)

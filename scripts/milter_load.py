@@ -160,6 +160,8 @@ def main():
             "max": latencies[-1] if latencies else None,
         },
         "deadline_hit": len(run.results) < args.messages,
+        # Every latency, so runs can be pooled (scripts/milter-load.sh, ROUNDS).
+        "latencies_ms": [round(v, 4) for v in latencies],
     }
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)

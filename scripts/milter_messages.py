@@ -3,6 +3,10 @@
 
     scripts/milter_messages.py OUTDIR
 
+OUTDIR/inbound.tsv lists the inbound-marking cases: name, sender, recipients, expected
+outcome, reply prefix, then the Subject and X-Protective-Marking the delivered copy must carry,
+and last the reply text.
+
 Each case is OUTDIR/<name>.eml (CRLF line ends) and a line in OUTDIR/cases.tsv:
 name, envelope sender, envelope recipients (comma-separated; more than the To: header
 when a recipient is Bcc'd), expected outcome (deliver / reject / tempfail / hold), the
@@ -153,6 +157,43 @@ def cases():
     )
 
 
+# A subject of two folded RFC 2047 encoded words ("Kia ora ā mail ā" + "whānau"): the
+# gateway must append its marking without decoding or re-folding them.
+ENCODED_SUBJECT = "=?UTF-8?B?S2lhIG9yYSDEgSBtYWlsIMSB?=\r\n =?UTF-8?Q?wh=C4=81nau?="
+AGENCY = "analyst@agency.govt.nz"
+
+
+def inbound_cases():
+    """For the inbound policy (tests/data/milter/inbound.toml): (name, sender, recipients,
+    expect, reply prefix, reply text, delivered Subject, delivered X-Protective-Marking,
+    message bytes). The Subject is as the delivered copy must carry it (folding as CRLF);
+    "-" means the header must be absent, "*" that it is not checked."""
+    yield (
+        "inbound_unmarked", "someone@example.com", [AGENCY], "deliver", "250", "",
+        ENCODED_SUBJECT + " [UNCLASSIFIED]", "VER=2024.1, NS=govt.nz, SEC=UNCLASSIFIED",
+        message("inbound_unmarked", "someone@example.com", AGENCY, ENCODED_SUBJECT, "Hello.\r\n"),
+    )
+    # An Australian marking, rewritten to the NZ equivalent under the default mapping
+    # (decisions.md D6: OFFICIAL: Sensitive -> IN-CONFIDENCE).
+    yield (
+        "inbound_foreign", "officer@agency.gov.au", [AGENCY], "deliver", "250", "",
+        "Budget figures [IN-CONFIDENCE]", "-",
+        message("inbound_foreign", "officer@agency.gov.au", AGENCY, "Budget figures [SEC=OFFICIAL:Sensitive]", "Figures.\r\n"),
+    )
+    # Unmarked mail from a government agency is not marked: its originator should be asked
+    # (NZISM 15.1.14.C.01); the policy's unmarked action (reject) applies.
+    yield (
+        "inbound_unmarked_gov", GOV, [AGENCY], "reject", "550 5.7.1", "NZISM 15.1.12.C.01",
+        "*", "*",
+        message("inbound_unmarked_gov", GOV, AGENCY, "Lunch", "No marking.\r\n"),
+    )
+    yield (
+        "inbound_marked", "someone@example.com", [AGENCY], "deliver", "250", "",
+        "[IN-CONFIDENCE] Minutes", "-",
+        message("inbound_marked", "someone@example.com", AGENCY, "[IN-CONFIDENCE] Minutes", "IN-CONFIDENCE\r\n\r\nMinutes.\r\n"),
+    )
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -161,6 +202,16 @@ def main():
             with open(os.path.join(out, name + ".eml"), "wb") as f:
                 f.write(data)
             tsv.write(f"{name}\t{sender}\t{','.join(rcpts)}\t{expect}\t{reply}\t{text}\n")
+    with open(os.path.join(out, "inbound.tsv"), "w") as tsv:
+        for name, sender, rcpts, expect, reply, text, subject, marking, data in inbound_cases():
+            with open(os.path.join(out, name + ".eml"), "wb") as f:
+                f.write(data)
+            subject = subject.replace("\r\n", "\\r\\n")
+            # The reply text, which may be empty, goes last (a shell `read` folds empty
+            # fields between tabs).
+            tsv.write(
+                f"{name}\t{sender}\t{','.join(rcpts)}\t{expect}\t{reply}\t{subject}\t{marking}\t{text}\n"
+            )
 
 
 if __name__ == "__main__":

@@ -1,27 +1,34 @@
 //! The milter in front of a real Postfix, end to end, as part of `cargo test`.
 //!
-//! This test runs `scripts/postfix-e2e.sh` with the `milter` example binary that cargo
-//! built for this run: a private Postfix instance on 127.0.0.1 (its own config and queue
-//! directories, free high ports, an `smtp-sink` as the destination), the milter on a TCP
-//! and a unix socket, and one `swaks` session per case (marked, unmarked, over the
+//! This test runs `scripts/postfix-e2e.sh` with the `protective-marking-milter` binary that
+//! cargo built for this run: a private Postfix instance on 127.0.0.1 (its own config and
+//! queue directories, free high ports, an `smtp-sink` as the destination), the milter on a
+//! TCP and a unix socket, and one `swaks` session per case (marked, unmarked, over the
 //! recipient's ceiling, Bcc'd recipient over the ceiling, under-marked DOCX and text
 //! attachments, malformed marking, malformed MIME, downgrade held in the hold queue, milter
-//! down). The script checks each SMTP reply, what the sink received (with the verdict
-//! header) and what sits in the hold queue, and stops everything on exit.
+//! down). Both protocol paths run: Postfix's usual milter protocol 6 (only the end of the
+//! message answered) and an smtpd on milter protocol 2 (every command answered). A third
+//! milter with the inbound policy marks unmarked mail from outside government and rewrites
+//! a foreign subject marking, is reloaded with SIGHUP (a valid and an invalid edit) and
+//! stopped with SIGTERM. The script checks each SMTP reply, what the sink received (the
+//! verdict header, the inbound Subject and X-Protective-Marking) and what sits in the hold
+//! queue, and stops everything on exit.
 //!
 //! It needs root and the Postfix, swaks and python3 packages. Without them it fails (it
 //! never skips), naming `scripts/setup.sh`, which installs them; CI runs that first.
 #![cfg(feature = "milter")]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Cases the script checks when it runs them all: 10 replies from the TCP milter, 2 from the
-/// unix-socket milter, 1 with the milter down, then 11 delivery checks. Fewer means the script
-/// stopped checking something, which must fail too.
-const MIN_CHECKS: u32 = 24;
+/// unix-socket milter, 2 on milter protocol 2 and the 2 protocol paths in the log, 4 inbound
+/// replies, 2 reload lines and 2 replies after them, the SIGTERM exit, 1 with the milter
+/// down, then the delivery checks (11 + 2 + 3 + 2, and 5 inbound header checks). Fewer
+/// means the script stopped checking something, which must fail too.
+const MIN_CHECKS: u32 = 48;
 
 /// Programs the script runs, and the package that brings each (all installed by
 /// scripts/setup.sh).
@@ -66,42 +73,10 @@ fn require_postfix_environment() {
     );
 }
 
-/// The `milter` example next to this test binary (`<target>/<profile>/deps/<this test>`
-/// → `<target>/<profile>/examples/milter`), brought up to date first.
-///
-/// `cargo test` builds the examples, but `cargo test --test milter_postfix` does not, so the
-/// binary may be missing or older than the library under test. Cargo has released the build
-/// lock by the time tests run, so asking it to build the one example here is safe; when the
-/// example is current it is a no-op.
+/// The milter binary cargo built for this test run (`protective-marking-milter`, which needs
+/// the `milter` feature, as this test does).
 fn milter_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary in <target>/<profile>/deps");
-    let target_dir = profile_dir.parent().expect("target directory");
-    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") => "dev",
-        Some(other) => other,
-        None => panic!("profile directory of {}", exe.display()),
-    };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            "milter",
-            "--profile",
-            profile,
-        ])
-        .arg("--manifest-path")
-        .arg(Path::new(ROOT).join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir)
-        .status()
-        .expect("run cargo to build the milter example");
-    assert!(status.success(), "cargo build --example milter failed");
-    let binary = profile_dir.join("examples").join("milter");
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_protective-marking-milter"));
     assert!(binary.is_file(), "{} was not built", binary.display());
     binary
 }
@@ -162,6 +137,18 @@ fn postfix_with_the_milter_delivers_refuses_and_holds() {
         "ok   milter_down: 451 4.7.1 ",
         "ok   downgrade_reply: held in the hold queue as ",
         "ok   marked_ok: delivered with X-Protective-Marking-Verdict: accept; marking=IN-CONFIDENCE",
+        "ok   v2_marked_ok: 250 ",
+        "ok   v2_unmarked: 550 5.7.1 ",
+        "ok   protocol path end-of-message used",
+        "ok   protocol path every-step used",
+        "ok   inbound_unmarked: delivered with Subject: =?UTF-8?B?S2lhIG9yYSDEgSBtYWlsIMSB?=\\r\\n =?UTF-8?Q?wh=C4=81nau?= [UNCLASSIFIED]; X-Protective-Marking: VER=2024.1, NS=govt.nz, SEC=UNCLASSIFIED",
+        "ok   inbound_foreign: delivered with Subject: Budget figures [IN-CONFIDENCE]",
+        "ok   inbound_unmarked_gov: 550 5.7.1 ",
+        "ok   reload: logged",
+        "ok   reloaded_unmarked: delivered with Subject: =?UTF-8?B?S2lhIG9yYSDEgSBtYWlsIMSB?=\\r\\n =?UTF-8?Q?wh=C4=81nau?= [IN-CONFIDENCE]",
+        "ok   invalid reload: logged, old policy kept",
+        "ok   kept_unmarked: delivered with Subject: =?UTF-8?B?S2lhIG9yYSDEgSBtYWlsIMSB?=\\r\\n =?UTF-8?Q?wh=C4=81nau?= [IN-CONFIDENCE]",
+        "ok   sigterm: the milter stopped and exited 0",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
@@ -169,7 +156,7 @@ fn postfix_with_the_milter_delivers_refuses_and_holds() {
 
 #[test]
 fn summary_line_is_read_strictly() {
-    assert_eq!(passed("x\npostfix-e2e: 24 passed, 0 failed\n"), Some(24));
+    assert_eq!(passed("x\npostfix-e2e: 48 passed, 0 failed\n"), Some(48));
     assert_eq!(passed("postfix-e2e: 24 passed, 1 failed"), None);
     assert_eq!(passed("postfix-e2e: sending"), None);
 }

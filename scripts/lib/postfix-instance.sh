@@ -14,8 +14,9 @@
 #
 #   pf_free_port                       print a free TCP port on 127.0.0.1
 #   pf_init DIR                        set PF_DIR and write main.cf (no smtpd yet)
-#   pf_smtpd PORT [MILTER]             add an smtpd on 127.0.0.1:PORT, with smtpd_milters=MILTER
-#                                      (e.g. inet:127.0.0.1:7357) or without a milter
+#   pf_smtpd PORT [MILTER [OPTION]]    add an smtpd on 127.0.0.1:PORT, with smtpd_milters=MILTER
+#                                      (e.g. inet:127.0.0.1:7357) or without a milter, and
+#                                      one more -o OPTION (e.g. milter_protocol=2)
 #   pf_start                           start the sink and Postfix (postfix -c DIR start)
 #   pf_stop                            stop both (safe to call twice; use in a trap)
 #   pf_queue_json                      postqueue -j for the instance
@@ -107,9 +108,9 @@ EOF
 }
 
 pf_smtpd() {
-  local port=$1 milter=${2:-}
+  local port=$1 milter=${2:-} extra=${3:+ -o $3}
   if [ -n "$milter" ]; then
-    echo "127.0.0.1:$port inet n - n - - smtpd -o smtpd_milters=$milter -o milter_default_action=tempfail" >>"$PF_CONF/master.cf"
+    echo "127.0.0.1:$port inet n - n - - smtpd -o smtpd_milters=$milter -o milter_default_action=tempfail$extra" >>"$PF_CONF/master.cf"
   else
     echo "127.0.0.1:$port inet n - n - - smtpd -o smtpd_milters=" >>"$PF_CONF/master.cf"
   fi

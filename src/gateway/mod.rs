@@ -19,6 +19,7 @@
 //! | NZISM 15.1.8.C.01, PSR-OV | outbound: NZEO to a non-NZ path, REL TO not listing the path's country | reject |
 //! | NZISM 15.2.41.C.01 | inbound: marking above the system's accreditation | reject |
 //! | decisions.md D6 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
+//! | NZISM 15.1.4, 15.1.12.C.01 | inbound with `[gateway.inbound_marking]`: unmarked mail from outside government | accept, marked ([`HeaderChange`]) |
 //!
 //! The most severe action wins: reject > tempfail > quarantine > accept.
 
@@ -30,9 +31,12 @@ mod verdict;
 
 pub use analysis::MessageAnalyser;
 pub use carriers::{SubjectCarrier, SubjectMarking};
-pub use policy::{Direction, DomainRule, GatewayAction, GatewayPolicy, PolicyError};
+pub use policy::{
+    Direction, DomainRule, GatewayAction, GatewayPolicy, InboundMarking, PolicyError,
+    SubjectPlacement,
+};
 pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
-pub use verdict::{Reason, SmtpReply, Verdict};
+pub use verdict::{HeaderChange, Reason, SmtpReply, Verdict};
 
 use crate::error::ReadError;
 use crate::marking::{Classification, Country, Endorsement, EndorsementBlock, Parser};
@@ -151,7 +155,9 @@ impl Gateway {
 
     /// The verdict for the raw message `raw` sent with `envelope`: read it, report its
     /// markings ([`MessageAnalyser::analyse`]) and [`decide`](Gateway::decide). A message
-    /// that cannot be read gets the `on_error` action, never accept.
+    /// that cannot be read gets the `on_error` action, never accept. An inbound policy's
+    /// `[gateway.inbound_marking]` is applied here, not in `decide`, because it rewrites the
+    /// subject as it arrived in `raw`.
     ///
     /// ```
     /// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy};
@@ -167,7 +173,8 @@ impl Gateway {
     /// ```
     pub fn check(&self, envelope: &Envelope, raw: &[u8]) -> Verdict {
         match self.analyser.analyse(raw) {
-            Ok(report) => self.decide(envelope, &report),
+            // Inbound marking needs the subject as it arrived, so it is applied here.
+            Ok(report) => self.mark_inbound(self.decide(envelope, &report), envelope, &report, raw),
             Err(e) => self.unreadable(&e),
         }
     }
@@ -373,6 +380,7 @@ impl Gateway {
             smtp,
             reasons,
             headers,
+            changes: Vec::new(),
             marking: report.effective.clone(),
             declared: report.declared.as_ref().map(|d| d.marking.clone()),
             problems: report.problems.clone(),

@@ -219,6 +219,102 @@ pub struct GatewayPolicy {
     /// Communication paths for outbound mail, tried in order.
     #[serde(default, rename = "domain")]
     pub domains: Vec<DomainRule>,
+    /// Inbound only: mark mail as it enters (NZISM 15.1.4, 15.1.12.C.01); off unless
+    /// configured. See [`InboundMarking`].
+    #[serde(default)]
+    pub inbound_marking: Option<InboundMarking>,
+}
+
+/// Where the gateway writes a marking into a subject (decisions.md D5: at the end by
+/// default, configurable to the start).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubjectPlacement {
+    /// `subject [MARKING]`.
+    #[default]
+    End,
+    /// `[MARKING] subject`.
+    Start,
+}
+
+/// Marking inbound mail at the gateway (the `[gateway.inbound_marking]` table).
+///
+/// NZISM 15.1.12.C.01 leaves unmarked mail from outside government to the agency, and 15.1.4
+/// allows that marking to be automated. With `unmarked = true`, unmarked mail whose envelope
+/// sender is outside government is accepted and marked: an `X-Protective-Marking` header and
+/// the subject marking (`[UNCLASSIFIED]`, or `marking`), written into the subject as it
+/// arrived so RFC 2047 encoded words stay intact. A message whose parts carry a marking
+/// (an attachment marked IN-CONFIDENCE) gets the join of that and `marking` (NZISM
+/// 15.1.11.C.02), and it is still checked against the accreditation. Unmarked mail from a
+/// government sender is not marked: it gets the `unmarked` action, and its originator should
+/// be contacted (NZISM 15.1.14.C.01).
+///
+/// With `foreign = true`, a message declared with a foreign marking (`[SEC=OFFICIAL:Sensitive]`)
+/// has that subject marking rewritten to its NZ equivalent under the agency's
+/// `foreign_mapping` (decisions.md D6); the foreign header, if any, is kept.
+///
+/// ```
+/// use protective_marking::GatewayPolicy;
+/// use protective_marking::gateway::SubjectPlacement;
+///
+/// let policy = GatewayPolicy::from_toml(r#"
+///     [gateway]
+///     direction = "inbound"
+///     accreditation = "RESTRICTED"
+///     [gateway.inbound_marking]
+///     unmarked = true
+///     foreign = true
+/// "#).unwrap();
+/// let marking = policy.inbound_marking.unwrap();
+/// assert_eq!(marking.marking.to_string(), "UNCLASSIFIED");
+/// assert_eq!(marking.subject, SubjectPlacement::End);
+/// assert!(marking.is_government("mail.agency.govt.nz"));
+/// assert!(!marking.is_government("example.com"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboundMarking {
+    /// Mark unmarked mail from senders outside government. Default false.
+    #[serde(default)]
+    pub unmarked: bool,
+    /// Rewrite a foreign subject marking to its NZ equivalent. Default false.
+    #[serde(default)]
+    pub foreign: bool,
+    /// The marking given to unmarked mail. Default `UNCLASSIFIED`.
+    #[serde(default = "unclassified")]
+    pub marking: crate::marking::Marking,
+    /// Where the marking goes in the subject. Default `end`.
+    #[serde(default)]
+    pub subject: SubjectPlacement,
+    /// Sender domains inside government, as `*.domain` or exact patterns (the syntax of
+    /// [`DomainRule::pattern`]). Default `*.govt.nz`, `*.mil.nz`, `parliament.nz`.
+    #[serde(default = "government")]
+    pub government: Vec<String>,
+}
+
+fn unclassified() -> crate::marking::Marking {
+    crate::marking::Marking::new(Classification::Unclassified)
+}
+
+fn government() -> Vec<String> {
+    ["*.govt.nz", "*.mil.nz", "parliament.nz"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl InboundMarking {
+    /// Whether the sender domain `domain` (lower case) is inside government.
+    pub fn is_government(&self, domain: &str) -> bool {
+        self.government.iter().any(|p| {
+            DomainRule {
+                pattern: p.clone(),
+                ceiling: Classification::Unclassified,
+                endorsements: Vec::new(),
+                country: Country::NZL,
+            }
+            .matches(domain)
+        })
+    }
 }
 
 fn reject() -> GatewayAction {
@@ -278,6 +374,23 @@ pub enum PolicyError {
     /// A domain pattern that can never match.
     #[error("policy: domain pattern `{0}` is not `*`, `*.domain` or a domain name")]
     BadPattern(String),
+    /// `[gateway.inbound_marking]` on an outbound gateway: outbound mail is marked by its
+    /// author (NZISM 15.1.10.C.02), never by the gateway.
+    #[error(
+        "policy: [gateway.inbound_marking] needs direction = \"inbound\"; outbound mail must be marked by its author (NZISM 15.1.10.C.02)"
+    )]
+    InboundMarkingOutbound,
+    /// The marking given to unmarked inbound mail is above the accreditation, so every such
+    /// message would be refused.
+    #[error(
+        "policy: inbound_marking.marking {marking} is above the accreditation {accreditation} (NZISM 15.2.41.C.01)"
+    )]
+    InboundMarkingAboveAccreditation {
+        /// The configured marking.
+        marking: String,
+        /// The accreditation.
+        accreditation: Classification,
+    },
 }
 
 impl GatewayPolicy {
@@ -306,16 +419,26 @@ impl GatewayPolicy {
         if self.direction == Direction::Outbound && self.domains.is_empty() {
             return Err(PolicyError::NoDomains);
         }
+        if let Some(m) = &self.inbound_marking {
+            if self.direction == Direction::Outbound {
+                return Err(PolicyError::InboundMarkingOutbound);
+            }
+            if let Some(acc) = self.accreditation
+                && m.marking.classification().handling_tier() > acc.handling_tier()
+            {
+                return Err(PolicyError::InboundMarkingAboveAccreditation {
+                    marking: m.marking.to_string(),
+                    accreditation: acc,
+                });
+            }
+            for p in &m.government {
+                if !valid_pattern(p) || p.trim() == "*" {
+                    return Err(PolicyError::BadPattern(p.clone()));
+                }
+            }
+        }
         for d in &self.domains {
-            let p = d.pattern.trim();
-            let name = p.strip_prefix("*.").unwrap_or(p);
-            let ok = p == "*"
-                || (!name.is_empty()
-                    && !name.contains('*')
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
-            if !ok {
+            if !valid_pattern(&d.pattern) {
                 return Err(PolicyError::BadPattern(d.pattern.clone()));
             }
         }
@@ -326,4 +449,16 @@ impl GatewayPolicy {
     pub fn path_for(&self, domain: &str) -> Option<&DomainRule> {
         self.domains.iter().find(|d| d.matches(domain))
     }
+}
+
+/// `*`, `*.domain` or a domain name.
+fn valid_pattern(pattern: &str) -> bool {
+    let p = pattern.trim();
+    let name = p.strip_prefix("*.").unwrap_or(p);
+    p == "*"
+        || (!name.is_empty()
+            && !name.contains('*')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'))
 }

@@ -1,13 +1,19 @@
-//! The bound socket and its accept loop: one task per MTA connection.
+//! The bound socket and its accept loop: one task per MTA connection, and the graceful
+//! shutdown.
 
-use super::log::log_event;
+use super::connection;
+use super::log::{log_event, log_line};
+use super::metrics::summaries;
 use super::options::ListenAddr;
 use super::service::MilterService;
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, UnixListener};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// A bound milter socket, ready to serve. Dropping it removes a unix socket file.
 ///
@@ -31,6 +37,7 @@ use tokio::net::{TcpListener, UnixListener};
 pub struct MilterListener {
     service: MilterService,
     kind: Listener,
+    metrics: Option<TcpListener>,
 }
 
 #[derive(Debug)]
@@ -47,9 +54,20 @@ impl Drop for MilterListener {
     }
 }
 
+/// A margin past the time budget for the last replies to be written at shutdown.
+const SHUTDOWN_MARGIN: Duration = Duration::from_secs(1);
+
 impl MilterListener {
-    pub(super) fn new(service: MilterService, kind: Listener) -> MilterListener {
-        MilterListener { service, kind }
+    pub(super) fn new(
+        service: MilterService,
+        kind: Listener,
+        metrics: Option<TcpListener>,
+    ) -> MilterListener {
+        MilterListener {
+            service,
+            kind,
+            metrics,
+        }
     }
 
     /// The bound address (for TCP, with the real port when port 0 was asked for).
@@ -63,6 +81,12 @@ impl MilterListener {
         }
     }
 
+    /// The bound metrics address, when [`MilterOptions::metrics`](super::MilterOptions::metrics)
+    /// was set (with the real port when port 0 was asked for).
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Serve connections, each in its own task, until the process ends.
     ///
     /// # Errors
@@ -71,56 +95,97 @@ impl MilterListener {
         self.serve_until(std::future::pending()).await
     }
 
-    /// Serve connections, each in its own task, until `shutdown` completes; then stop
-    /// accepting (connections in progress finish in their tasks).
+    /// Serve connections, each in its own task, until `shutdown` completes; then shut down
+    /// gracefully: stop accepting (a unix socket file is removed), close idle connections,
+    /// let messages being received and checked finish, and return once they have, or once
+    /// the time budget has passed (the MTA tempfails what is left).
+    ///
+    /// Metrics are served alongside when configured; otherwise the log gets a summary line
+    /// every [`summary_interval`](super::MilterOptions::summary_interval).
     ///
     /// # Errors
     /// None at present; accept errors (e.g. out of file descriptors) are logged and retried
     /// after a short pause.
-    pub async fn serve_until<F>(self, shutdown: F) -> io::Result<()>
+    pub async fn serve_until<F>(mut self, shutdown: F) -> io::Result<()>
     where
         F: Future<Output = ()>,
     {
+        let options = self.service.options();
+        let format = options.get_log_format();
+        let metrics = Arc::clone(&self.service.inner.metrics);
+        let side = match self.metrics.take() {
+            Some(l) => tokio::spawn(super::metrics::serve(l, Arc::clone(&metrics))),
+            None if !options.get_summary_interval().is_zero() => {
+                let interval = options.get_summary_interval();
+                tokio::spawn(async move { summaries(&metrics, interval, format).await })
+            }
+            None => tokio::spawn(std::future::pending()),
+        };
+        let stop = CancellationToken::new();
+        let tracker = TaskTracker::new();
         tokio::pin!(shutdown);
         loop {
             let accepted = tokio::select! {
-                () = &mut shutdown => return Ok(()),
-                accepted = self.accept() => accepted,
+                () = &mut shutdown => break,
+                accepted = self.accept(&tracker, &stop) => accepted,
             };
-            match accepted {
-                Ok(()) => {}
-                Err(e) => {
-                    log_event(
-                        self.service.inner.options.get_log_format(),
-                        "accept_error",
-                        &e,
-                    );
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
+            if let Err(e) = accepted {
+                log_event(format, "accept_error", &e);
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
+        // Stop accepting: the socket closes (and its file goes) before the wait.
+        let budget = options.get_time_budget();
+        drop(self);
+        stop.cancel();
+        tracker.close();
+        let open = tracker.len();
+        if open > 0 {
+            log_line(
+                format,
+                "shutdown",
+                &format!(
+                    "waiting up to {} ms for {open} connection(s) to finish their message",
+                    budget.as_millis()
+                ),
+            );
+        }
+        let drained = tokio::time::timeout(budget + SHUTDOWN_MARGIN, tracker.wait()).await;
+        side.abort();
+        let detail = match drained {
+            Ok(()) => "every check finished".to_string(),
+            Err(_) => format!(
+                "{} connection(s) still busy after the time budget; the MTA tempfails them",
+                tracker.len()
+            ),
+        };
+        log_line(format, "stopped", &detail);
+        Ok(())
     }
 
     /// Accept one connection and spawn its task.
-    async fn accept(&self) -> io::Result<()> {
+    async fn accept(&self, tracker: &TaskTracker, stop: &CancellationToken) -> io::Result<()> {
         let service = self.service.clone();
-        let format = service.inner.options.get_log_format();
+        let format = service.options().get_log_format();
+        let stop = stop.clone();
         match &self.kind {
             Listener::Tcp(l) => {
                 let (stream, _) = l.accept().await?;
                 // Milter traffic is many small request/reply packets: without TCP_NODELAY,
                 // Nagle plus delayed ACKs add tens of ms per message (crates.md §5).
                 stream.set_nodelay(true)?;
-                tokio::spawn(async move {
-                    if let Err(e) = service.serve_connection(stream).await {
+                connection::quick_ack(&stream);
+                tracker.spawn(async move {
+                    let served = connection::serve(&service, stream, stop, connection::quick_ack);
+                    if let Err(e) = served.await {
                         log_event(format, "connection_error", &e);
                     }
                 });
             }
             Listener::Unix(l, _) => {
                 let (stream, _) = l.accept().await?;
-                tokio::spawn(async move {
-                    if let Err(e) = service.serve_connection(stream).await {
+                tracker.spawn(async move {
+                    if let Err(e) = connection::serve(&service, stream, stop, |_| {}).await {
                         log_event(format, "connection_error", &e);
                     }
                 });

@@ -15,6 +15,8 @@ pub(super) struct MessageLog<'a> {
     pub(super) verdict: &'a Verdict,
     pub(super) reply: &'a Option<String>,
     pub(super) duration: Duration,
+    /// Whether the MTA agreed to the no-reply steps (only the end of the body answered).
+    pub(super) no_reply: bool,
 }
 
 pub(super) fn log_message(format: LogFormat, m: &MessageLog<'_>) {
@@ -43,10 +45,11 @@ pub(super) fn log_message(format: LogFormat, m: &MessageLog<'_>) {
             "marking": marking,
             "reason": reason,
             "duration_ms": (ms * 1000.0).round() / 1000.0,
+            "replies": if m.no_reply { "end-of-message" } else { "every-step" },
         })
         .to_string(),
         LogFormat::Text => format!(
-            "protective-marking-milter: queue_id={} sender={:?} recipients={} bytes={} action={} smtp={} rules={:?} marking={:?} duration_ms={:.3} reason={:?}",
+            "protective-marking-milter: queue_id={} sender={:?} recipients={} bytes={} action={} smtp={} rules={:?} marking={:?} duration_ms={:.3} replies={} reason={:?}",
             m.queue_id.unwrap_or("-"),
             m.sender,
             m.recipients,
@@ -56,8 +59,23 @@ pub(super) fn log_message(format: LogFormat, m: &MessageLog<'_>) {
             rules.join(","),
             marking.as_deref().unwrap_or("-"),
             ms,
+            if m.no_reply {
+                "end-of-message"
+            } else {
+                "every-step"
+            },
             reason.unwrap_or("-"),
         ),
+    };
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// A service event with a free-text detail (start, reload, shutdown, summary): logged even
+/// with `LogFormat::Off`, which turns off only the per-message lines.
+pub(super) fn log_line(format: LogFormat, event: &str, detail: &str) {
+    let line = match format {
+        LogFormat::Json => serde_json::json!({ "event": event, "detail": detail }).to_string(),
+        LogFormat::Text | LogFormat::Off => format!("protective-marking-milter: {event}: {detail}"),
     };
     let _ = writeln!(io::stderr().lock(), "{line}");
 }

@@ -1,11 +1,12 @@
 //! The service's options: where to listen, the limits and the log format.
 
+use super::metrics::Metrics;
 use super::service::{Inner, MilterService};
 use crate::gateway::{Gateway, GatewayPolicy, PolicyError};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -27,8 +28,9 @@ pub enum ListenAddr {
     /// A TCP address, `host:port` (port 0 picks a free port; see
     /// [`MilterListener::local_addr`](crate::milter::MilterListener::local_addr)).
     Tcp(String),
-    /// A unix-domain socket path. A stale socket file at the path is replaced; the socket is
-    /// made mode 0666, so restrict access with the directory's permissions.
+    /// A unix-domain socket path. A stale socket file at the path is replaced; the socket
+    /// gets [`MilterOptions::socket_mode`] (default 0660) and, if set, the owner and group
+    /// of [`MilterOptions::socket_owner`] and [`MilterOptions::socket_group`].
     Unix(PathBuf),
 }
 
@@ -105,7 +107,8 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line per message.
     Json,
-    /// No per-message log.
+    /// No per-message log (service events such as `listening`, `reload`, `summary` and
+    /// `stopped` are still written, as text lines).
     Off,
 }
 
@@ -126,6 +129,12 @@ impl FromStr for LogFormat {
 
 /// The default listen address, `127.0.0.1:7357`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7357";
+/// The default mode of a unix socket: owner and group may connect (give Postfix the group
+/// with [`MilterOptions::socket_group`]).
+pub const DEFAULT_SOCKET_MODE: u32 = 0o660;
+/// How often the log gets a one-line summary when metrics are not served: 60 s.
+pub const DEFAULT_SUMMARY_INTERVAL: Duration = Duration::from_secs(60);
+
 /// The default time budget for one message's check: 20 s, below Postfix's
 /// `milter_command_timeout` (30 s) so the milter answers before Postfix gives up.
 pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(20);
@@ -158,6 +167,11 @@ pub struct MilterOptions {
     time_budget: Duration,
     log_format: LogFormat,
     max_concurrent_checks: usize,
+    socket_owner: Option<String>,
+    socket_group: Option<String>,
+    socket_mode: u32,
+    metrics: Option<std::net::SocketAddr>,
+    summary_interval: Duration,
 }
 
 impl MilterOptions {
@@ -172,7 +186,48 @@ impl MilterOptions {
             time_budget: DEFAULT_TIME_BUDGET,
             log_format: LogFormat::Text,
             max_concurrent_checks: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            socket_owner: None,
+            socket_group: None,
+            socket_mode: DEFAULT_SOCKET_MODE,
+            metrics: None,
+            summary_interval: DEFAULT_SUMMARY_INTERVAL,
         }
+    }
+
+    /// The owner of the unix socket (a user name or a numeric uid). Changing the owner
+    /// needs privilege (root or `CAP_CHOWN`); the group alone usually does not. Default: the
+    /// user the milter runs as.
+    pub fn socket_owner(mut self, user: impl Into<String>) -> MilterOptions {
+        self.socket_owner = Some(user.into());
+        self
+    }
+
+    /// The group of the unix socket (a group name or a numeric gid), e.g. `postfix`, so that
+    /// Postfix can connect with [`DEFAULT_SOCKET_MODE`]. Default: the milter's group.
+    pub fn socket_group(mut self, group: impl Into<String>) -> MilterOptions {
+        self.socket_group = Some(group.into());
+        self
+    }
+
+    /// The unix socket's permission bits, e.g. `0o660` (only the low 12 bits count).
+    /// Default [`DEFAULT_SOCKET_MODE`].
+    pub fn socket_mode(mut self, mode: u32) -> MilterOptions {
+        self.socket_mode = mode & 0o7777;
+        self
+    }
+
+    /// Serve Prometheus metrics over HTTP at `addr` (`GET /metrics`), e.g.
+    /// `127.0.0.1:9357`. Off by default; when off, the log gets a periodic summary instead.
+    pub fn metrics(mut self, addr: std::net::SocketAddr) -> MilterOptions {
+        self.metrics = Some(addr);
+        self
+    }
+
+    /// How often to log the one-line summary when metrics are off (zero: never). Default
+    /// [`DEFAULT_SUMMARY_INTERVAL`].
+    pub fn summary_interval(mut self, interval: Duration) -> MilterOptions {
+        self.summary_interval = interval;
+        self
     }
 
     /// Where to listen.
@@ -208,7 +263,8 @@ impl MilterOptions {
         self
     }
 
-    /// The policy.
+    /// The policy given to [`new`](Self::new) (the service's current one, after a reload,
+    /// is [`MilterService::gateway`]'s).
     pub fn get_policy(&self) -> &GatewayPolicy {
         &self.policy
     }
@@ -218,10 +274,16 @@ impl MilterOptions {
         &self.listen
     }
 
-    /// The effective per-message byte limit.
+    /// The effective per-message byte limit under the policy given to [`new`](Self::new)
+    /// (after a reload, the new policy's `limits.max_input_bytes` applies unless
+    /// [`max_message_bytes`](Self::max_message_bytes) was set).
     pub fn get_max_message_bytes(&self) -> u64 {
+        self.max_message_bytes_for(&self.policy)
+    }
+
+    pub(super) fn max_message_bytes_for(&self, policy: &GatewayPolicy) -> u64 {
         self.max_message_bytes
-            .unwrap_or(self.policy.limits.max_input_bytes)
+            .unwrap_or(policy.limits.max_input_bytes)
     }
 
     /// The per-message time budget.
@@ -239,6 +301,25 @@ impl MilterOptions {
         self.max_concurrent_checks
     }
 
+    /// The unix socket's owner, group and mode.
+    pub fn get_socket_permissions(&self) -> (Option<&str>, Option<&str>, u32) {
+        (
+            self.socket_owner.as_deref(),
+            self.socket_group.as_deref(),
+            self.socket_mode,
+        )
+    }
+
+    /// Where metrics are served, if anywhere.
+    pub fn get_metrics(&self) -> Option<std::net::SocketAddr> {
+        self.metrics
+    }
+
+    /// How often the summary is logged when metrics are off.
+    pub fn get_summary_interval(&self) -> Duration {
+        self.summary_interval
+    }
+
     /// The service: validates the policy ([`Gateway::new`]).
     ///
     /// # Errors
@@ -247,8 +328,9 @@ impl MilterOptions {
         let gateway = Gateway::new(self.policy.clone())?;
         Ok(MilterService {
             inner: Arc::new(Inner {
-                gateway,
+                gateway: RwLock::new(Arc::new(gateway)),
                 permits: Arc::new(Semaphore::new(self.max_concurrent_checks)),
+                metrics: Arc::new(Metrics::new()),
                 options: self,
             }),
         })

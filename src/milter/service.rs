@@ -1,21 +1,25 @@
-//! The service: a shared gateway, the check slots and the time budget.
+//! The service: a shared, reloadable gateway, the check slots, the time budget and the
+//! metrics.
 
+use super::connection;
 use super::listener::{Listener, MilterListener};
+use super::metrics::Metrics;
 use super::options::{ListenAddr, MilterOptions};
-use super::session::Session;
-use crate::gateway::{Envelope, Gateway, Verdict};
-use miltr_server::Server;
+use super::session::Source;
+use crate::gateway::{Envelope, Gateway, GatewayPolicy, PolicyError, Verdict};
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
-use tokio_util::compat::TokioAsyncReadCompatExt;
+use tokio_util::sync::CancellationToken;
 
 #[derive(Debug)]
 pub(super) struct Inner {
-    pub(super) gateway: Gateway,
+    /// The gateway for the next message; replaced whole by a reload.
+    pub(super) gateway: RwLock<Arc<Gateway>>,
     pub(super) options: MilterOptions,
     pub(super) permits: Arc<Semaphore>,
+    pub(super) metrics: Arc<Metrics>,
 }
 
 /// The milter service: a [`Gateway`] and its [`MilterOptions`]. Cheap to clone (shared).
@@ -23,7 +27,8 @@ pub(super) struct Inner {
 /// [`run`](MilterService::run) binds and serves; [`bind`](MilterService::bind) then
 /// [`MilterListener::serve_until`] gives control over the address and shutdown;
 /// [`serve_connection`](MilterService::serve_connection) handles one already-connected
-/// stream; [`judge`](MilterService::judge) is the budgeted check alone.
+/// stream; [`judge`](MilterService::judge) is the budgeted check alone;
+/// [`reload`](MilterService::reload) swaps the policy for the next message.
 ///
 /// ```
 /// use protective_marking::{Direction, GatewayAction, GatewayPolicy, PolicyError};
@@ -44,15 +49,114 @@ pub struct MilterService {
     pub(super) inner: Arc<Inner>,
 }
 
+impl Source for MilterService {
+    fn gateway(&self) -> Arc<Gateway> {
+        MilterService::gateway(self)
+    }
+
+    fn max_message_bytes(&self, gateway: &Gateway) -> u64 {
+        self.inner.options.max_message_bytes_for(gateway.policy())
+    }
+}
+
 impl MilterService {
-    /// The gateway.
-    pub fn gateway(&self) -> &Gateway {
-        &self.inner.gateway
+    /// The gateway the next message is checked with.
+    pub fn gateway(&self) -> Arc<Gateway> {
+        // A poisoned lock still holds a whole gateway (it is replaced in one assignment).
+        let guard = self
+            .inner
+            .gateway
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(&guard)
     }
 
     /// The options.
     pub fn options(&self) -> &MilterOptions {
         &self.inner.options
+    }
+
+    /// Replace the policy: validated first ([`Gateway::new`]); if it is valid it applies
+    /// from the next message on (messages being received keep the one they started with,
+    /// and no connection is dropped); if not, the current policy stays.
+    ///
+    /// ```
+    /// use protective_marking::{Direction, GatewayAction, GatewayPolicy};
+    /// use protective_marking::milter::MilterOptions;
+    ///
+    /// let inbound = "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n";
+    /// let service = MilterOptions::new(GatewayPolicy::from_toml(inbound).unwrap()).build().unwrap();
+    /// let mut stricter = GatewayPolicy::from_toml(inbound).unwrap();
+    /// stricter.unmarked = GatewayAction::Quarantine;
+    /// service.reload(stricter).unwrap();
+    /// assert_eq!(service.gateway().policy().unmarked, GatewayAction::Quarantine);
+    /// // An invalid policy is refused and the current one stays.
+    /// let mut bad = GatewayPolicy::from_toml(inbound).unwrap();
+    /// bad.on_error = GatewayAction::Accept;
+    /// assert!(service.reload(bad).is_err());
+    /// assert_eq!(service.gateway().policy().unmarked, GatewayAction::Quarantine);
+    /// ```
+    ///
+    /// # Errors
+    /// [`PolicyError`] if the new policy is unusable; nothing changes then.
+    pub fn reload(&self, policy: GatewayPolicy) -> Result<(), PolicyError> {
+        let gateway = match Gateway::new(policy) {
+            Ok(g) => g,
+            Err(e) => {
+                self.inner.metrics.reloaded(false);
+                return Err(e);
+            }
+        };
+        let mut guard = self
+            .inner
+            .gateway
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *guard = Arc::new(gateway);
+        drop(guard);
+        self.inner.metrics.reloaded(true);
+        Ok(())
+    }
+
+    /// Re-read the policy file at `path` and [`reload`](Self::reload) it: what SIGHUP does
+    /// in the milter binary. Every outcome is counted in the `policy_reloads` metric.
+    ///
+    /// # Errors
+    /// [`ReloadError`] if the file cannot be read or the policy is unusable; the current
+    /// policy stays.
+    pub fn reload_file(&self, path: &std::path::Path) -> Result<(), ReloadError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            self.inner.metrics.reloaded(false);
+            ReloadError::Read {
+                path: path.to_path_buf(),
+                error: e.to_string(),
+            }
+        })?;
+        let policy = GatewayPolicy::from_toml(&text).map_err(|e| {
+            self.inner.metrics.reloaded(false);
+            ReloadError::Policy {
+                path: path.to_path_buf(),
+                error: e,
+            }
+        })?;
+        self.reload(policy).map_err(|e| ReloadError::Policy {
+            path: path.to_path_buf(),
+            error: e,
+        })
+    }
+
+    /// Write one service line to stderr in the configured log format, e.g. `reload` with
+    /// what changed. It is written with [`LogFormat::Off`](super::LogFormat::Off) too, which
+    /// silences only the per-message lines.
+    pub fn log(&self, event: &str, detail: &str) {
+        super::log::log_line(self.inner.options.get_log_format(), event, detail);
+    }
+
+    /// The metrics in the Prometheus text format, as `GET /metrics` serves them
+    /// ([`MilterOptions::metrics`]): messages by verdict action, reasons by rule, check
+    /// latency histograms by action, policy reloads, open connections.
+    pub fn metrics_text(&self) -> String {
+        self.inner.metrics.text()
     }
 
     /// Bind the listen address and serve until the process ends.
@@ -63,15 +167,17 @@ impl MilterService {
         self.bind().await?.serve().await
     }
 
-    /// Bind the listen address (replacing a stale unix socket file).
+    /// Bind the listen address (replacing a stale unix socket file, then applying the
+    /// socket's owner, group and mode) and the metrics address, if any.
     ///
     /// # Errors
-    /// The address cannot be bound.
+    /// An address cannot be bound, or the socket's owner, group or mode cannot be set (an
+    /// unknown user or group, or no permission).
     pub async fn bind(&self) -> io::Result<MilterListener> {
         let kind = match &self.inner.options.get_listen() {
             ListenAddr::Tcp(addr) => Listener::Tcp(TcpListener::bind(addr.as_str()).await?),
             ListenAddr::Unix(path) => {
-                use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+                use std::os::unix::fs::FileTypeExt;
                 if let Ok(meta) = std::fs::symlink_metadata(path) {
                     if meta.file_type().is_socket() {
                         std::fs::remove_file(path)?;
@@ -83,11 +189,21 @@ impl MilterService {
                     }
                 }
                 let listener = UnixListener::bind(path)?;
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))?;
-                Listener::Unix(listener, path.clone())
+                // Removed again if the permissions cannot be set, so no socket is left open
+                // to more users than asked.
+                let unix = Listener::Unix(listener, path.clone());
+                if let Err(e) = set_permissions(path, &self.inner.options) {
+                    let _ = std::fs::remove_file(path);
+                    return Err(e);
+                }
+                unix
             }
         };
-        Ok(MilterListener::new(self.clone(), kind))
+        let metrics = match self.inner.options.get_metrics() {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        Ok(MilterListener::new(self.clone(), kind, metrics))
     }
 
     /// Handle one milter connection (one MTA session, any number of messages) on `stream`
@@ -100,15 +216,7 @@ impl MilterService {
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
     {
-        let mut session = Session::new(self.clone());
-        let mut server = Server::default_postfix(&mut session);
-        server
-            .handle_connection(stream.compat())
-            .await
-            .map_err(|e| match e {
-                miltr_server::Error::Io(e) => e,
-                other => io::Error::new(io::ErrorKind::InvalidData, other.to_string()),
-            })
+        connection::serve(self, stream, CancellationToken::new(), |_| {}).await
     }
 
     /// The verdict for one message, within the service's limits: at most
@@ -129,18 +237,93 @@ impl MilterService {
     /// # }
     /// ```
     pub async fn judge(&self, envelope: Envelope, raw: Vec<u8>) -> Verdict {
-        budgeted(&self.inner, move |g| g.check(&envelope, &raw)).await
+        budgeted(&self.inner, self.gateway(), move |g| {
+            g.check(&envelope, &raw)
+        })
+        .await
     }
+}
+
+/// A policy reload that did not happen; the current policy stays.
+///
+/// ```
+/// use protective_marking::GatewayPolicy;
+/// use protective_marking::milter::{MilterOptions, ReloadError};
+///
+/// let policy = GatewayPolicy::from_toml(
+///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
+/// ).unwrap();
+/// let service = MilterOptions::new(policy).build().unwrap();
+/// let err = service.reload_file("/nonexistent/policy.toml".as_ref()).unwrap_err();
+/// assert!(matches!(err, ReloadError::Read { .. }));
+/// assert!(err.to_string().starts_with("cannot read /nonexistent/policy.toml: "));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReloadError {
+    /// The file cannot be read: check the path and that the milter's user may read it.
+    #[error("cannot read {}: {error}", path.display())]
+    Read {
+        /// The policy file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        error: String,
+    },
+    /// The policy does not parse or is unusable: fix what the message says.
+    #[error("{}: {error}", path.display())]
+    Policy {
+        /// The policy file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        error: PolicyError,
+    },
+}
+
+/// Owner, group and mode of the unix socket at `path`.
+fn set_permissions(path: &std::path::Path, options: &MilterOptions) -> io::Result<()> {
+    use nix::unistd::{Group, User};
+    use std::os::unix::fs::PermissionsExt;
+    let (owner, group, mode) = options.get_socket_permissions();
+    let not_found = |what: &str, name: &str| {
+        io::Error::new(io::ErrorKind::NotFound, format!("no {what} `{name}`"))
+    };
+    let uid = match owner {
+        None => None,
+        Some(o) => Some(match o.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => User::from_name(o)
+                .map_err(io::Error::from)?
+                .ok_or_else(|| not_found("user", o))?
+                .uid
+                .as_raw(),
+        }),
+    };
+    let gid = match group {
+        None => None,
+        Some(g) => Some(match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => Group::from_name(g)
+                .map_err(io::Error::from)?
+                .ok_or_else(|| not_found("group", g))?
+                .gid
+                .as_raw(),
+        }),
+    };
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::chown(path, uid, gid)?;
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 /// Run `check` on the blocking pool under the service's concurrency limit and time budget;
 /// a panic or time-out gives the fail-closed verdict.
-pub(super) async fn budgeted<F>(inner: &Arc<Inner>, check: F) -> Verdict
+pub(super) async fn budgeted<F>(inner: &Arc<Inner>, gateway: Arc<Gateway>, check: F) -> Verdict
 where
     F: FnOnce(&Gateway) -> Verdict + Send + 'static,
 {
     let budget = inner.options.get_time_budget();
     let owned = Arc::clone(inner);
+    let checker = Arc::clone(&gateway);
     let work = async move {
         let permit = Arc::clone(&owned.permits).acquire_owned().await;
         let Ok(permit) = permit else {
@@ -149,7 +332,7 @@ where
         let task = tokio::task::spawn_blocking(move || {
             // The slot stays taken until the check really ends, even after a time-out.
             let _permit = permit;
-            check(&owned.gateway)
+            check(&checker)
         });
         match task.await {
             Ok(verdict) => Ok(verdict),
@@ -159,8 +342,8 @@ where
     };
     match tokio::time::timeout(budget, work).await {
         Ok(Ok(verdict)) => verdict,
-        Ok(Err(why)) => inner.gateway.fail_closed(&why),
-        Err(_) => inner.gateway.fail_closed(&format!(
+        Ok(Err(why)) => gateway.fail_closed(&why),
+        Err(_) => gateway.fail_closed(&format!(
             "the check took longer than the time budget of {} ms",
             budget.as_millis()
         )),
@@ -195,7 +378,7 @@ mod tests {
     #[tokio::test]
     async fn panic_fails_closed() {
         let s = test_service(Duration::from_secs(5));
-        let v = budgeted(&s.inner, |_| panic!("boom")).await;
+        let v = budgeted(&s.inner, s.gateway(), |_| panic!("boom")).await;
         assert_eq!(v.action, GatewayAction::Tempfail);
         assert!(v.reasons[0].message.contains("caught panic"));
     }
@@ -203,7 +386,7 @@ mod tests {
     #[tokio::test]
     async fn timeout_fails_closed_and_holds_the_slot() {
         let s = test_service(Duration::from_millis(50));
-        let v = budgeted(&s.inner, |g| {
+        let v = budgeted(&s.inner, s.gateway(), |g| {
             std::thread::sleep(Duration::from_millis(300));
             g.fail_closed("unreachable")
         })
@@ -211,7 +394,7 @@ mod tests {
         assert_eq!(v.action, GatewayAction::Tempfail);
         assert!(v.reasons[0].message.contains("time budget of 50 ms"));
         // The slow check still holds the only slot: the next one waits and times out too.
-        let v = budgeted(&s.inner, |g| g.check(&Envelope::new("a"), b"")).await;
+        let v = budgeted(&s.inner, s.gateway(), |g| g.check(&Envelope::new("a"), b"")).await;
         assert!(v.reasons[0].message.contains("time budget"));
     }
 }
