@@ -80,7 +80,9 @@ pub use marking::{
     ParagraphMark, ParseError, ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag,
     Severity,
 };
-pub use path::{BodyKind, HeaderKind, Location, Margin, PartPath, PropertySet, Segment};
+pub use path::{
+    BodyKind, HeaderKind, Location, Margin, PartPath, Placeholder, PropertySet, Segment,
+};
 pub use problem::{Problem, ProblemCode};
 pub use scan::{
     BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,

@@ -99,14 +99,49 @@ pub enum BodyKind {
     Text,
     /// `text/html` (read as text with its markup removed).
     Html,
+    /// An RTF body (an Outlook message's compressed RTF), read as text.
+    Rtf,
 }
 
 impl BodyKind {
-    /// `text` or `html`.
+    /// `text`, `html` or `rtf`.
     pub fn as_str(self) -> &'static str {
         match self {
             BodyKind::Text => "text",
             BodyKind::Html => "html",
+            BodyKind::Rtf => "rtf",
+        }
+    }
+}
+
+/// A footer-area or header placeholder of a slide, slide layout or master (PPTX `p:ph`
+/// types `ftr`, `dt`, `sldNum`, `hdr`; OpenDocument `presentation:class` footer, date-time,
+/// page-number, header and the `presentation:footer-decl` a slide uses).
+///
+/// ```
+/// use protective_marking::Placeholder;
+/// assert_eq!(Placeholder::SlideNumber.as_str(), "slide number");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Placeholder {
+    /// The header (notes and handout masters; ODP header declarations).
+    Header,
+    /// The footer.
+    Footer,
+    /// The date and time.
+    Date,
+    /// The slide number.
+    SlideNumber,
+}
+
+impl Placeholder {
+    /// `header`, `footer`, `date` or `slide number`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placeholder::Header => "header",
+            Placeholder::Footer => "footer",
+            Placeholder::Date => "date",
+            Placeholder::SlideNumber => "slide number",
         }
     }
 }
@@ -199,6 +234,39 @@ pub enum Segment {
     MboxMessage(u64),
     /// An entry of a container, by name: `word/document.xml`.
     Entry(String),
+    /// A slide of a presentation, numbered from 1 in show order: `slide 3`.
+    Slide(u32),
+    /// A PPTX slide layout, numbered from 1 in package order: `layout 2`.
+    SlideLayout(u32),
+    /// A PPTX slide master, numbered from 1 in presentation order: `master 1`.
+    SlideMaster(u32),
+    /// The PPTX notes master: `notes master`.
+    NotesMaster,
+    /// The PPTX handout master: `handout master`.
+    HandoutMaster,
+    /// The speaker notes of the slide before it: `notes`.
+    Notes,
+    /// A footer, date, slide-number or header placeholder of the slide, layout or master
+    /// before it: `footer`, `date`, `slide number`, `header`.
+    Placeholder(Placeholder),
+    /// A worksheet (XLSX) or table (ODS) by name: `sheet[Budget]`.
+    Sheet(String),
+    /// The cell text of the sheet before it: `cells`.
+    Cells,
+    /// The name of the sheet before it: `name`.
+    SheetName,
+    /// The page header or footer of the sheet or ODF master page before it: `header`,
+    /// `footer[first]`, `footer[even]` (the default kind is not written).
+    PageMargin {
+        /// Header or footer.
+        margin: Margin,
+        /// The pages it shows on.
+        kind: HeaderKind,
+    },
+    /// An OpenDocument master page by name: `master-page[Standard]`.
+    MasterPage(String),
+    /// Shapes and text boxes drawn on the sheet before it: `drawing`.
+    Drawing,
 }
 
 impl fmt::Display for Segment {
@@ -242,6 +310,25 @@ impl fmt::Display for Segment {
             Segment::Attachment(n) => write!(f, "attachment[{n}]"),
             Segment::MboxMessage(n) => write!(f, "#{n}"),
             Segment::Entry(name) => f.write_str(name),
+            Segment::Slide(n) => write!(f, "slide {n}"),
+            Segment::SlideLayout(n) => write!(f, "layout {n}"),
+            Segment::SlideMaster(n) => write!(f, "master {n}"),
+            Segment::NotesMaster => f.write_str("notes master"),
+            Segment::HandoutMaster => f.write_str("handout master"),
+            Segment::Notes => f.write_str("notes"),
+            Segment::Placeholder(p) => f.write_str(p.as_str()),
+            Segment::Sheet(name) => write!(f, "sheet[{name}]"),
+            Segment::Cells => f.write_str("cells"),
+            Segment::SheetName => f.write_str("name"),
+            Segment::PageMargin {
+                margin,
+                kind: HeaderKind::Default,
+            } => f.write_str(margin.as_str()),
+            Segment::PageMargin { margin, kind } => {
+                write!(f, "{}[{}]", margin.as_str(), kind.as_str())
+            }
+            Segment::MasterPage(name) => write!(f, "master-page[{name}]"),
+            Segment::Drawing => f.write_str("drawing"),
         }
     }
 }
@@ -464,6 +551,36 @@ mod tests {
             (
                 PartPath::of(Segment::Entry("box.mbox".into())).then(Segment::MboxMessage(3)),
                 "box.mbox#3",
+            ),
+            (
+                PartPath::of(Segment::SlideMaster(1))
+                    .then(Segment::Placeholder(Placeholder::Footer)),
+                "master 1/footer",
+            ),
+            (
+                PartPath::of(Segment::Slide(3)).then(Segment::Notes),
+                "slide 3/notes",
+            ),
+            (
+                PartPath::of(Segment::Sheet("Budget".into())).then(Segment::PageMargin {
+                    margin: Margin::Header,
+                    kind: HeaderKind::Default,
+                }),
+                "sheet[Budget]/header",
+            ),
+            (
+                PartPath::of(Segment::MasterPage("Standard".into())).then(Segment::PageMargin {
+                    margin: Margin::Footer,
+                    kind: HeaderKind::First,
+                }),
+                "master-page[Standard]/footer[first]",
+            ),
+            (
+                PartPath::of(Segment::Attachment(1)).then(Segment::MailBody {
+                    kind: BodyKind::Rtf,
+                    index: 1,
+                }),
+                "attachment[1]/body/rtf",
             ),
         ];
         for (path, text) in cases {

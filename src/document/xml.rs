@@ -126,7 +126,7 @@ impl<'a> XmlWalk<'a> {
             // entity hide a marking, so the part is refused (fail closed).
             return Err(self.corrupt(format!(
                 "the text uses the entity &{name}; from a DTD, which this reader never expands \
-                 (Word does not write DTDs); save the document again from Word or LibreOffice"
+                 (office suites do not write DTDs); save the document again from the office suite"
             )));
         }
         Ok(())
@@ -145,6 +145,20 @@ impl<'a> XmlWalk<'a> {
                 let value = quick_xml::escape::unescape(&raw)
                     .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))?;
                 return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl XmlWalk<'_> {
+    /// The value of a prefixed `id` attribute (`r:id`, a relationship id), as opposed to a
+    /// plain `id`.
+    pub(crate) fn rel_id(&self, e: &BytesStart<'_>) -> Result<Option<String>, ReadError> {
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| self.corrupt(format!("bad attribute: {err}")))?;
+            if a.key.prefix().is_some() && a.key.local_name().as_ref() == b"id" {
+                return Ok(Some(String::from_utf8_lossy(&a.value).into_owned()));
             }
         }
         Ok(None)

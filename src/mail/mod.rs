@@ -36,7 +36,7 @@
 //! [`MailProblem`].
 
 mod header;
-mod html;
+pub(crate) mod html;
 mod mbox;
 mod message;
 mod prescan;

@@ -1,0 +1,469 @@
+//! Outlook `.msg` reading (MS-OXMSG): the compound file through `cfb`, the message's
+//! properties, its bodies (the compressed RTF decoded), and its attachments, embedded
+//! messages included, read as documents in turn.
+
+use crate::document::msg_props::{
+    ATTACH_DATA, ATTACH_MIME, ATTACH_NAMES, BODY, HTML, INTERNET_CPID, MESSAGE_CLASS,
+    MESSAGE_CODEPAGE, PT_BINARY, PT_OBJECT, PT_STRING8, PT_UNICODE, RTF_COMPRESSED, SUBJECT,
+    TRANSPORT_HEADERS, decode_string, long_properties, stream_name,
+};
+use crate::document::parts::Parts;
+use crate::document::rtf::{RtfText, rtf_to_text};
+use crate::document::{
+    Document, Format, OLE2_MAGIC, Part, PartKind, check_input_size, guarded, refuse_ole2,
+};
+use crate::error::ReadError;
+use crate::limits::{Limit, Limits};
+use crate::path::{BodyKind, PartPath, Segment};
+use std::io::{Cursor, Read};
+
+/// An Outlook message as read from a `.msg` file: what a mail analysis needs.
+///
+/// ```
+/// use protective_marking::document::MsgMessage;
+///
+/// let m = MsgMessage::default();
+/// assert!(m.subject.is_none() && m.attachments.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MsgMessage {
+    /// `PidTagMessageClass`, e.g. `IPM.Note`, `IPM.Appointment`.
+    pub message_class: Option<String>,
+    /// `PidTagSubject`.
+    pub subject: Option<String>,
+    /// The internet transport headers (`PidTagTransportMessageHeaders`), an RFC 5322 header
+    /// block, when the message was received over SMTP.
+    pub headers: Option<String>,
+    /// The plain-text body (`PidTagBody`).
+    pub body_text: Option<String>,
+    /// The HTML body (`PidTagHtml`), decoded by the message's internet code page.
+    pub body_html: Option<String>,
+    /// The RTF body (`PidTagRtfCompressed`), decompressed; RTF source, one char per byte.
+    pub body_rtf: Option<String>,
+    /// The attachments, in order.
+    pub attachments: Vec<MsgAttachment>,
+}
+
+/// One attachment of an Outlook message: its bytes, or an embedded message.
+///
+/// ```
+/// use protective_marking::document::MsgAttachment;
+///
+/// let a = MsgAttachment::default();
+/// assert!(a.message.is_none() && a.data.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MsgAttachment {
+    /// The file name (long file name, else short file name, else display name).
+    pub name: Option<String>,
+    /// `PidTagAttachMimeTag`, when set.
+    pub mime_type: Option<String>,
+    /// The attached file's bytes (empty for an embedded message).
+    pub data: Vec<u8>,
+    /// An attached Outlook item (`PidTagAttachDataObject` holding a message).
+    pub message: Option<Box<MsgMessage>>,
+}
+
+fn corrupt(location: &str, reason: impl std::fmt::Display) -> ReadError {
+    ReadError::Corrupt {
+        format: "msg",
+        location: location.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Reads an Outlook `.msg` file into a [`MsgMessage`].
+///
+/// Streams are read within [`Limits::max_entry_bytes`], embedded messages within
+/// [`Limits::max_nesting_depth`]; the compressed RTF body must declare a size within
+/// [`Limits::max_entry_bytes`].
+///
+/// # Errors
+///
+/// [`ReadError::Corrupt`] for a damaged compound file (bad sector chains, a directory
+/// that loops) or one without message properties; [`ReadError::Unsupported`] for an
+/// attachment that is an embedded OLE object rather than a file or a message;
+/// [`ReadError::Encrypted`] for an OLE2 file that is encrypted OOXML; every limit named
+/// above.
+///
+/// ```
+/// use protective_marking::{Limits, ReadError};
+/// use protective_marking::document::read_msg_message;
+///
+/// let err = read_msg_message(b"not a compound file", &Limits::default()).unwrap_err();
+/// assert!(matches!(err, ReadError::Corrupt { .. }));
+/// ```
+pub fn read_msg_message(bytes: &[u8], limits: &Limits) -> Result<MsgMessage, ReadError> {
+    check_input_size(bytes, limits, "msg")?;
+    if !bytes.starts_with(&OLE2_MAGIC) {
+        return Err(corrupt("msg", "not an OLE2 compound file"));
+    }
+    if !crate::document::sniff::is_msg(bytes) {
+        return Err(refuse_ole2(bytes));
+    }
+    guarded("cfb", "msg", || {
+        let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| corrupt("msg", e))?;
+        let mut reader = MsgReader {
+            cf: &mut cf,
+            limits,
+        };
+        reader.message("/", 32, 0)
+    })
+}
+
+/// Reads an Outlook `.msg` file into its text parts.
+///
+/// Parts: `subject` ([`PartKind::MessageSubject`]); `header:<Name>` for each marking or
+/// label header among the transport headers (`X-Protective-Marking`, a name mentioning a
+/// classification or security label, `msip_labels`: [`PartKind::MessageHeader`]);
+/// `body/text`, `body/html` (as text) and `body/rtf` (as text) ([`PartKind::MessageBody`]),
+/// every body the message holds, since any of them is what a reader may see; then each
+/// attachment as `attachment[N]/…`: an embedded message's parts, or the parts
+/// [`read`](super::read) finds in an attached file. Pictures, sound and video attachments
+/// carry no text and are skipped.
+///
+/// # Errors
+///
+/// As [`read_msg_message`]; an attachment that cannot be read makes the whole message
+/// unreadable (its error located `attachment[N]/…`), and so does an S/MIME message, whose
+/// content is a signed or encrypted MIME entity this reader does not open.
+///
+/// ```
+/// use protective_marking::{Limits, ReadError};
+/// use protective_marking::document::read_msg;
+///
+/// assert!(read_msg(b"", &Limits::default()).is_err());
+/// ```
+pub fn read_msg(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    let message = read_msg_message(bytes, limits)?;
+    let mut parts = Parts::new(limits);
+    message_parts(&message, &PartPath::default(), limits, 0, &mut parts)?;
+    Ok(Document {
+        format: Format::Msg,
+        parts: parts.parts,
+        sections: 0,
+        pages: 0,
+    })
+}
+
+struct MsgReader<'c, 'b> {
+    cf: &'c mut cfb::CompoundFile<Cursor<&'b [u8]>>,
+    limits: &'c Limits,
+}
+
+impl MsgReader<'_, '_> {
+    fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        if !self.cf.is_stream(path) {
+            return Ok(None);
+        }
+        let stream = self.cf.open_stream(path).map_err(|e| corrupt(path, e))?;
+        let max = self.limits.max_entry_bytes;
+        let mut out = Vec::new();
+        stream
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| corrupt(path, e))?;
+        Limit::EntryBytes.check(self.limits, out.len() as u64, path)?;
+        Ok(Some(out))
+    }
+
+    /// A string property of the storage at `dir`, in either string type.
+    fn string(
+        &mut self,
+        dir: &str,
+        id: u16,
+        codepage: Option<u16>,
+    ) -> Result<Option<String>, ReadError> {
+        for kind in [PT_UNICODE, PT_STRING8] {
+            if let Some(bytes) = self.stream(&join(dir, &stream_name(id, kind)))? {
+                return Ok(Some(decode_string(&bytes, kind, codepage)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn message(&mut self, dir: &str, header: usize, depth: u64) -> Result<MsgMessage, ReadError> {
+        Limit::NestingDepth.check(self.limits, depth, dir)?;
+        let props = self
+            .stream(&join(dir, "__properties_version1.0"))?
+            .ok_or_else(|| corrupt(dir, "the message has no property stream"))?;
+        let longs = long_properties(&props, header);
+        let long = |id: u16| longs.iter().find(|(i, _)| *i == id).map(|(_, v)| *v);
+        let internet = long(INTERNET_CPID).and_then(|v| u16::try_from(v).ok());
+        let codepage = long(MESSAGE_CODEPAGE)
+            .and_then(|v| u16::try_from(v).ok())
+            .or(internet);
+        let mut m = MsgMessage {
+            message_class: self.string(dir, MESSAGE_CLASS, codepage)?,
+            subject: self.string(dir, SUBJECT, codepage)?,
+            headers: self.string(dir, TRANSPORT_HEADERS, codepage)?,
+            body_text: self.string(dir, BODY, codepage)?,
+            ..MsgMessage::default()
+        };
+        m.body_html = match self.stream(&join(dir, &stream_name(HTML, PT_BINARY)))? {
+            Some(bytes) => Some(decode_html(&bytes, internet.or(codepage))),
+            None => self.string(dir, HTML, internet.or(codepage))?,
+        };
+        if let Some(rtf) = self.stream(&join(dir, &stream_name(RTF_COMPRESSED, PT_BINARY)))? {
+            m.body_rtf = Some(decompress(&rtf, dir, self.limits)?);
+        }
+        let mut storages: Vec<String> = self
+            .cf
+            .read_storage(dir)
+            .map_err(|e| corrupt(dir, e))?
+            .filter(|e| e.is_storage() && e.name().starts_with("__attach_version1.0_#"))
+            .map(|e| e.name().to_owned())
+            .collect();
+        storages.sort();
+        for name in storages {
+            let at = join(dir, &name);
+            m.attachments.push(self.attachment(&at, codepage, depth)?);
+        }
+        Ok(m)
+    }
+
+    fn attachment(
+        &mut self,
+        dir: &str,
+        codepage: Option<u16>,
+        depth: u64,
+    ) -> Result<MsgAttachment, ReadError> {
+        let mut a = MsgAttachment::default();
+        for id in ATTACH_NAMES {
+            if let Some(n) = self
+                .string(dir, id, codepage)?
+                .filter(|n| !n.trim().is_empty())
+            {
+                a.name = Some(n);
+                break;
+            }
+        }
+        a.mime_type = self.string(dir, ATTACH_MIME, codepage)?;
+        let object = join(dir, &stream_name(ATTACH_DATA, PT_OBJECT));
+        if self.cf.is_storage(&object) {
+            if !self.cf.is_stream(join(&object, "__properties_version1.0")) {
+                return Err(ReadError::Unsupported {
+                    what: "an attachment that is an embedded OLE object".to_owned(),
+                    location: dir.to_owned(),
+                });
+            }
+            a.message = Some(Box::new(self.message(&object, 24, depth + 1)?));
+        } else if let Some(data) = self.stream(&join(dir, &stream_name(ATTACH_DATA, PT_BINARY)))? {
+            a.data = data;
+        }
+        Ok(a)
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// An HTML body stored as bytes: in its code page, else UTF-8 when it is valid UTF-8.
+fn decode_html(bytes: &[u8], codepage: Option<u16>) -> String {
+    match codepage.and_then(crate::document::msg_props::encoding_for_codepage) {
+        Some(e) => e.decode(bytes).0.into_owned(),
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        },
+    }
+    .trim_end_matches('\0')
+    .to_owned()
+}
+
+/// Decompresses `PidTagRtfCompressed` (MS-OXRTFCP) after checking its header against the
+/// input, so a lying size never allocates or slices past the data.
+fn decompress(data: &[u8], dir: &str, limits: &Limits) -> Result<String, ReadError> {
+    let field = |at: usize| {
+        data.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    };
+    let (Some(comp_size), Some(raw_size), Some(kind)) = (field(0), field(4), field(8)) else {
+        return Err(corrupt(
+            dir,
+            "the compressed RTF body is shorter than its header",
+        ));
+    };
+    Limit::EntryBytes.check(limits, u64::from(raw_size), dir)?;
+    let uncompressed = kind == 0x414C_454D; // "MELA"
+    if u64::from(comp_size) + 4 != data.len() as u64
+        || (uncompressed && u64::from(raw_size) + 16 > data.len() as u64)
+    {
+        return Err(corrupt(
+            dir,
+            "the compressed RTF body's sizes do not match its data",
+        ));
+    }
+    compressed_rtf::decompress_rtf(data).map_err(|e| corrupt(dir, format!("compressed RTF: {e}")))
+}
+
+/// Whether a transport header carries a marking or label.
+fn is_marking_header(name: &str) -> bool {
+    crate::document::ooxml::is_label_name(name)
+        || name.to_ascii_lowercase().starts_with("msip_labels")
+}
+
+/// The `(name, value)` pairs of a header block, continuation lines unfolded.
+fn header_fields(block: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = out.last_mut() {
+                v.push(' ');
+                v.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            out.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    out
+}
+
+/// Attachments whose type carries no text (as the gateway skips them).
+fn is_media(a: &MsgAttachment) -> bool {
+    let mime = a.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    let name = a.name.as_deref().unwrap_or("").to_ascii_lowercase();
+    ["image/", "audio/", "video/"]
+        .iter()
+        .any(|p| mime.starts_with(p))
+        || [
+            ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".mp3",
+            ".wav", ".mp4",
+        ]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+fn relocate(e: ReadError, prefix: &PartPath) -> ReadError {
+    let at = |l: String| format!("{prefix}/{l}");
+    match e {
+        ReadError::LimitExceeded {
+            limit,
+            value,
+            max,
+            location,
+        } => ReadError::LimitExceeded {
+            limit,
+            value,
+            max,
+            location: at(location),
+        },
+        ReadError::Encrypted { format, location } => ReadError::Encrypted {
+            format,
+            location: at(location),
+        },
+        ReadError::Corrupt {
+            format,
+            location,
+            reason,
+        } => ReadError::Corrupt {
+            format,
+            location: at(location),
+            reason,
+        },
+        ReadError::Unsupported { what, location } => ReadError::Unsupported {
+            what,
+            location: at(location),
+        },
+        ReadError::ParserPanicked { parser, location } => ReadError::ParserPanicked {
+            parser,
+            location: at(location),
+        },
+    }
+}
+
+fn message_parts(
+    m: &MsgMessage,
+    prefix: &PartPath,
+    limits: &Limits,
+    depth: u64,
+    parts: &mut Parts,
+) -> Result<(), ReadError> {
+    let class = m.message_class.as_deref().unwrap_or("");
+    if class.to_ascii_uppercase().starts_with("IPM.NOTE.SMIME") {
+        return Err(ReadError::Unsupported {
+            what: format!(
+                "an S/MIME Outlook message ({class}); its content is a signed or encrypted MIME entity"
+            ),
+            location: if prefix.is_empty() {
+                "msg".to_owned()
+            } else {
+                prefix.to_string()
+            },
+        });
+    }
+    if let Some(s) = &m.subject {
+        parts.push(
+            prefix.join(&PartPath::of(Segment::Subject)),
+            PartKind::MessageSubject,
+            s.clone(),
+        )?;
+    }
+    for (name, value) in header_fields(m.headers.as_deref().unwrap_or("")) {
+        if is_marking_header(&name) {
+            let path = prefix.join(&PartPath::of(Segment::MailHeader(name)));
+            parts.push(path, PartKind::MessageHeader, value)?;
+        }
+    }
+    let body = |kind| prefix.join(&PartPath::of(Segment::MailBody { kind, index: 1 }));
+    if let Some(t) = &m.body_text {
+        parts.push(
+            body(BodyKind::Text),
+            PartKind::MessageBody,
+            t.replace("\r\n", "\n"),
+        )?;
+    }
+    if let Some(h) = &m.body_html {
+        parts.push(body(BodyKind::Html), PartKind::MessageBody, html_text(h))?;
+    }
+    if let Some(r) = &m.body_rtf {
+        let raw: Vec<u8> = r
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+            .collect();
+        let text = match rtf_to_text(&raw, &body(BodyKind::Rtf).to_string(), limits)? {
+            RtfText::Text(t) => t,
+            RtfText::Html(h) => html_text(&h),
+        };
+        parts.push(body(BodyKind::Rtf), PartKind::MessageBody, text)?;
+    }
+    for (i, a) in m.attachments.iter().enumerate() {
+        let at = prefix.join(&PartPath::of(Segment::Attachment(
+            u32::try_from(i + 1).unwrap_or(u32::MAX),
+        )));
+        if let Some(inner) = &a.message {
+            message_parts(inner, &at, limits, depth + 1, parts)?;
+            continue;
+        }
+        if is_media(a) || a.data.is_empty() {
+            continue;
+        }
+        Limit::NestingDepth.check(limits, depth + 1, &at.to_string())?;
+        let doc = crate::document::read(&a.data, limits).map_err(|e| relocate(e, &at))?;
+        for Part { path, kind, text } in doc.parts {
+            parts.push(at.join(&path), kind, text)?;
+        }
+    }
+    Ok(())
+}
+
+/// An HTML body as text: with the mail feature, its converter (block elements end lines);
+/// without it, the markup is kept, so no text is lost.
+fn html_text(html: &str) -> String {
+    #[cfg(feature = "mail")]
+    {
+        crate::mail::html::html_to_text(html)
+    }
+    #[cfg(not(feature = "mail"))]
+    {
+        html.to_owned()
+    }
+}
