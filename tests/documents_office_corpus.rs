@@ -359,3 +359,24 @@ fn msg_bodies_codepages_and_attachments() {
     .unwrap();
     assert!(msg.headers.as_deref().unwrap_or("").contains("Received:"));
 }
+
+#[test]
+fn hand_built_hostile_packages_are_refused_with_typed_errors() {
+    use common::{RawEntry, office};
+    let limits = Limits::default();
+    // A cyclic CFB directory: refused as corrupt, never a hang.
+    let err = read(&office::msg("Papers", "SECRET", true), &limits).unwrap_err();
+    assert!(matches!(err, ReadError::Corrupt { .. }), "{err}");
+    let doc = read(&office::msg("Papers [SECRET]", "SECRET", false), &limits).unwrap();
+    assert_eq!(
+        (doc.format, text(&doc, "body/text").as_str()),
+        (Format::Msg, "SECRET")
+    );
+    // A 200 MiB slide stops at the compression-ratio limit.
+    let bomb = RawEntry::spaces("", "<p:sld><a:t>", 200 * 1024 * 1024, "</a:t></p:sld>");
+    let pptx = common::raw_zip(&office::pptx_entries("", &[String::new()], Some(bomb)));
+    assert!(matches!(
+        read(&pptx, &limits),
+        Err(ReadError::LimitExceeded { .. })
+    ));
+}

@@ -3,6 +3,8 @@
 //! of spaces (so a 200 MiB bomb costs nothing to build), and lopdf-written PDFs.
 #![allow(dead_code)]
 
+pub mod office;
+
 use std::io::{Cursor, Read, Write};
 
 pub const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
