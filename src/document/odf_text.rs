@@ -334,12 +334,27 @@ impl Walker {
             xml.append_text(event, text)?;
             return Ok(());
         }
-        // Annotation metadata (author, date) is not the comment's text.
-        if matches!(self.parent(), Some(b"creator" | b"date" | b"date-string")) {
+        // Annotation metadata (author, date) is not the comment's text, nor is a note's
+        // citation (its number) part of the paragraph that cites it.
+        if matches!(self.parent(), Some(b"creator" | b"date" | b"date-string"))
+            || self.inside(b"note-citation")
+        {
             return Ok(());
         }
         if let Some((line, _)) = self.lines.last_mut() {
-            xml.append_text(event, line)?;
+            // Whitespace in a paragraph collapses to one space (ODF 1.3 §6.1.2); spaces that
+            // count are written as `text:s`.
+            let mut raw = String::new();
+            xml.append_text(event, &mut raw)?;
+            for c in raw.chars() {
+                if matches!(c, ' ' | '\t' | '\r' | '\n') {
+                    if !line.ends_with(' ') && !line.is_empty() {
+                        line.push(' ');
+                    }
+                } else {
+                    line.push(c);
+                }
+            }
         }
         Ok(())
     }

@@ -203,6 +203,44 @@ fn margin_of(local: &[u8]) -> Option<(Margin, HeaderKind)> {
     })
 }
 
+/// Elements of a worksheet that matter to the walk (a tag stack, not names, keeps the walk
+/// of a large sheet free of allocations per element).
+#[derive(Clone, Copy, PartialEq)]
+enum Tag {
+    Cell,
+    Value,
+    Inline,
+    Text,
+    Phonetic,
+    Row,
+    Margin(Margin, HeaderKind),
+    Other,
+}
+
+fn tag_of(local: &[u8]) -> Tag {
+    match local {
+        b"c" => Tag::Cell,
+        b"v" => Tag::Value,
+        b"is" => Tag::Inline,
+        b"t" => Tag::Text,
+        b"rPh" => Tag::Phonetic,
+        b"row" => Tag::Row,
+        other => match margin_of(other) {
+            Some((m, k)) => Tag::Margin(m, k),
+            None => Tag::Other,
+        },
+    }
+}
+
+/// How a cell's value reads: a shared-string index, text, or no text (numbers, booleans,
+/// errors, dates).
+#[derive(Clone, Copy, PartialEq)]
+enum CellType {
+    Shared,
+    Text,
+    None,
+}
+
 /// One worksheet: the text cells, row by row, and the header/footer code strings.
 fn walk_sheet(
     bytes: &[u8],
@@ -213,78 +251,89 @@ fn walk_sheet(
     let bytes = normalise_encoding(bytes);
     let mut xml = XmlWalk::new(&bytes, part, limits);
     let mut sheet = Sheet::default();
-    let mut stack: Vec<Vec<u8>> = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut cell_type = String::new();
+    let mut stack: Vec<Tag> = Vec::new();
+    let mut row = String::new();
+    let mut cell_type = CellType::None;
     let mut value = String::new();
     let mut margin = String::new();
     loop {
         let event = xml.next()?;
         match &event {
             Event::Start(e) => {
-                let local = e.local_name().as_ref().to_vec();
-                if local == b"c" {
-                    cell_type = xml.attr(e, b"t")?.unwrap_or_default();
+                let tag = tag_of(e.local_name().as_ref());
+                if tag == Tag::Cell {
+                    cell_type = CellType::None;
+                    for a in e.attributes().with_checks(true) {
+                        let a = a.map_err(|err| xml.corrupt(format!("bad attribute: {err}")))?;
+                        if a.key.local_name().as_ref() == b"t" {
+                            cell_type = match a.value.as_ref() {
+                                b"s" => CellType::Shared,
+                                b"inlineStr" | b"str" => CellType::Text,
+                                _ => CellType::None,
+                            };
+                        }
+                    }
                     value.clear();
                 }
-                stack.push(local);
+                stack.push(tag);
             }
             Event::Empty(_) => {}
-            Event::End(_) => {
-                let Some(local) = stack.pop() else { continue };
-                match local.as_slice() {
-                    b"c" => {
-                        let text = match cell_type.as_str() {
-                            "s" => {
-                                let i: usize = value.trim().parse().map_err(|_| {
-                                    xml.corrupt(format!(
-                                        "a shared-string cell holds {value:?}, not an index"
-                                    ))
-                                })?;
-                                shared.get(i).cloned().ok_or_else(|| {
-                                    xml.corrupt(format!(
+            Event::End(_) => match stack.pop() {
+                Some(Tag::Cell) => {
+                    let text = match cell_type {
+                        CellType::Shared => {
+                            let i: usize = value.trim().parse().map_err(|_| {
+                                xml.corrupt(format!(
+                                    "a shared-string cell holds {value:?}, not an index"
+                                ))
+                            })?;
+                            shared.get(i).map(String::as_str).ok_or_else(|| {
+                                xml.corrupt(format!(
                                     "a cell refers to shared string {i}, but the workbook has {}",
                                     shared.len()
                                 ))
-                                })?
-                            }
-                            "inlineStr" | "str" => std::mem::take(&mut value),
-                            _ => String::new(),
-                        };
-                        let text = text.trim();
-                        if !text.is_empty() {
-                            row.push(text.replace(['\r', '\n'], " "));
+                            })?
                         }
-                    }
-                    b"row" => {
-                        push_line(&mut sheet.cells, &row.join("\t"));
-                        row.clear();
-                    }
-                    other => {
-                        if let Some((m, k)) = margin_of(other) {
-                            sheet.margins.push((m, k, std::mem::take(&mut margin)));
+                        CellType::Text => value.as_str(),
+                        CellType::None => "",
+                    };
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        if !row.is_empty() {
+                            row.push('\t');
+                        }
+                        if text.contains(['\r', '\n', '\t']) {
+                            row.push_str(&text.replace(['\r', '\n', '\t'], " "));
+                        } else {
+                            row.push_str(text);
                         }
                     }
                 }
-            }
+                Some(Tag::Row) => {
+                    push_line(&mut sheet.cells, &row);
+                    row.clear();
+                }
+                Some(Tag::Margin(m, k)) => sheet.margins.push((m, k, std::mem::take(&mut margin))),
+                _ => {}
+            },
             Event::Eof => break,
-            other => match stack.last().map(Vec::as_slice) {
-                Some(b"v") if stack.iter().any(|t| t == b"c") => {
+            other => match stack.last() {
+                Some(Tag::Value) if stack.contains(&Tag::Cell) => {
                     xml.append_text(other, &mut value)?;
                 }
-                Some(b"t")
-                    if stack.iter().any(|t| t == b"is") && !stack.iter().any(|t| t == b"rPh") =>
+                Some(Tag::Text)
+                    if stack.contains(&Tag::Inline) && !stack.contains(&Tag::Phonetic) =>
                 {
                     xml.append_text(other, &mut value)?;
                 }
-                Some(local) if margin_of(local).is_some() => {
+                Some(Tag::Margin(..)) => {
                     xml.append_text(other, &mut margin)?;
                 }
                 _ => {}
             },
         }
     }
-    push_line(&mut sheet.cells, &row.join("\t"));
+    push_line(&mut sheet.cells, &row);
     Ok(sheet)
 }
 
