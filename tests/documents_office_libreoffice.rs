@@ -12,33 +12,9 @@ mod common;
 use protective_marking::document::{Document, Format, PartKind, check, read};
 use protective_marking::{HeaderKind, Limits, Scanner};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Mutex;
-
-/// soffice conversions run one at a time: concurrent instances fight over their profile.
-static SOFFICE: Mutex<()> = Mutex::new(());
 
 fn convert(to: &str, inputs: &[PathBuf], outdir: &Path) {
-    let _serial = SOFFICE.lock().unwrap_or_else(|e| e.into_inner());
-    let profile = format!(
-        "-env:UserInstallation=file:///tmp/protective-marking-lo-office-{}",
-        std::process::id()
-    );
-    let output = Command::new("soffice")
-        .arg("--headless")
-        .arg(&profile)
-        .args(["--convert-to", to, "--outdir"])
-        .arg(outdir)
-        .args(inputs)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run soffice ({e}); install LibreOffice Impress and Calc with scripts/setup.sh")
-        });
-    assert!(
-        output.status.success(),
-        "soffice --convert-to {to} failed (scripts/setup.sh installs Impress and Calc): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::soffice(to, inputs, outdir);
 }
 
 fn load(dir: &Path, name: &str) -> Document {

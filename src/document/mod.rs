@@ -444,8 +444,9 @@ pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
         .flat_map(u16::to_le_bytes)
         .collect();
     if memchr::memmem::find(bytes, &needle).is_some() {
+        // Which OOXML kind (DOCX, PPTX, XLSX) is inside the encrypted package is not known.
         ReadError::Encrypted {
-            format: "docx",
+            format: "ooxml",
             location: "EncryptionInfo".to_owned(),
         }
     } else {
