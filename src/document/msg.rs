@@ -139,7 +139,10 @@ pub fn read_msg_message(bytes: &[u8], limits: &Limits) -> Result<MsgMessage, Rea
 pub fn read_msg(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let message = read_msg_message(bytes, limits)?;
     let mut parts = Parts::new(limits);
-    message_parts(&message, &PartPath::default(), limits, 0, &mut parts)?;
+    // The RTF and HTML bodies are decoded with encoding_rs: guarded like any parser.
+    guarded("encoding_rs", "msg", || {
+        message_parts(&message, &PartPath::default(), limits, 0, &mut parts)
+    })?;
     Ok(Document {
         format: Format::Msg,
         parts: parts.parts,

@@ -69,8 +69,10 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 .to_owned(),
             location: "file".to_owned(),
         })?;
-        let text = walk_odf(bytes, "file", limits, OdfText::default())?;
-        return assemble(format, text, limits);
+        return guarded("quick-xml", "odf", || {
+            let text = walk_odf(bytes, "file", limits, OdfText::default())?;
+            assemble(format, text, limits)
+        });
     }
     guarded("zip", "odf", || {
         let mut package = Package::open(bytes, limits)?;
