@@ -32,15 +32,15 @@ impl Role {
             PartKind::Header(_)
             | PartKind::Footer(_)
             | PartKind::Watermark
-            | PartKind::Placeholder => Role::Banner,
+            | PartKind::Placeholder
+            | PartKind::MessageSubject
+            | PartKind::MessageHeader => Role::Banner,
             PartKind::PageTop | PartKind::PageBottom => Role::Edge,
             PartKind::CoreProperty
             | PartKind::CustomProperty
             | PartKind::LabelProperty
             | PartKind::Metadata
-            | PartKind::SheetName
-            | PartKind::MessageSubject
-            | PartKind::MessageHeader => Role::Value,
+            | PartKind::SheetName => Role::Value,
             PartKind::Body
             | PartKind::PageText
             | PartKind::Footnotes

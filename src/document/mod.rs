@@ -227,10 +227,13 @@ pub enum PartKind {
     SheetName,
     /// Text boxes and shapes drawn on a sheet: body text.
     Drawing,
-    /// The subject of a message: a value, as a mail subject is read.
+    /// The subject of a message: a banner position, since mail carries its marking there
+    /// (`Papers [SECRET]`); read as a banner line, which errs high on a subject that only
+    /// names a level in passing.
     MessageSubject,
     /// A marking header of a message (`X-Protective-Marking`, a classification or label
-    /// header among its transport headers): a value.
+    /// header among its transport headers): a banner position, as the subject is
+    /// (`VER=2018.1, NS=gov.nz, SEC=RESTRICTED` reads RESTRICTED).
     MessageHeader,
     /// A message body (plain text, HTML as text, or RTF as text): body text.
     MessageBody,
