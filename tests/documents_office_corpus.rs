@@ -356,10 +356,16 @@ fn hand_built_hostile_packages_are_refused_with_typed_errors() {
     // A cyclic CFB directory: refused as corrupt, never a hang.
     let err = read(&office::msg("Papers", "SECRET", true), &limits).unwrap_err();
     assert!(matches!(err, ReadError::Corrupt { .. }), "{err}");
-    let doc = read(&office::msg("Papers [SECRET]", "SECRET", false), &limits).unwrap();
+    let doc = read(&office::msg("Papers [SECRET]", "Hello", false), &limits).unwrap();
     assert_eq!(
         (doc.format, text(&doc, "body/text").as_str()),
-        (Format::Msg, "SECRET")
+        (Format::Msg, "Hello")
+    );
+    // The subject is where mail carries its marking: it decides.
+    let report = protective_marking::document::check(&doc, &protective_marking::Scanner::new());
+    assert_eq!(
+        report.marking.map(|m| m.to_string()).as_deref(),
+        Some("SECRET")
     );
     // A 200 MiB slide stops at the compression-ratio limit.
     let bomb = RawEntry::spaces("", "<p:sld><a:t>", 200 * 1024 * 1024, "</a:t></p:sld>");
