@@ -331,6 +331,18 @@ fn msg_bodies_codepages_and_attachments() {
     assert!(msg.attachments[0].message.is_some());
     assert!(msg.attachments[1].data.starts_with(b"%PDF"));
 
+    // Outlook categories (the named property Keywords), one part per category.
+    let doc = load("msg/poi_keywords.msg");
+    let categories: Vec<&str> = doc
+        .parts
+        .iter()
+        .filter(|p| p.path.to_string() == "property:custom/Keywords")
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(
+        categories,
+        ["TODO", "Currently Important", "Currently To Do", "Test"]
+    );
     let doc = load("msg/poi_ASCII_CP1251_LCID1049.msg");
     assert_eq!(text(&doc, "subject"), "Subject автоматически Subject");
     let doc = load("msg/poi_chinese-traditional.msg");

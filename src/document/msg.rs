@@ -14,7 +14,7 @@ use crate::document::{
 };
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
-use crate::path::{BodyKind, PartPath, Segment};
+use crate::path::{BodyKind, PartPath, PropertySet, Segment};
 use std::io::{Cursor, Read};
 
 /// An Outlook message as read from a `.msg` file: what a mail analysis needs.
@@ -43,6 +43,10 @@ pub struct MsgMessage {
     pub body_rtf: Option<String>,
     /// The attachments, in order.
     pub attachments: Vec<MsgAttachment>,
+    /// Named string properties that may carry a label: `Keywords` (Outlook categories, one
+    /// value per category) and names a labelling tool writes (`msip_labels`, a name
+    /// mentioning a classification or security label), as `(name, value)`.
+    pub labels: Vec<(String, String)>,
 }
 
 /// One attachment of an Outlook message: its bytes, or an embedded message.
@@ -108,7 +112,9 @@ pub fn read_msg_message(bytes: &[u8], limits: &Limits) -> Result<MsgMessage, Rea
         let mut reader = MsgReader {
             cf: &mut cf,
             limits,
+            names: Vec::new(),
         };
+        reader.names = reader.named_properties()?;
         reader.message("/", 32, 0)
     })
 }
@@ -118,6 +124,8 @@ pub fn read_msg_message(bytes: &[u8], limits: &Limits) -> Result<MsgMessage, Rea
 /// Parts: `subject` ([`PartKind::MessageSubject`]); `header:<Name>` for each marking or
 /// label header among the transport headers (`X-Protective-Marking`, a name mentioning a
 /// classification or security label, `msip_labels`: [`PartKind::MessageHeader`]);
+/// `property:custom/<name>` for each category (`Keywords`, [`PartKind::CustomProperty`])
+/// and label-named property ([`PartKind::LabelProperty`]);
 /// `body/text`, `body/html` (as text) and `body/rtf` (as text) ([`PartKind::MessageBody`]),
 /// every body the message holds, since any of them is what a reader may see; then each
 /// attachment as `attachment[N]/…`: an embedded message's parts, or the parts
@@ -154,6 +162,8 @@ pub fn read_msg(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 struct MsgReader<'c, 'b> {
     cf: &'c mut cfb::CompoundFile<Cursor<&'b [u8]>>,
     limits: &'c Limits,
+    /// Property id (0x8000 + index) and name of the file's string-named properties.
+    names: Vec<(u16, String)>,
 }
 
 impl MsgReader<'_, '_> {
@@ -187,6 +197,76 @@ impl MsgReader<'_, '_> {
         Ok(None)
     }
 
+    /// The string-named properties of `__nameid_version1.0` (MS-OXMSG 2.2.3): the entry
+    /// stream's 8-byte entries point into the string stream (a length, then UTF-16LE).
+    fn named_properties(&mut self) -> Result<Vec<(u16, String)>, ReadError> {
+        let dir = "/__nameid_version1.0";
+        let (Some(entries), Some(strings)) = (
+            self.stream(&join(dir, &stream_name(0x0003, PT_BINARY)))?,
+            self.stream(&join(dir, &stream_name(0x0004, PT_BINARY)))?,
+        ) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for e in entries.chunks_exact(8) {
+            let word = |at: usize| {
+                e.get(at..at + 4)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u32::from_le_bytes)
+            };
+            let (Some(offset), Some(kind)) = (word(0), word(4)) else {
+                continue;
+            };
+            if kind & 1 == 0 {
+                continue; // a numeric name
+            }
+            let index = (kind >> 16) as u16;
+            let at = offset as usize;
+            let len = strings
+                .get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .map(u32::from_le_bytes)
+                .unwrap_or(0) as usize;
+            let Some(name) = strings.get(at + 4..(at + 4).saturating_add(len)) else {
+                continue;
+            };
+            out.push((
+                0x8000u16.saturating_add(index),
+                decode_string(name, PT_UNICODE, None),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A string or multi-valued string property's values.
+    fn strings(
+        &mut self,
+        dir: &str,
+        id: u16,
+        codepage: Option<u16>,
+    ) -> Result<Vec<String>, ReadError> {
+        if let Some(s) = self.string(dir, id, codepage)? {
+            return Ok(vec![s]);
+        }
+        let mut out = Vec::new();
+        for kind in [PT_UNICODE | 0x1000, PT_STRING8 | 0x1000] {
+            let base = join(dir, &stream_name(id, kind));
+            if !self.cf.is_stream(&base) {
+                continue;
+            }
+            // One stream per value, `-00000000` upwards (at most as many as the
+            // length stream has 4- or 8-byte entries).
+            let count = self.stream(&base)?.map(|b| b.len() / 4).unwrap_or(0);
+            for i in 0..count {
+                match self.stream(&format!("{base}-{i:08X}"))? {
+                    Some(v) => out.push(decode_string(&v, kind & 0x0FFF, codepage)),
+                    None => break,
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn message(&mut self, dir: &str, header: usize, depth: u64) -> Result<MsgMessage, ReadError> {
         Limit::NestingDepth.check(self.limits, depth, dir)?;
         let props = self
@@ -211,6 +291,12 @@ impl MsgReader<'_, '_> {
         };
         if let Some(rtf) = self.stream(&join(dir, &stream_name(RTF_COMPRESSED, PT_BINARY)))? {
             m.body_rtf = Some(decompress(&rtf, dir, self.limits)?);
+        }
+        let names = self.names.clone();
+        for (id, name) in names.into_iter().filter(|(_, n)| is_label_property(n)) {
+            for value in self.strings(dir, id, codepage)? {
+                m.labels.push((name.clone(), value));
+            }
         }
         let mut storages: Vec<String> = self
             .cf
@@ -306,6 +392,12 @@ fn decompress(data: &[u8], dir: &str, limits: &Limits) -> Result<String, ReadErr
         ));
     }
     compressed_rtf::decompress_rtf(data).map_err(|e| corrupt(dir, format!("compressed RTF: {e}")))
+}
+
+/// Whether a named property may carry a label: Outlook categories (`Keywords`) or a label
+/// name.
+fn is_label_property(name: &str) -> bool {
+    name.eq_ignore_ascii_case("Keywords") || is_marking_header(name)
 }
 
 /// Whether a transport header carries a marking or label.
@@ -415,6 +507,20 @@ fn message_parts(
             let path = prefix.join(&PartPath::of(Segment::MailHeader(name)));
             parts.push(path, PartKind::MessageHeader, value)?;
         }
+    }
+    for (name, value) in &m.labels {
+        let kind = if crate::document::ooxml::is_label_name(name)
+            || name.to_ascii_lowercase().starts_with("msip_labels")
+        {
+            PartKind::LabelProperty
+        } else {
+            PartKind::CustomProperty
+        };
+        let path = prefix.join(&PartPath::of(Segment::Property {
+            set: PropertySet::Custom,
+            name: name.clone(),
+        }));
+        parts.push(path, kind, value.clone())?;
     }
     let body = |kind| prefix.join(&PartPath::of(Segment::MailBody { kind, index: 1 }));
     if let Some(t) = &m.body_text {
