@@ -99,7 +99,7 @@ for t in "${targets[@]}"; do
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "fuzz: crashes in ${failed[*]}; reproduce with: cargo test --test fuzz_regressions"
+  echo "fuzz: crashes in ${failed[*]}; reproduce with: cargo test --test library fuzz_regressions"
   exit 1
 fi
 echo "fuzz: all ${#targets[@]} targets ran ${seconds}s each without a crash"

@@ -12,6 +12,7 @@
 //! note on a scanner finding.
 
 use crate::limits::Limit;
+use crate::report::Format;
 use thiserror::Error;
 
 /// Input that could not be read completely, so its marking cannot be determined.
@@ -57,8 +58,8 @@ pub enum ReadError {
     /// text cannot be read. Ask the sender for an unencrypted copy or scan it where the key is.
     #[error("{location}: {format} is encrypted; its marking cannot be read without the password")]
     Encrypted {
-        /// `"docx"`, `"pdf"`...
-        format: &'static str,
+        /// What it is.
+        format: Format,
         /// Where in the input.
         location: String,
     },
@@ -66,8 +67,9 @@ pub enum ReadError {
     /// description.
     #[error("{location}: corrupt {format}: {reason}")]
     Corrupt {
-        /// `"docx"`, `"pdf"`, `"zip"`, `"xml"`, `"mime"`...
-        format: &'static str,
+        /// What it was read as (a DOCX for its zip container and XML parts, a message for
+        /// its MIME).
+        format: Format,
         /// Where in the input.
         location: String,
         /// What the parser reported.
@@ -81,6 +83,15 @@ pub enum ReadError {
         what: String,
         /// Where in the input.
         location: String,
+    },
+    /// The input could not be read from where it is (a file that cannot be opened, a read
+    /// that failed). Nothing of it was checked.
+    #[error("{location}: read failed: {reason}; its marking is unknown")]
+    Io {
+        /// The input.
+        location: String,
+        /// The operating system's description.
+        reason: String,
     },
     /// A third-party parser panicked on this input; the panic was caught. The input is
     /// treated as corrupt.

@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod config;
 #[cfg(feature = "documents")]
 mod detect;
 #[cfg(feature = "documents")]
@@ -54,6 +55,8 @@ pub mod error;
 #[cfg(feature = "mail")]
 pub mod gateway;
 pub mod handling;
+#[cfg(feature = "mail")]
+pub mod input;
 pub mod limits;
 #[cfg(feature = "mail")]
 pub mod mail;
@@ -62,18 +65,23 @@ pub mod marking;
 pub mod milter;
 pub mod path;
 pub mod problem;
+pub mod report;
 pub mod scan;
 
 // The public interface: the paved path is re-exported here.
+pub use config::{AgencyConfig, ConfigError};
 pub use error::ReadError;
 #[cfg(feature = "mail")]
 pub use gateway::{
-    Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
-    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, SubjectCarrier,
-    SubjectMarking, UnreadablePart, Verdict,
+    Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy, GatewayRule,
+    PolicyError, Reason, SmtpReply, Verdict,
 };
 pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
+#[cfg(feature = "mail")]
+pub use input::{Inspector, sniff};
 pub use limits::{Limit, Limits};
+#[cfg(feature = "mail")]
+pub use mail::{Carrier, MessageAnalyser, SubjectCarrier, SubjectMarking};
 pub use marking::{
     Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock,
     EndorsementKind, Family, ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking,
@@ -81,10 +89,11 @@ pub use marking::{
     Severity,
 };
 pub use path::{BodyKind, HeaderKind, Location, Margin, PartPath, PropertySet, Segment};
-pub use problem::{Problem, ProblemCode};
+pub use problem::{BannerPlace, Problem, ProblemCode};
+pub use report::{Declared, Finding, Format, Report, UnreadablePart};
 pub use scan::{
-    BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,
-    ScannerBuilder, Span, TextReport,
+    BuildError, Confidence, FindingKind, Note, PartRole, ProseFindings, Scanner, ScannerBuilder,
+    Span,
 };
 
 /// The README's examples, compiled and run as doc tests.

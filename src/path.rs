@@ -337,6 +337,32 @@ impl fmt::Display for PartPath {
     }
 }
 
+/// A path equals the text it displays: `path == "attachment[1]/page 2"`.
+impl PartialEq<str> for PartPath {
+    fn eq(&self, other: &str) -> bool {
+        displays_as(self, other)
+    }
+}
+
+impl PartialEq<&str> for PartPath {
+    fn eq(&self, other: &&str) -> bool {
+        displays_as(self, other)
+    }
+}
+
+/// Whether `value` displays as `text`, without building the string.
+fn displays_as(value: &dyn fmt::Display, text: &str) -> bool {
+    struct Rest<'a>(&'a str);
+    impl fmt::Write for Rest<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
+}
+
 impl Serialize for PartPath {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -391,6 +417,13 @@ impl fmt::Display for Location {
             (_, Some(n)) => write!(f, "{}, line {n}", self.path),
             (_, None) => write!(f, "{}", self.path),
         }
+    }
+}
+
+/// A location equals the text it displays: `location == "page 2, line 3"`.
+impl PartialEq<&str> for Location {
+    fn eq(&self, other: &&str) -> bool {
+        displays_as(self, other)
     }
 }
 

@@ -85,12 +85,12 @@ struct DocxReader<'a> {
 
 impl<'a> DocxReader<'a> {
     fn new(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
-        let mut package = Package::open(bytes, limits)?;
+        let mut package = Package::open(bytes, limits, Format::Docx)?;
         let content_types = match package.read("[Content_Types].xml")? {
             Some(ct) => ContentTypes::parse(&ct, limits)?,
             None => {
                 return Err(ReadError::Corrupt {
-                    format: "docx",
+                    format: Format::Docx,
                     location: "[Content_Types].xml".to_owned(),
                     reason: "the package has no [Content_Types].xml; not an OOXML document"
                         .to_owned(),
@@ -128,7 +128,7 @@ impl<'a> DocxReader<'a> {
                     .then(|| "word/document.xml".to_owned())
             })
             .ok_or_else(|| ReadError::Corrupt {
-                format: "docx",
+                format: Format::Docx,
                 location: "_rels/.rels".to_owned(),
                 reason: "no officeDocument relationship and no word/document.xml".to_owned(),
             })?;
@@ -154,7 +154,7 @@ impl<'a> DocxReader<'a> {
             .package
             .read(&main)?
             .ok_or_else(|| ReadError::Corrupt {
-                format: "docx",
+                format: Format::Docx,
                 location: main.clone(),
                 reason: "the main document part is missing from the zip".to_owned(),
             })?;

@@ -40,30 +40,12 @@ pub use crate::path::HeaderKind;
 use crate::path::{PartPath, Segment};
 use serde::{Deserialize, Serialize};
 
-pub use check::{DocumentFinding, DocumentReport, check};
+pub use check::check;
 pub use docx::read_docx;
 pub use pdf::read_pdf;
 
-/// The kind of input, found by [`sniff`] from the content (never from a file name).
-///
-/// ```
-/// use protective_marking::document::{sniff, Format};
-///
-/// assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
-/// assert_eq!(sniff(b"plain words"), Format::Text);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Format {
-    /// Plain text (UTF-8, or UTF-16 with a byte order mark), and anything not recognised.
-    Text,
-    /// An Office Open XML word-processing package (`.docx`, `.docm`, `.dotx`), or an OLE2
-    /// compound file (encrypted OOXML or legacy `.doc`), which [`read`] refuses.
-    Docx,
-    /// A PDF file.
-    Pdf,
-}
+/// What a document was read as; the one [`Format`](crate::Format) of every report.
+pub use crate::report::Format;
 
 /// One extracted document: its format, its text parts and its page or section count.
 ///
@@ -243,7 +225,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         // A zip that is not a word-processing package (an xlsx, a truncated docx) is refused
         // by the DOCX reader rather than read as text, which would say "no marking".
         Format::Text if bytes.starts_with(b"PK\x03\x04") => read_docx(bytes, limits),
-        Format::Text => read_text(bytes, limits),
+        _ => read_text(bytes, limits),
     }
 }
 
@@ -369,7 +351,7 @@ pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
         .collect();
     if memchr::memmem::find(bytes, &needle).is_some() {
         ReadError::Encrypted {
-            format: "docx",
+            format: Format::Docx,
             location: "EncryptionInfo".to_owned(),
         }
     } else {

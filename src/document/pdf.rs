@@ -58,7 +58,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 
 fn corrupt(location: impl Into<String>, reason: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt {
-        format: "pdf",
+        format: Format::Pdf,
         location: location.into(),
         reason: reason.to_string(),
     }
@@ -66,7 +66,7 @@ fn corrupt(location: impl Into<String>, reason: impl std::fmt::Display) -> ReadE
 
 fn encrypted(location: &str) -> ReadError {
     ReadError::Encrypted {
-        format: "pdf",
+        format: Format::Pdf,
         location: location.to_owned(),
     }
 }

@@ -12,6 +12,7 @@
 use crate::document::decode_utf16;
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::report::Format;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use std::borrow::Cow;
@@ -90,7 +91,7 @@ impl<'a> XmlWalk<'a> {
     /// A `Corrupt` error for this part.
     pub(crate) fn corrupt(&self, reason: String) -> ReadError {
         ReadError::Corrupt {
-            format: "xml",
+            format: Format::Docx,
             location: self.part.to_owned(),
             reason,
         }

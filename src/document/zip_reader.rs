@@ -6,6 +6,7 @@
 
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::report::Format;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -47,35 +48,42 @@ pub(crate) struct Package<'a> {
     names: Vec<String>,
     limits: &'a Limits,
     total: u64,
+    /// The document format the package holds, for errors.
+    format: Format,
 }
 
-fn corrupt(location: &str, reason: impl std::fmt::Display) -> ReadError {
+fn corrupt(format: Format, location: &str, reason: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt {
-        format: "zip",
+        format,
         location: location.to_owned(),
         reason: reason.to_string(),
     }
 }
 
-fn zip_error(location: &str, e: ZipError) -> ReadError {
+fn zip_error(format: Format, location: &str, e: ZipError) -> ReadError {
     match e {
         ZipError::UnsupportedArchive(what) => ReadError::Unsupported {
             what: format!("zip feature: {what}"),
             location: location.to_owned(),
         },
-        other => corrupt(location, other),
+        other => corrupt(format, location, other),
     }
 }
 
 impl<'a> Package<'a> {
-    /// Opens the archive and checks [`Limits::max_zip_entries`] before reading any entry.
-    pub(crate) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
+    /// Opens the archive of a `format` document and checks [`Limits::max_zip_entries`]
+    /// before reading any entry.
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        limits: &'a Limits,
+        format: Format,
+    ) -> Result<Self, ReadError> {
         let compressed_read = Rc::new(Cell::new(0));
         let source = Counting {
             cursor: Cursor::new(bytes),
             read: Rc::clone(&compressed_read),
         };
-        let archive = ZipArchive::new(source).map_err(|e| zip_error("zip", e))?;
+        let archive = ZipArchive::new(source).map_err(|e| zip_error(format, "zip", e))?;
         Limit::ZipEntries.check(limits, archive.len() as u64, "zip")?;
         let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
         let mut index = HashMap::with_capacity(names.len());
@@ -93,6 +101,7 @@ impl<'a> Package<'a> {
             names,
             limits,
             total: 0,
+            format,
         })
     }
 
@@ -116,15 +125,24 @@ impl<'a> Package<'a> {
         };
         let limits = self.limits;
         let start = self.compressed_read.get();
-        let file = self.archive.by_index(i).map_err(|e| zip_error(name, e))?;
+        let file = self
+            .archive
+            .by_index(i)
+            .map_err(|e| zip_error(self.format, name, e))?;
         let mut reader = file.take(limits.max_entry_bytes.saturating_add(1));
         let mut out = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             // Reading to the end (n == 0) is what makes the zip crate check the CRC.
-            let n = reader.read(&mut buf).map_err(|e| corrupt(name, e))?;
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| corrupt(self.format, name, e))?;
             let Some(chunk) = buf.get(..n) else {
-                return Err(corrupt(name, "reader returned more bytes than asked"));
+                return Err(corrupt(
+                    self.format,
+                    name,
+                    "reader returned more bytes than asked",
+                ));
             };
             if chunk.is_empty() {
                 break;
@@ -172,7 +190,7 @@ pub(crate) fn looks_like_docx(bytes: &[u8]) -> bool {
         max_decompressed_bytes: 1024 * 1024,
         ..Limits::default()
     };
-    let Ok(mut package) = Package::open(bytes, &limits) else {
+    let Ok(mut package) = Package::open(bytes, &limits, Format::Docx) else {
         return false;
     };
     if package.has("word/document.xml") {

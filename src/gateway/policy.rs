@@ -1,8 +1,8 @@
 //! The gateway policy: direction, accreditation, communication-path ceilings and what to do
 //! with each kind of problem. Loaded from TOML.
 
-use crate::limits::Limits;
-use crate::marking::{Classification, Country, Endorsement, ForeignMapping};
+use crate::config::AgencyConfig;
+use crate::marking::{Classification, Country, Endorsement};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -202,20 +202,10 @@ pub struct GatewayPolicy {
     /// Add `X-Protective-Marking-Verdict` to mail that passes or is held. Default true.
     #[serde(default = "yes")]
     pub verdict_header: bool,
-    /// Agency codewords accepted after `//`.
-    #[serde(default)]
-    pub codewords: Vec<String>,
-    /// Foreign-marking mapping (decisions.md D6); the conservative default if absent.
-    #[serde(default)]
-    pub foreign_mapping: ForeignMapping,
-    /// Microsoft sensitivity labels: label GUID -> marking (decisions.md D5, agency
-    /// configuration), e.g. `[gateway.msip_labels]` then
-    /// `"f42aa342-8706-4288-bd11-ebb85995028c" = "IN-CONFIDENCE"`.
-    #[serde(default)]
-    pub msip_labels: std::collections::BTreeMap<String, crate::marking::Marking>,
-    /// Reader limits (bytes, parts, nesting...); defaults from [`Limits`].
-    #[serde(default)]
-    pub limits: Limits,
+    /// The agency configuration (codewords, foreign mapping, sensitivity labels, limits):
+    /// the `[agency]` table of the policy file, read by [`GatewayPolicy::from_toml`].
+    #[serde(skip)]
+    pub agency: AgencyConfig,
     /// Communication paths for outbound mail, tried in order.
     #[serde(default, rename = "domain")]
     pub domains: Vec<DomainRule>,
@@ -334,6 +324,8 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     gateway: GatewayPolicy,
+    #[serde(default)]
+    agency: AgencyConfig,
 }
 
 /// A policy that cannot be used. Fix the file; the message says what to change.
@@ -356,6 +348,9 @@ pub enum PolicyError {
     /// The TOML does not parse or has unknown keys.
     #[error("policy file: {0}")]
     Toml(String),
+    /// The `[agency]` table is not usable.
+    #[error("policy file: {0}")]
+    Agency(String),
     /// `on_error = "accept"` would let unreadable mail through (decisions.md D7).
     #[error(
         "policy: on_error = \"accept\" is not allowed; unreadable mail must fail closed (use tempfail, reject or quarantine)"
@@ -394,15 +389,21 @@ pub enum PolicyError {
 }
 
 impl GatewayPolicy {
-    /// Read a policy file's text (a `[gateway]` table) and validate it.
+    /// Read a policy file's text (a `[gateway]` table, and the `[agency]` table of the
+    /// agency's configuration, if any) and validate it.
     ///
     /// # Errors
     /// [`PolicyError`] naming what to fix.
     pub fn from_toml(text: &str) -> Result<GatewayPolicy, PolicyError> {
         let file: PolicyFile =
             toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        file.gateway.validate()?;
-        Ok(file.gateway)
+        let mut policy = file.gateway;
+        file.agency
+            .validate()
+            .map_err(|e| PolicyError::Agency(e.to_string()))?;
+        policy.agency = file.agency;
+        policy.validate()?;
+        Ok(policy)
     }
 
     /// Check the policy is usable (also done by [`Gateway::new`](crate::Gateway::new)).

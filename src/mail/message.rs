@@ -11,6 +11,7 @@ use super::header::{HeaderDialect, HeaderError, HeaderTokens, tokenise_header};
 use super::subject::{SubjectCandidates, subject_candidates};
 use crate::error::ReadError;
 use crate::limits::Limits;
+use crate::path::PartPath;
 
 /// Everything in one message that can carry a protective marking.
 ///
@@ -33,7 +34,7 @@ use crate::limits::Limits;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MessageContent {
     /// Where this message is: empty for the message read, `attachment[2]` for a nested one.
-    pub path: String,
+    pub path: PartPath,
     /// The `Subject`, RFC 2047 decoded and unfolded.
     pub subject: Option<String>,
     /// The first `From` address (or display name when there is no address).
@@ -96,7 +97,7 @@ impl MessageContent {
     /// let raw = b"Subject: outer\r\nContent-Type: message/rfc822\r\n\r\n\
     ///             Subject: inner\r\n\r\nSECRET\r\n";
     /// let m = read_message(raw, &Limits::default())?;
-    /// let paths: Vec<_> = m.all_bodies().iter().map(|b| b.path.as_str()).collect();
+    /// let paths: Vec<_> = m.all_bodies().iter().map(|b| b.path.to_string()).collect();
     /// assert_eq!(paths, ["attachment[1]/body/text"]);
     /// # Ok::<(), protective_marking::ReadError>(())
     /// ```
@@ -192,27 +193,8 @@ impl MarkingHeader {
     }
 }
 
-/// The media type of a body.
-///
-/// ```
-/// use protective_marking::{mail::{read_message, BodyKind}, Limits};
-///
-/// let raw = b"Content-Type: text/html\r\n\r\n<p>SECRET</p><p>The plan.</p>\r\n";
-/// let body = &read_message(raw, &Limits::default())?.bodies[0];
-/// assert_eq!(body.kind, BodyKind::Html);
-/// // HTML is read as text, one block per line.
-/// assert_eq!(body.text, "SECRET\nThe plan.");
-/// # Ok::<(), protective_marking::ReadError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum BodyKind {
-    /// `text/plain`.
-    Plain,
-    /// `text/html`, converted to text.
-    Html,
-}
+/// Plain text or HTML: the path module's [`BodyKind`](crate::BodyKind).
+pub use crate::path::BodyKind;
 
 /// One text body.
 ///
@@ -231,7 +213,7 @@ pub enum BodyKind {
 pub struct TextPart {
     /// `body/text`, `body/html`, `body/text[2]` (a second plain body), with the nested
     /// message's path in front for nested messages.
-    pub path: String,
+    pub path: PartPath,
     /// Plain or HTML.
     pub kind: BodyKind,
     /// The whole decoded text, with `\n` line ends and no trailing line break (for HTML:
@@ -256,7 +238,8 @@ pub struct TextPart {
 ///             Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n\
 ///             Content-Type: application/pdf; name=plan.pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n";
 /// let a = &read_message(raw, &Limits::default())?.attachments[0];
-/// assert_eq!((a.path.as_str(), a.filename.as_deref()), ("attachment[1]", Some("plan.pdf")));
+/// assert_eq!(a.path, "attachment[1]");
+/// assert_eq!(a.filename.as_deref(), Some("plan.pdf"));
 /// assert_eq!(a.content_type, "application/pdf");
 /// // The decoded bytes, ready for a document reader.
 /// assert!(a.bytes.starts_with(b"%PDF-"));
@@ -265,7 +248,7 @@ pub struct TextPart {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attachment {
     /// `attachment[1]`, `attachment[2]/attachment[1]`...
-    pub path: String,
+    pub path: PartPath,
     /// The file name (RFC 2231 / RFC 2047 decoded) from `Content-Disposition` or
     /// `Content-Type`.
     pub filename: Option<String>,
@@ -301,19 +284,18 @@ pub struct Attachment {
 pub struct MailProblem {
     /// Where: `body/text`, `attachment[3]`, `attachment[2]/attachment[1]`, or empty for the
     /// message itself.
-    pub path: String,
+    pub path: PartPath,
     /// What is wrong.
     pub kind: MailProblemKind,
 }
 
 impl std::fmt::Display for MailProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() {
-            "message"
+        if self.path.is_empty() {
+            write!(f, "message: {}", self.kind)
         } else {
-            &self.path
-        };
-        write!(f, "{path}: {}", self.kind)
+            write!(f, "{}: {}", self.path, self.kind)
+        }
     }
 }
 
@@ -375,7 +357,7 @@ pub enum MailProblemKind {
 ///
 /// # Errors
 /// * [`ReadError::LimitExceeded`] as above.
-/// * [`ReadError::Corrupt`] (`format: "mime"`) when the input has no header field at all
+/// * [`ReadError::Corrupt`] (`format: Format::Eml`) when the input has no header field at all
 ///   (it is not a message).
 /// * [`ReadError::ParserPanicked`] if mail-parser panics (caught; requires `panic = "unwind"`).
 ///

@@ -35,6 +35,8 @@
 //! stops reading early is a [`ReadError`](crate::ReadError); anything read only partly is a
 //! [`MailProblem`].
 
+mod analysis;
+mod carriers;
 mod header;
 mod html;
 mod mbox;
@@ -44,6 +46,8 @@ mod quote;
 mod subject;
 mod walk;
 
+pub use analysis::{Carrier, MessageAnalyser};
+pub use carriers::{SubjectCarrier, SubjectMarking};
 pub use header::{
     EpmsCaveat, EpmsFields, HeaderDialect, HeaderError, HeaderTokens, MsipLabel, TitusFields,
     tokenise_header, tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,

@@ -219,12 +219,14 @@ pub(crate) fn endorsement_words(endorsement: &Endorsement) -> Option<&'static st
 /// The AU and UK level words a foreign carrier's `SEC=` value may hold that are spelt like
 /// NZ ones (domain.md §8): read from such a carrier they are foreign levels, mapped by the
 /// agency's [`ForeignMapping`](super::ForeignMapping).
+#[cfg(feature = "mail")]
 pub(crate) static FOREIGN_CARRIER_LEVELS: &[(&[&str], ForeignLevel)] = &[
     (&["SECRET"], ForeignLevel::ForeignSecret),
     (&["TOP", "SECRET"], ForeignLevel::ForeignTopSecret),
 ];
 
 /// The foreign level that `words` (any case) name in a foreign carrier, if any.
+#[cfg(feature = "mail")]
 pub(crate) fn foreign_carrier_level(words: &[&str]) -> Option<ForeignLevel> {
     FOREIGN_CARRIER_LEVELS.iter().find_map(|(w, level)| {
         (w.len() == words.len() && w.iter().zip(words).all(|(a, b)| a.eq_ignore_ascii_case(b)))

@@ -283,7 +283,7 @@ impl MilterOptions {
 
     pub(super) fn max_message_bytes_for(&self, policy: &GatewayPolicy) -> u64 {
         self.max_message_bytes
-            .unwrap_or(policy.limits.max_input_bytes)
+            .unwrap_or(policy.agency.limits.max_input_bytes)
     }
 
     /// The per-message time budget.

@@ -114,8 +114,6 @@ mod verify;
 
 pub use scanner::{BuildError, Scanner, ScannerBuilder};
 
-use crate::marking::Marking;
-use crate::problem::Problem;
 use serde::Serialize;
 use std::fmt;
 
@@ -179,6 +177,9 @@ pub enum FindingKind {
     Statement,
     /// The whole value of a property or header ([`PartRole::Property`]).
     Property,
+    /// A marking in a mail subject: bracketed (`[IN-CONFIDENCE]`), `[SEC=...]`, or
+    /// leading the subject.
+    Subject,
     /// Marking words in running prose. Never decides the classification.
     Inline,
 }
@@ -199,6 +200,7 @@ impl FindingKind {
             FindingKind::ParagraphMark => "paragraph-mark",
             FindingKind::Statement => "statement",
             FindingKind::Property => "property",
+            FindingKind::Subject => "subject",
             FindingKind::Inline => "inline",
         }
     }
@@ -326,48 +328,6 @@ impl Note {
     }
 }
 
-/// One marking found in a text.
-///
-/// ```
-/// use protective_marking::{Confidence, FindingKind, Scanner};
-/// let text = "Memo\nTOP\nSECRET\nbody\n";
-/// let f = &Scanner::new().scan(text).findings[0];
-/// assert_eq!(&text[f.span.range()], "TOP\nSECRET");
-/// assert_eq!(f.line, 2);
-/// assert_eq!(f.marking.to_string(), "TOP SECRET");
-/// assert_eq!(f.kind, FindingKind::Banner);
-/// assert_eq!(f.confidence, Confidence::High);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Byte span in the scanned input.
-    pub span: Span,
-    /// 1-based line number of `span.start`.
-    pub line: u64,
-    /// The text as written (lossy UTF-8 of the span).
-    pub text: String,
-    /// The parsed marking (for a foreign marking, the NZ marking it maps to).
-    pub marking: Marking,
-    /// Where it stands.
-    pub kind: FindingKind,
-    /// How sure the scanner is.
-    pub confidence: Confidence,
-    /// Non-canonical form, evasion, foreign...
-    pub notes: Vec<Note>,
-}
-
-impl Finding {
-    /// Whether the finding decides the classification ([`FindingKind::is_deciding`]).
-    pub fn is_deciding(&self) -> bool {
-        self.kind.is_deciding()
-    }
-
-    /// Whether any note suggests evasion.
-    pub fn is_evasion(&self) -> bool {
-        self.notes.iter().any(|n| n.is_evasion())
-    }
-}
-
 /// The role of a text within its container, which changes what counts as a marking.
 ///
 /// The document and mail layers scan each part with its role and combine the reports.
@@ -416,7 +376,7 @@ pub enum PartRole {
 /// let none = Scanner::builder().prose(ProseFindings::None).build().unwrap();
 /// assert!(none.scan(text).findings.is_empty());
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ProseFindings {
@@ -427,44 +387,4 @@ pub enum ProseFindings {
     Capitals,
     /// All of them, in any case (`told me in confidence`).
     All,
-}
-
-/// The result of scanning one text.
-///
-/// ```
-/// use protective_marking::{ProblemCode, Scanner};
-/// let r = Scanner::new().scan("IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE\n");
-/// assert_eq!(r.marking.unwrap().to_string(), "SECRET"); // the join of what decides
-/// assert!(r.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TextReport {
-    /// Every finding, in order of position.
-    pub findings: Vec<Finding>,
-    /// The effective marking: the join of the deciding findings (decisions.md D2), or `None`
-    /// when nothing decides.
-    pub marking: Option<Marking>,
-    /// What is wrong with how the text is marked. Locations are `line N`.
-    pub problems: Vec<Problem>,
-    /// How many bytes were scanned.
-    pub bytes: u64,
-}
-
-impl TextReport {
-    /// The findings that decide the classification.
-    pub fn deciding(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.is_deciding())
-    }
-
-    /// Whether there are problems that are not advisory
-    /// ([`ProblemCode::is_advisory`](crate::ProblemCode::is_advisory)).
-    ///
-    /// ```
-    /// use protective_marking::Scanner;
-    /// assert!(Scanner::new().scan("no marking here").has_problems());
-    /// assert!(!Scanner::new().scan("IN-CONFIDENCE\ntext\nIN-CONFIDENCE").has_problems());
-    /// ```
-    pub fn has_problems(&self) -> bool {
-        self.problems.iter().any(|p| !p.code.is_advisory())
-    }
 }

@@ -2,8 +2,9 @@
 //! are in the [module docs](crate::scan); the stages are in the sibling modules.
 
 use super::engine::Engine;
-use super::{PartRole, ProseFindings, TextReport};
+use super::{PartRole, ProseFindings};
 use crate::marking::Parser;
+use crate::report::Report;
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -175,7 +176,7 @@ impl Scanner {
     /// let r = Scanner::new().scan(b"RESTRICTED\nbody\nRESTRICTED\n".as_slice());
     /// assert_eq!(r.marking.unwrap().to_string(), "RESTRICTED");
     /// ```
-    pub fn scan<T: AsRef<[u8]> + ?Sized>(&self, text: &T) -> TextReport {
+    pub fn scan<T: AsRef<[u8]> + ?Sized>(&self, text: &T) -> Report {
         self.scan_part(text, PartRole::Body)
     }
 
@@ -186,7 +187,7 @@ impl Scanner {
     /// let r = Scanner::new().scan_part("DRAFT   Budget Sensitive   page 1", PartRole::HeaderOrFooter);
     /// assert_eq!(r.marking.unwrap().to_string(), "BUDGET SENSITIVE");
     /// ```
-    pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> TextReport {
+    pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> Report {
         let mut scratch = self.take_scratch();
         let report = self
             .inner
@@ -208,7 +209,7 @@ impl Scanner {
     ///
     /// # Errors
     /// The reader's I/O error (`Interrupted` is retried).
-    pub fn scan_reader<R: Read>(&self, reader: R) -> std::io::Result<TextReport> {
+    pub fn scan_reader<R: Read>(&self, reader: R) -> std::io::Result<Report> {
         self.scan_reader_part(reader, PartRole::Body)
     }
 
@@ -227,7 +228,7 @@ impl Scanner {
         &self,
         mut reader: R,
         role: PartRole,
-    ) -> std::io::Result<TextReport> {
+    ) -> std::io::Result<Report> {
         if role == PartRole::Property {
             let mut all = Vec::new();
             reader.read_to_end(&mut all)?;

@@ -150,13 +150,15 @@ fn quoted_printable_soft_break_inside_marking() {
 #[test]
 fn html_body_converted() {
     both_endings("html_body.eml", |m| {
-        let kinds: Vec<_> = m.bodies.iter().map(|b| (b.path.as_str(), b.kind)).collect();
+        let kinds: Vec<_> = m
+            .bodies
+            .iter()
+            .map(|b| (b.path.to_string(), b.kind))
+            .collect();
+        let kinds: Vec<(&str, BodyKind)> = kinds.iter().map(|(p, k)| (p.as_str(), *k)).collect();
         assert_eq!(
             kinds,
-            [
-                ("body/text", BodyKind::Plain),
-                ("body/html", BodyKind::Html)
-            ]
+            [("body/text", BodyKind::Text), ("body/html", BodyKind::Html)]
         );
         let html = &m.bodies[1];
         // Title, style, script and comment content never reach the text.
@@ -244,7 +246,7 @@ fn base64_nesting_past_mail_parsers_three_levels() {
             } else {
                 format!("{path}/attachment[1]")
             };
-            assert_eq!(att.path, path);
+            assert_eq!(att.path, path.as_str());
             current = att.message.as_ref().unwrap();
         }
         assert_eq!(current.subject.as_deref(), Some("level 5 [TOP SECRET]"));

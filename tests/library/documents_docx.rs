@@ -1,8 +1,8 @@
 //! DOCX structure (corpus files and docx-rs fixtures) and hostile containers generated here.
 
-mod common;
+use crate::common;
 
-use common::{RawEntry, W_NS, document_xml, docx_with, pack, para, part};
+use crate::common::{RawEntry, W_NS, document_xml, docx_with, pack, para, part};
 use protective_marking::document::{
     Document, Format, HeaderKind, PartKind, read, read_docx, sniff,
 };

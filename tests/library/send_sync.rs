@@ -22,7 +22,7 @@ fn public_types_are_send_sync_unwind_safe() {
     assert_all::<Scanner>();
     assert_all::<ScannerBuilder>();
     assert_all::<BuildError>();
-    assert_all::<TextReport>();
+    assert_all::<Report>();
     assert_all::<Finding>();
     assert_all::<FindingKind>();
     assert_all::<Confidence>();

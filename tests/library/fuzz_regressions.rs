@@ -3,7 +3,7 @@
 //! the seed lines in fuzz/seeds/ (so the marking round trip and the subject offsets are
 //! checked on every `cargo test`, not only while fuzzing).
 
-#[path = "../fuzz/fuzz_targets/checks.rs"]
+#[path = "../../fuzz/fuzz_targets/checks.rs"]
 mod checks;
 
 use std::path::Path;

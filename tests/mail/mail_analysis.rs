@@ -4,8 +4,9 @@
 
 use protective_marking::{
     Carrier, Envelope, Gateway, GatewayAction, GatewayPolicy, Marking, MessageAnalyser,
-    MessageReport, ProblemCode,
+    ProblemCode, Report,
 };
+use protective_marking::{Limits, Scanner};
 use std::collections::BTreeMap;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -16,25 +17,25 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn analyse(name: &str) -> MessageReport {
+fn analyse(name: &str) -> Report {
     MessageAnalyser::new()
         .analyse(&fixture(name))
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn declared(r: &MessageReport) -> (String, Carrier) {
+fn declared(r: &Report) -> (String, Carrier) {
     let d = r.declared.as_ref().expect("declared marking");
-    (d.marking.to_string(), d.carrier)
+    (d.marking.to_string(), Carrier::of(&d.at))
 }
 
-fn effective(r: &MessageReport) -> String {
-    r.effective
+fn effective(r: &Report) -> String {
+    r.marking
         .as_ref()
         .map(|m| m.to_string())
         .unwrap_or_default()
 }
 
-fn codes(r: &MessageReport) -> Vec<ProblemCode> {
+fn codes(r: &Report) -> Vec<ProblemCode> {
     r.problems.iter().map(|p| p.code).collect()
 }
 
@@ -172,8 +173,7 @@ fn msip_label_by_name_and_by_guid_mapping() {
         "0F1E2D3C-4B5A-4697-8877-665544332211".to_string(),
         "STAFF IN-CONFIDENCE".parse::<Marking>().unwrap(),
     );
-    let r = MessageAnalyser::new()
-        .with_msip_labels(map)
+    let r = MessageAnalyser::with(Scanner::new(), Limits::default(), &map)
         .analyse(&fixture("header_msip.eml"))
         .unwrap();
     assert_eq!(
@@ -213,9 +213,9 @@ fn under_marked_by_the_body_a_docx_a_text_attachment_and_a_forwarded_message() {
             .find(|p| p.code == ProblemCode::UnderMarked)
             .unwrap_or_else(|| panic!("{name}: no under-marked problem: {:?}", r.problems));
         assert!(
-            p.location.starts_with(location_prefix),
+            p.at.to_string().starts_with(location_prefix),
             "{name}: {}",
-            p.location
+            p.at
         );
     }
 }
@@ -226,13 +226,14 @@ fn docx_attachment_findings_name_the_part() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.carrier == Carrier::Attachment && f.location.contains("header"))
+        .find(|f| Carrier::of(&f.at) == Carrier::Attachment && f.at.to_string().contains("header"))
         .expect("header banner of the docx");
     assert_eq!(f.marking.to_string(), "RESTRICTED");
     assert!(
-        f.location.starts_with("attachment[1]/header[default]"),
+        f.at.to_string()
+            .starts_with("attachment[1]/header[default]"),
         "{}",
-        f.location
+        f.at
     );
 }
 
@@ -256,7 +257,7 @@ fn unmarked_and_prose_never_decide() {
     let r = analyse("unmarked.eml");
     assert!(r.declared.is_none());
     assert!(
-        r.effective.is_none(),
+        r.marking.is_none(),
         "\"in confidence\" in prose is not a marking (D8)"
     );
     assert!(codes(&r).contains(&ProblemCode::Unmarked));
@@ -266,13 +267,13 @@ fn unmarked_and_prose_never_decide() {
 fn encrypted_attachment_is_unreadable() {
     let r = analyse("attachment_encrypted_pdf.eml");
     assert!(r.is_unreadable());
-    assert_eq!(r.unreadable[0].location, "attachment[1]");
+    assert_eq!(r.unreadable[0].at, "attachment[1]");
 }
 
 #[test]
 fn au_dissemination_limit_is_collected() {
     let r = analyse("header_au_foreign.eml");
-    assert_eq!(r.foreign_caveats, vec!["AUSTEO".to_string()]);
+    assert_eq!(r.foreign_caveats(), vec!["AUSTEO".to_string()]);
 }
 
 #[test]
@@ -291,7 +292,7 @@ fn crlf_and_lf_give_the_same_report() {
             .into_bytes();
         let a = MessageAnalyser::new().analyse(&lf).unwrap();
         let b = MessageAnalyser::new().analyse(&crlf).unwrap();
-        assert_eq!(a.effective, b.effective, "{name}");
+        assert_eq!(a.marking, b.marking, "{name}");
         assert_eq!(codes(&a), codes(&b), "{name}");
     }
 }
@@ -382,14 +383,14 @@ fn gateway_verdicts_on_real_mime() {
             "header_au_foreign.eml",
             &gov,
             GatewayAction::Reject,
-            Some("decisions.md D6"),
+            Some("PSR INF014"),
         ),
     ] {
         let v = g.check(env, &fixture(name));
         assert_eq!(v.action, want, "{name}: {:?}", v.reasons);
         if let Some(rule) = rule {
             assert!(
-                v.reasons.iter().any(|r| r.rule == rule),
+                v.reasons.iter().any(|r| r.rule.id() == rule),
                 "{name}: {:?}",
                 v.reasons
             );
@@ -502,7 +503,7 @@ fn unknown_controls_never_hide_the_level() {
     ] {
         let r = MessageAnalyser::new().analyse(raw.as_bytes()).unwrap();
         assert_eq!(
-            r.effective
+            r.marking
                 .as_ref()
                 .map(|m| m.classification().to_string())
                 .as_deref(),

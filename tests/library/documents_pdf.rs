@@ -1,8 +1,8 @@
 //! PDF extraction: lopdf-written fixtures, corpus specifics and hostile files built here.
 
-mod common;
+use crate::common;
 
-use common::part;
+use crate::common::part;
 
 use protective_marking::document::{Format, PartKind, read, read_pdf, sniff};
 use protective_marking::{Limit, Limits, ReadError};
@@ -49,7 +49,10 @@ fn corpus_encryption_fails_closed() {
         assert!(
             matches!(
                 read_pdf(&bytes, &Limits::default()),
-                Err(ReadError::Encrypted { format: "pdf", .. })
+                Err(ReadError::Encrypted {
+                    format: Format::Pdf,
+                    ..
+                })
             ),
             "{name}"
         );

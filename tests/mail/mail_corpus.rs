@@ -79,7 +79,7 @@ const EXPECTATIONS: &[(&str, Check)] = &[
             ]
         );
         let paths: Vec<_> = m.all_attachments().iter().map(|a| a.path.clone()).collect();
-        assert!(paths.contains(&"attachment[3]/attachment[1]".to_string()));
+        assert!(paths.iter().any(|p| *p == "attachment[3]/attachment[1]"));
     }),
     ("dovecot_008_submsg.eml", |m| {
         let nested = m.attachments[1].message.as_ref().expect("nested message");

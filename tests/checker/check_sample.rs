@@ -5,9 +5,8 @@
 //! fresh clone; `cargo test --test check_sample -- --ignored` rewrites them from the
 //! fixture builders in `tests/common`.
 
-#[path = "common/cli.rs"]
-mod cli;
-mod common;
+use crate::cli;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -19,7 +18,7 @@ fn sample() -> PathBuf {
 /// A policy document whose header is marked but whose footer is not, and whose label
 /// property says less than the header: the sample's DOCX problems.
 fn policy_docx() -> Vec<u8> {
-    use common::{deflated, pack, para};
+    use crate::common::{deflated, pack, para};
     // Deflated as Word writes it: docx-rs stores entries, which is four times larger.
     deflated(&pack(
         docx_rs::Docx::new()

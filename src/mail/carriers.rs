@@ -1,8 +1,9 @@
-//! The message's own statements of its marking (decisions.md D5): the marking headers in
-//! every dialect and the subject line. The bodies and attachments are read in `analysis`.
+//! The message's own statements of its marking: the marking headers in every dialect and
+//! the subject line, read with the agency's [`Parser`] and sensitivity-label mapping. The
+//! bodies and attachments are read in `analysis`.
 
-use super::analysis::MessageAnalyser;
-use crate::mail::{self, EpmsFields, HeaderDialect, HeaderTokens, MessageContent};
+use super::{EpmsFields, HeaderDialect, HeaderTokens, MessageContent};
+use crate::marking::Parser;
 use crate::marking::parse::{contains_classification, endorsement_from_str};
 use crate::marking::vocab::foreign_carrier_level;
 use crate::marking::{
@@ -10,8 +11,15 @@ use crate::marking::{
     ParseError, Parsed, Releasability, SeeMailTag,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-impl MessageAnalyser {
+/// What the carriers are read with: the agency's parser and its sensitivity-label map.
+pub(super) struct Readers<'a> {
+    pub(super) parser: &'a Parser,
+    pub(super) msip_labels: &'a BTreeMap<String, Marking>,
+}
+
+impl Readers<'_> {
     /// The marking a header value carries in `dialect` (`None` when it names none; an
     /// error text when it names one that does not read).
     pub(super) fn header_marking(
@@ -20,7 +28,7 @@ impl MessageAnalyser {
         value: &str,
         m: &MessageContent,
     ) -> Result<Option<Parsed>, String> {
-        let tokens = mail::tokenise_header(dialect, value).map_err(|e| e.to_string())?;
+        let tokens = super::tokenise_header(dialect, value).map_err(|e| e.to_string())?;
         match tokens {
             HeaderTokens::ProtectiveMarking(fields) => {
                 let au = fields
@@ -70,8 +78,8 @@ impl MessageAnalyser {
     /// assert_eq!(found[0].carrier, SubjectCarrier::Bracket);
     /// assert_eq!(found[0].result.as_ref().unwrap().marking.to_string(), "IN-CONFIDENCE");
     /// ```
-    pub fn read_subject(&self, subject: &str, au_sender: bool) -> Vec<SubjectMarking> {
-        let candidates = mail::subject_candidates(subject);
+    pub(super) fn read_subject(&self, subject: &str, au_sender: bool) -> Vec<SubjectMarking> {
+        let candidates = super::subject_candidates(subject);
         let mut out = Vec::new();
         for b in &candidates.brackets {
             let text = format!("[{}]", b.text);

@@ -2,8 +2,7 @@
 //! modes, codewords, human output and exit codes. Runs the built `examples/check` binary
 //! (`cargo test` builds examples first).
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::cli;
 
 use cli::{json_lines, run};
 use serde_json::Value;

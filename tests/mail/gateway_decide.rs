@@ -1,8 +1,9 @@
 //! Every gateway rule (gateway module table) on hand-built message reports.
 
 use protective_marking::{
-    Carrier, Declared, Envelope, Gateway, GatewayAction as A, GatewayPolicy, Limit, Marking,
-    MessageReport, PolicyError, Problem, ProblemCode, ReadError, UnreadablePart,
+    BannerPlace, Declared, Envelope, Format, Gateway, GatewayAction as A, GatewayPolicy,
+    GatewayRule, Limit, Location, Marking, MessageAnalyser, PartPath, PolicyError, Problem,
+    ProblemCode, ReadError, Report, Segment, UnreadablePart,
 };
 
 const OUTBOUND: &str = r#"
@@ -28,17 +29,43 @@ fn gw(text: &str) -> Gateway {
     Gateway::new(GatewayPolicy::from_toml(text).unwrap()).unwrap()
 }
 
-fn marked(m: &str) -> MessageReport {
+fn marked(m: &str) -> Report {
     let marking: Marking = m.parse().unwrap();
-    MessageReport {
-        declared: Some(Declared {
-            marking: marking.clone(),
-            carrier: Carrier::Subject,
-            location: "subject".into(),
-            text: format!("[{m}]"),
-        }),
-        effective: Some(marking),
-        ..MessageReport::default()
+    let mut r = Report::new(Format::Eml);
+    r.declared = Some(Declared {
+        marking: marking.clone(),
+        at: PartPath::of(Segment::Subject),
+        text: format!("[{m}]"),
+    });
+    r.marking = Some(marking);
+    r
+}
+
+/// A problem with `code` in the first attachment, built by that code's constructor.
+fn problem(code: ProblemCode) -> Problem {
+    let at = Location::from(Segment::Attachment(1));
+    let (low, high): (Marking, Marking) =
+        ("IN-CONFIDENCE".parse().unwrap(), "SECRET".parse().unwrap());
+    match code {
+        ProblemCode::Unmarked => Problem::unmarked(Location::from(Segment::Message), None),
+        ProblemCode::BannersDisagree => {
+            Problem::banners_disagree(at.clone(), (&low, &at), (&high, &at))
+        }
+        ProblemCode::UnderMarked => {
+            Problem::under_marked(at, Segment::Message, "SECRET", &high, &low)
+        }
+        ProblemCode::Downgrade => Problem::downgrade(at, "SECRET", &high, &low),
+        ProblemCode::NonCanonical => Problem::non_canonical(at, "Secret", &high),
+        ProblemCode::MissingBanner => Problem::missing_banner(at, BannerPlace::Footer),
+        ProblemCode::MetadataDisagrees => Problem::metadata_disagrees(at, &low, &high),
+        ProblemCode::MalformedMarking => {
+            Problem::malformed_marking(at, "SECERT", "not a level", None)
+        }
+        ProblemCode::HeaderSubjectDisagree => {
+            Problem::header_subject_disagree(at.clone(), &low, &at, &high)
+        }
+        ProblemCode::UnreadablePart => Problem::unreadable_part(at, &"the zip is corrupt"),
+        other => panic!("no test problem for {other}"),
     }
 }
 
@@ -72,9 +99,9 @@ fn sensitive_and_restricted_share_a_ceiling() {
 
 #[test]
 fn unmarked_outbound_is_rejected_15_1_11() {
-    let v = gw(OUTBOUND).decide(&env(&["bob@mfat.govt.nz"]), &MessageReport::default());
+    let v = gw(OUTBOUND).decide(&env(&["bob@mfat.govt.nz"]), &Report::new(Format::Eml));
     assert_eq!(v.action, A::Reject);
-    assert_eq!(v.reasons[0].rule, "NZISM 15.1.11.C.01");
+    assert_eq!(v.reasons[0].rule.id(), "NZISM 15.1.11.C.01");
     let smtp = v.smtp.unwrap();
     assert_eq!((smtp.code, smtp.enhanced.as_str()), (550, "5.7.1"));
 }
@@ -91,7 +118,7 @@ fn over_ceiling_for_any_recipient_is_rejected_15_2_40() {
     assert!(
         v.reasons
             .iter()
-            .any(|r| r.rule == "NZISM 15.2.40.C.01" && r.message.contains("eve@example.com"))
+            .any(|r| r.rule.id() == "NZISM 15.2.40.C.01" && r.message.contains("eve@example.com"))
     );
 }
 
@@ -106,7 +133,7 @@ fn endorsements_count_against_the_path() {
     );
     let v = g.decide(&env(&["bruce@dfat.gov.au"]), &marked("RESTRICTED//NZEO"));
     assert_eq!(v.action, A::Reject);
-    assert!(v.reasons.iter().any(|r| r.rule == "NZISM 15.1.8.C.01"));
+    assert!(v.reasons.iter().any(|r| r.rule.id() == "NZISM 15.1.8.C.01"));
     // ORCON is not listed for govt.nz
     let v = g.decide(&env(&["bob@mfat.govt.nz"]), &marked("RESTRICTED//ORCON"));
     assert_eq!(v.action, A::Reject);
@@ -140,11 +167,11 @@ fn inbound_above_accreditation_is_rejected_15_2_41() {
     assert_eq!(g.decide(&e, &marked("RESTRICTED")).action, A::Accept);
     let v = g.decide(&e, &marked("CONFIDENTIAL"));
     assert_eq!(v.action, A::Reject);
-    assert_eq!(v.reasons[0].rule, "NZISM 15.2.41.C.01");
+    assert_eq!(v.reasons[0].rule.id(), "NZISM 15.2.41.C.01");
     // 15.1.12: the agency may accept unmarked mail from outside government
-    let v = g.decide(&e, &MessageReport::default());
+    let v = g.decide(&e, &Report::new(Format::Eml));
     assert_eq!(v.action, A::Accept);
-    assert_eq!(v.reasons[0].rule, "NZISM 15.1.12.C.01");
+    assert_eq!(v.reasons[0].rule.id(), "NZISM 15.1.12.C.01");
 }
 
 #[test]
@@ -152,26 +179,34 @@ fn problems_map_to_their_policy_actions() {
     let g = gw(OUTBOUND);
     let e = env(&["bob@mfat.govt.nz"]);
     for (code, rule, action) in [
-        (ProblemCode::UnderMarked, "NZISM 15.1.11.C.02", A::Reject),
+        (
+            ProblemCode::UnderMarked,
+            GatewayRule::UnderMarked,
+            A::Reject,
+        ),
         (
             ProblemCode::MalformedMarking,
-            "NZISM 15.2.39.C.03",
+            GatewayRule::Malformed,
             A::Reject,
         ),
         (
             ProblemCode::HeaderSubjectDisagree,
-            "NZISM 15.2.39.C.03",
+            GatewayRule::Disagreement,
             A::Reject,
         ),
-        (ProblemCode::Downgrade, "NZISM 15.1.10.C.03", A::Quarantine),
+        (
+            ProblemCode::Downgrade,
+            GatewayRule::Downgrade,
+            A::Quarantine,
+        ),
         (
             ProblemCode::UnreadablePart,
-            "NZISM 15.2.37.C.01",
+            GatewayRule::Unreadable,
             A::Tempfail,
         ),
     ] {
         let mut r = marked("IN-CONFIDENCE");
-        r.problems.push(Problem::new(code, "attachment[1]", "test"));
+        r.problems.push(problem(code));
         let v = g.decide(&e, &r);
         assert_eq!(v.action, action, "{code}");
         assert!(
@@ -182,8 +217,7 @@ fn problems_map_to_their_policy_actions() {
     }
     // Advisory problems do not change the verdict.
     let mut r = marked("IN-CONFIDENCE");
-    r.problems
-        .push(Problem::new(ProblemCode::NonCanonical, "subject", "test"));
+    r.problems.push(problem(ProblemCode::NonCanonical));
     assert_eq!(g.decide(&e, &r).action, A::Accept);
 }
 
@@ -192,20 +226,16 @@ fn quarantine_gets_the_header_tempfail_gets_451() {
     let g = gw(OUTBOUND);
     let e = env(&["bob@mfat.govt.nz"]);
     let mut r = marked("IN-CONFIDENCE");
-    r.problems.push(Problem::new(
-        ProblemCode::Downgrade,
-        "body/text",
-        "quoted SECRET",
-    ));
+    r.problems.push(problem(ProblemCode::Downgrade));
     let v = g.decide(&e, &r);
     assert_eq!(v.action, A::Quarantine);
     assert!(v.smtp.is_none());
     assert!(v.headers[0].1.contains("NZISM 15.1.10.C.03"));
     let mut r = marked("IN-CONFIDENCE");
     r.unreadable.push(UnreadablePart {
-        location: "attachment[1]".into(),
+        at: PartPath::of(Segment::Attachment(1)),
         error: ReadError::Encrypted {
-            format: "pdf",
+            format: Format::Pdf,
             location: "attachment[1]".into(),
         },
     });
@@ -219,13 +249,8 @@ fn quarantine_gets_the_header_tempfail_gets_451() {
 fn reject_beats_tempfail_and_quarantine() {
     let g = gw(OUTBOUND);
     let mut r = marked("SECRET");
-    r.problems
-        .push(Problem::new(ProblemCode::Downgrade, "body", "x"));
-    r.problems.push(Problem::new(
-        ProblemCode::UnreadablePart,
-        "attachment[1]",
-        "x",
-    ));
+    r.problems.push(problem(ProblemCode::Downgrade));
+    r.problems.push(problem(ProblemCode::UnreadablePart));
     assert_eq!(g.decide(&env(&["bob@mfat.govt.nz"]), &r).action, A::Reject);
 }
 
@@ -257,12 +282,16 @@ fn unknown_recipient_domain_fails_closed_without_catch_all() {
 #[test]
 fn foreign_dissemination_limit_is_rejected() {
     let g = gw(OUTBOUND);
-    let mut r = marked("SECRET");
-    r.effective = Some("IN-CONFIDENCE".parse().unwrap());
-    r.foreign_caveats.push("AUSTEO".into());
+    let raw = b"From: a@agency.gov.au\r\nTo: b@mfat.govt.nz\r\nSubject: Figures [SEC=OFFICIAL:Sensitive, CAVEAT=SH:AUSTEO]\r\n\r\nOFFICIAL: Sensitive\r\n";
+    let r = MessageAnalyser::new().analyse(raw).unwrap();
+    assert_eq!(r.foreign_caveats(), ["AUSTEO"]);
     let v = g.decide(&env(&["bob@mfat.govt.nz"]), &r);
-    assert_eq!(v.action, A::Reject);
-    assert!(v.reasons.iter().any(|x| x.rule == "decisions.md D6"));
+    assert_eq!(v.action, A::Reject, "{v:?}");
+    assert!(
+        v.reasons
+            .iter()
+            .any(|x| x.rule == GatewayRule::ForeignDissemination)
+    );
 }
 
 #[test]

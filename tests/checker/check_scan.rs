@@ -5,9 +5,8 @@
 //! Runs the built `examples/check` binary: run `cargo build --examples` first (plain
 //! `cargo test` builds it).
 
-#[path = "common/cli.rs"]
-mod cli;
-mod common;
+use crate::cli;
+use crate::common;
 
 use cli::{checker, json_lines as lines, run};
 use serde_json::Value;

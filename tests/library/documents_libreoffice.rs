@@ -5,7 +5,7 @@
 //! Needs `soffice` (`apt-get install --no-install-recommends libreoffice-writer-nogui`); the
 //! test fails, rather than skips, when it is missing, so CI cannot pass without it.
 
-mod common;
+use crate::common;
 
 use protective_marking::Limits;
 use protective_marking::document::{Document, Format, read};
@@ -129,7 +129,11 @@ fn libreoffice_docx_and_pdf_round_trip() {
     let parser = protective_marking::Scanner::new();
     let report = protective_marking::document::check(&load(&out, "marked.docx"), &parser);
     assert_eq!(
-        report.banner.as_ref().map(|m| m.to_string()).as_deref(),
+        report
+            .declared
+            .as_ref()
+            .map(|d| d.marking.to_string())
+            .as_deref(),
         Some("RESTRICTED")
     );
     assert_eq!(

@@ -1,7 +1,6 @@
 //! The checker's `subject` and `mail` verbs: JSON lines and exit codes (issue 5).
 
-#[path = "common/cli.rs"]
-mod cli;
+use crate::cli;
 
 use std::process::{Command, Output};
 

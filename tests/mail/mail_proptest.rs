@@ -8,7 +8,7 @@ use protective_marking::mail::{
     tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
 };
 
-const SEED: &[u8] = include_bytes!("data/mail/attachments_nested.eml");
+const SEED: &[u8] = include_bytes!("../data/mail/attachments_nested.eml");
 
 /// Bytes biased towards MIME syntax, so that the parser gets past the first line.
 fn mimeish() -> impl Strategy<Value = Vec<u8>> {

@@ -1,27 +1,28 @@
 //! Document checks (issue 4) on DOCX built with docx-rs, PDF built with lopdf, plain text and
 //! the third-party corpus.
 
-mod common;
+use crate::common;
 
-use common::{pack, para};
-use protective_marking::document::{DocumentReport, check, read};
+use crate::common::{pack, para};
+use protective_marking::Report;
+use protective_marking::document::{check, read};
 use protective_marking::{Limits, Problem, ProblemCode, Scanner};
 
-fn report(bytes: &[u8]) -> DocumentReport {
+fn report(bytes: &[u8]) -> Report {
     let doc = read(bytes, &Limits::default()).expect("readable");
     check(&doc, &Scanner::new())
 }
 
-fn codes(r: &DocumentReport) -> Vec<ProblemCode> {
+fn codes(r: &Report) -> Vec<ProblemCode> {
     r.problems.iter().map(|p| p.code).collect()
 }
 
 /// The problems with `code`.
-fn with_code(r: &DocumentReport, code: ProblemCode) -> Vec<&Problem> {
+fn with_code(r: &Report, code: ProblemCode) -> Vec<&Problem> {
     r.problems.iter().filter(|p| p.code == code).collect()
 }
 
-fn marking(r: &DocumentReport) -> String {
+fn marking(r: &Report) -> String {
     r.marking
         .as_ref()
         .map(|m| m.to_string())
@@ -50,7 +51,10 @@ fn well_marked_docx_has_no_problems() {
         &["Budget notes.", "(IC) A paragraph."],
     ));
     assert_eq!(marking(&r), "IN-CONFIDENCE");
-    assert_eq!(r.banner.as_ref().unwrap().to_string(), "IN-CONFIDENCE");
+    assert_eq!(
+        r.declared.as_ref().unwrap().marking.to_string(),
+        "IN-CONFIDENCE"
+    );
     assert!(r.problems.is_empty(), "{:?}", r.problems);
 }
 
@@ -100,7 +104,7 @@ fn paragraph_mark_above_the_banner_is_under_marked() {
         .iter()
         .find(|p| p.code == ProblemCode::UnderMarked)
         .expect("under-marked");
-    assert_eq!(p.location, "body");
+    assert_eq!(p.at, "body, line 2");
 }
 
 #[test]
@@ -166,16 +170,16 @@ fn multi_section_headers_each_checked() {
         .add_paragraph(para("Second section"));
     let r = report(&pack(d));
     assert_eq!(marking(&r), "SECRET");
-    let missing: Vec<&str> = r
+    let missing: Vec<String> = r
         .problems
         .iter()
         .filter(|p| p.code == ProblemCode::MissingBanner)
-        .map(|p| p.location.as_str())
+        .map(|p| p.at.to_string())
         .collect();
     // Section 1's header says only "Draft"; docx-rs writes no footer for an added section,
     // so section 1 has none either. Section 2 is fully marked.
     assert!(
-        missing.contains(&"header[default]/section 1"),
+        missing.contains(&"header[default]/section 1".to_string()),
         "{missing:?}"
     );
     assert!(
@@ -210,16 +214,16 @@ fn pdf_page_edges_read_as_banners_not_sentences() {
         ],
     ]));
     assert_eq!(marking(&r), "SECRET");
-    let disagree: Vec<&str> = with_code(&r, ProblemCode::BannersDisagree)
+    let disagree: Vec<String> = with_code(&r, ProblemCode::BannersDisagree)
         .iter()
-        .map(|p| p.location.as_str())
+        .map(|p| p.at.to_string())
         .collect();
     assert_eq!(disagree, vec!["page 1"], "{:?}", r.problems);
     // Page 2's title-case banners, fused with a title and a page number, are its banners.
     assert!(
         !r.problems
             .iter()
-            .any(|p| p.code == ProblemCode::MissingBanner && p.location == "page 2"),
+            .any(|p| p.code == ProblemCode::MissingBanner && p.at == "page 2"),
         "{:?}",
         r.problems
     );
@@ -255,7 +259,7 @@ fn corpus_documents_check_without_panic() {
             if let Ok(doc) = read(&bytes, &Limits::default()) {
                 let r = check(&doc, &Scanner::new());
                 // Public test files carry no NZ marking in a banner position.
-                assert!(r.banner.is_none(), "{}: {:?}", p.display(), r.banner);
+                assert!(r.declared.is_none(), "{}: {:?}", p.display(), r.declared);
             }
         }
     }

@@ -5,9 +5,8 @@
 //! Runs the built `examples/check` binary: run `cargo build --examples` first (plain
 //! `cargo test` builds it). `CHECK_TREE_DIR=DIR` keeps the generated tree in `DIR`.
 
-#[path = "common/cli.rs"]
-mod cli;
-mod common;
+use crate::cli;
+use crate::common;
 
 use cli::checker;
 use serde_json::Value;

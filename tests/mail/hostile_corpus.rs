@@ -15,9 +15,7 @@
 //! To write the corpus to files (for the checker, or as fuzz seeds):
 //! `HOSTILE_CORPUS_DIR=/tmp/hostile cargo test --test hostile_corpus`.
 
-mod common;
-
-use common::{RawEntry, W_NS, base64, document_xml, docx_with, hand_pdf};
+use crate::common::{RawEntry, W_NS, base64, document_xml, docx_with, hand_pdf};
 use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, ProblemCode, Verdict};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -434,7 +432,7 @@ fn every_hostile_case_has_its_expected_outcome() {
             failures.push(format!("{}: no verdict within 120 s (hang)", case.name));
             continue;
         };
-        let rules: Vec<&str> = v.reasons.iter().map(|r| r.rule.as_str()).collect();
+        let rules: Vec<&str> = v.reasons.iter().map(|r| r.rule.id()).collect();
         eprintln!(
             "{:<48} {:>10} bytes  {:>8.1?}  {:?} {:?}",
             case.name, size, took, v.action, rules

@@ -3,8 +3,7 @@
 //! window) and they must agree.
 
 use protective_marking::{
-    Classification, Confidence, FindingKind, Marking, Note, PartRole, ProblemCode, Scanner,
-    TextReport,
+    Classification, Confidence, FindingKind, Marking, Note, PartRole, ProblemCode, Report, Scanner,
 };
 
 fn scanner() -> Scanner {
@@ -12,7 +11,7 @@ fn scanner() -> Scanner {
 }
 
 /// The report for `text`, checked to be the same through the reader path.
-fn scan(text: &str) -> TextReport {
+fn scan(text: &str) -> Report {
     let report = scanner().scan(text);
     let tiny = Scanner::builder().window_size(5).build().unwrap();
     let read = tiny.scan_reader(text.as_bytes()).unwrap();
@@ -179,7 +178,7 @@ fn positions_first_last_banner() {
             FindingKind::LastLine
         ]
     );
-    assert_eq!(r.findings[1].line, 5);
+    assert_eq!(r.findings[1].line, Some(5));
     assert!(r.problems.is_empty(), "{:?}", r.problems);
     let only = scan("  SECRET  \n");
     assert_eq!(only.findings[0].kind, FindingKind::Banner);
@@ -292,7 +291,7 @@ fn paragraph_marks_and_under_marking() {
         .filter(|p| p.code == ProblemCode::UnderMarked)
         .collect();
     assert_eq!(under.len(), 2, "{:?}", r.problems);
-    assert_eq!(under[0].location, "line 5");
+    assert_eq!(under[0].at, "line 5");
     assert_eq!(r.marking.unwrap().to_string(), "SECRET");
 }
 

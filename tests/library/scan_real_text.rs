@@ -6,10 +6,10 @@
 //! same text must read the same through `Scanner::scan` and `Scanner::scan_reader`.
 
 use protective_marking::{
-    Classification, Confidence, FindingKind, Note, PartRole, ProblemCode, Scanner, TextReport,
+    Classification, Confidence, FindingKind, Note, PartRole, ProblemCode, Report, Scanner,
 };
 
-fn scan(text: &str) -> TextReport {
+fn scan(text: &str) -> Report {
     let s = Scanner::builder().window_size(64).build().unwrap();
     let slice = Scanner::new().scan(text);
     let read = s.scan_reader(text.as_bytes()).unwrap();
