@@ -24,7 +24,7 @@ use thiserror::Error;
 /// ```
 /// # #[cfg(feature = "documents")] {
 /// use protective_marking::document::read_text;
-/// use protective_marking::{Limit, Limits, ReadError};
+/// use protective_marking::{limits::Limit, Limits, ReadError};
 ///
 /// // Six bytes against a four-byte limit: an error that names the limit, never "unmarked".
 /// let limits = Limits { max_input_bytes: 4, ..Limits::default() };

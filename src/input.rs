@@ -22,7 +22,7 @@
 //! assert_eq!(reports.len(), 2);
 //! assert_eq!(reports[1].input, "box.mbox#2");
 //! assert!(reports[1].marking.is_none());
-//! # Ok::<(), protective_marking::ConfigError>(())
+//! # Ok::<(), protective_marking::config::ConfigError>(())
 //! ```
 
 use crate::config::{AgencyConfig, ConfigError};
@@ -46,7 +46,7 @@ const HEAD: u64 = 8 * 1024;
 /// message file by where it is, so [`Inspector::check_message`] reads it.
 ///
 /// ```
-/// use protective_marking::{sniff, Format};
+/// use protective_marking::{input::sniff, Format};
 /// assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
 /// assert_eq!(sniff(b"From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nhi\n"), Format::Mbox);
 /// assert_eq!(sniff(b"Subject: x\r\nFrom: a@b\r\n\r\nhi\r\n"), Format::Eml);

@@ -68,33 +68,22 @@ pub mod problem;
 pub mod report;
 pub mod scan;
 
-// The public interface: the paved path is re-exported here.
-pub use config::{AgencyConfig, ConfigError};
+// The paved path, re-exported here; everything else is in its module.
+pub use config::AgencyConfig;
 pub use error::ReadError;
 #[cfg(feature = "mail")]
-pub use gateway::{
-    Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy, GatewayRule,
-    PolicyError, Reason, SmtpReply, Verdict,
-};
-pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
+pub use gateway::{Envelope, Gateway, GatewayAction, GatewayPolicy, Verdict};
+pub use handling::{Decision, HandlingPolicy};
 #[cfg(feature = "mail")]
-pub use input::{Inspector, sniff};
-pub use limits::{Limit, Limits};
+pub use input::Inspector;
+pub use limits::Limits;
 #[cfg(feature = "mail")]
-pub use mail::{Carrier, MessageAnalyser, SubjectCarrier, SubjectMarking};
-pub use marking::{
-    Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock,
-    EndorsementKind, Family, ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking,
-    ParagraphMark, ParseError, ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag,
-    Severity,
-};
-pub use path::{BodyKind, HeaderKind, Location, Margin, PartPath, PropertySet, Segment};
-pub use problem::{BannerPlace, Problem, ProblemCode};
-pub use report::{Declared, Finding, Format, Report, UnreadablePart};
-pub use scan::{
-    BuildError, Confidence, FindingKind, Note, PartRole, ProseFindings, Scanner, ScannerBuilder,
-    Span,
-};
+pub use mail::MessageAnalyser;
+pub use marking::{Classification, Endorsement, Marking, ParseError, Parser};
+pub use path::{Location, PartPath, Segment};
+pub use problem::{Problem, ProblemCode};
+pub use report::{Finding, Format, Report};
+pub use scan::Scanner;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -93,7 +93,7 @@ impl Default for Limits {
 /// Names one field of [`Limits`], for [`ReadError::LimitExceeded`](crate::ReadError::LimitExceeded).
 ///
 /// ```
-/// use protective_marking::{Limit, Limits};
+/// use protective_marking::{limits::Limit, Limits};
 ///
 /// // An error names the limit; its field name says what to raise in a policy file.
 /// let limit = Limit::ZipEntries;

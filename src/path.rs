@@ -11,7 +11,7 @@ use std::fmt;
 /// `w:headerReference` or `w:footerReference`).
 ///
 /// ```
-/// use protective_marking::HeaderKind;
+/// use protective_marking::path::HeaderKind;
 /// assert_eq!(HeaderKind::First.as_str(), "first");
 /// ```
 #[derive(
@@ -41,7 +41,7 @@ impl HeaderKind {
 /// Whether a page margin part is a header or a footer.
 ///
 /// ```
-/// use protective_marking::Margin;
+/// use protective_marking::path::Margin;
 /// assert_eq!(Margin::Footer.as_str(), "footer");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,7 +65,7 @@ impl Margin {
 /// Which set of document properties a property belongs to.
 ///
 /// ```
-/// use protective_marking::PropertySet;
+/// use protective_marking::path::PropertySet;
 /// assert_eq!(PropertySet::Custom.as_str(), "custom");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,7 +89,7 @@ impl PropertySet {
 /// A message body: plain text or HTML.
 ///
 /// ```
-/// use protective_marking::BodyKind;
+/// use protective_marking::path::BodyKind;
 /// assert_eq!(BodyKind::Html.as_str(), "html");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -253,7 +253,7 @@ impl fmt::Display for Segment {
 /// writes the display text.
 ///
 /// ```
-/// use protective_marking::{HeaderKind, Margin, PartPath, Segment};
+/// use protective_marking::{path::HeaderKind, path::Margin, PartPath, Segment};
 ///
 /// let footer = PartPath::of(Segment::Margin { margin: Margin::Footer, kind: HeaderKind::Default, section: 1 });
 /// let inside = PartPath::of(Segment::Attachment(2)).join(&footer);

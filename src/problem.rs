@@ -145,7 +145,7 @@ pub struct Problem {
 /// Where a page banner is missing ([`Problem::missing_banner`]).
 ///
 /// ```
-/// use protective_marking::BannerPlace;
+/// use protective_marking::problem::BannerPlace;
 /// assert_eq!(BannerPlace::PageBottom.as_str(), "the bottom of the page");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

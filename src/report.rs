@@ -98,7 +98,7 @@ impl fmt::Display for Format {
 /// One marking found in an input.
 ///
 /// ```
-/// use protective_marking::{Confidence, FindingKind, Scanner};
+/// use protective_marking::{scan::Confidence, scan::FindingKind, Scanner};
 /// let text = "Memo\nTOP\nSECRET\nbody\n";
 /// let f = &Scanner::new().scan(text).findings[0];
 /// assert_eq!(&text[f.span.range()], "TOP\nSECRET");

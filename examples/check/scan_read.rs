@@ -3,7 +3,7 @@
 //! bytes for the progress bar.
 
 use crate::walk::Item;
-use protective_marking::{AgencyConfig, ConfigError, Format, Inspector, ReadError, Report};
+use protective_marking::{AgencyConfig, Format, Inspector, ReadError, Report, config::ConfigError};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -2,7 +2,7 @@
 
 use crate::marking::{Report, print_human, report};
 use crate::output::{Out, Outcome};
-use protective_marking::{MessageAnalyser, SubjectCarrier};
+use protective_marking::{MessageAnalyser, mail::SubjectCarrier};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]

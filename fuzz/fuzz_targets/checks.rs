@@ -5,12 +5,12 @@
 
 use protective_marking::document::{read_docx, read_pdf};
 use protective_marking::mail::{
-    HeaderDialect, SubjectPosition, add_marking_to_subject, split_mbox, subject_candidates,
-    tokenise_header,
+    HeaderDialect, SubjectPosition, add_marking_to_subject, internal::subject_candidates,
+    internal::tokenise_header, split_mbox,
 };
 use protective_marking::{
-    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Note, ParagraphMark,
-    Parser, PartRole, ProblemCode, Scanner,
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Parser, ProblemCode,
+    Scanner, marking::ParagraphMark, scan::Note, scan::PartRole,
 };
 use std::sync::LazyLock;
 

@@ -98,8 +98,8 @@ fn main() -> ExitCode {
                     "{}: ok ({} gateway, {} path(s){})",
                     path.display(),
                     match p.direction {
-                        protective_marking::Direction::Inbound => "inbound",
-                        protective_marking::Direction::Outbound => "outbound",
+                        protective_marking::gateway::Direction::Inbound => "inbound",
+                        protective_marking::gateway::Direction::Outbound => "outbound",
                     },
                     p.domains.len(),
                     if p.inbound_marking.is_some() {

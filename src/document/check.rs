@@ -26,7 +26,7 @@ use crate::scan::{FindingKind, Scanner};
 /// lines).
 ///
 /// ```
-/// use protective_marking::{FindingKind, Limits, ProblemCode, Scanner};
+/// use protective_marking::{scan::FindingKind, Limits, ProblemCode, Scanner};
 /// use protective_marking::document::{check, read_text};
 ///
 /// let doc = read_text(b"IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE", &Limits::default())?;

@@ -28,7 +28,7 @@ mod rule;
 mod verdict;
 
 pub use policy::{
-    Direction, DomainRule, GatewayAction, GatewayPolicy, InboundMarking, PolicyError,
+    Direction, DomainRule, GatewayAction, GatewayPolicy, GatewayPolicyError, InboundMarking,
     SubjectPlacement,
 };
 pub use rule::GatewayRule;
@@ -94,7 +94,7 @@ fn reason(rule: GatewayRule, action: GatewayAction, message: String) -> Reason {
 /// The mail gateway: a validated policy, ready to judge messages. Build once and share.
 ///
 /// ```
-/// use protective_marking::{Envelope, Format, Gateway, GatewayAction, GatewayPolicy, GatewayRule, Report};
+/// use protective_marking::{Envelope, Format, Gateway, GatewayAction, GatewayPolicy, gateway::GatewayRule, Report};
 ///
 /// let policy = GatewayPolicy::from_toml(r#"
 ///     [gateway]
@@ -125,13 +125,13 @@ impl Gateway {
     /// A gateway for `policy`.
     ///
     /// # Errors
-    /// [`PolicyError`] if the policy is unusable (e.g. `on_error = "accept"`).
-    pub fn new(policy: GatewayPolicy) -> Result<Gateway, PolicyError> {
+    /// [`GatewayPolicyError`] if the policy is unusable (e.g. `on_error = "accept"`).
+    pub fn new(policy: GatewayPolicy) -> Result<Gateway, GatewayPolicyError> {
         policy.validate()?;
         let analyser = policy
             .agency
             .analyser()
-            .map_err(|e| PolicyError::Agency(e.to_string()))?;
+            .map_err(|e| GatewayPolicyError::Agency(e.to_string()))?;
         Ok(Gateway { policy, analyser })
     }
 

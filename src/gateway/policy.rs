@@ -9,7 +9,7 @@ use std::fmt;
 /// Which way mail crosses the gateway.
 ///
 /// ```
-/// use protective_marking::{Classification, Direction, GatewayPolicy};
+/// use protective_marking::{Classification, gateway::Direction, GatewayPolicy};
 ///
 /// let policy = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
@@ -331,20 +331,20 @@ struct PolicyFile {
 /// A policy that cannot be used. Fix the file; the message says what to change.
 ///
 /// ```
-/// use protective_marking::{GatewayPolicy, PolicyError};
+/// use protective_marking::{GatewayPolicy, gateway::GatewayPolicyError};
 ///
 /// // Letting unreadable mail through is refused when the policy loads (decisions.md D7).
 /// let err = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"SECRET\"\non_error = \"accept\"\n",
 /// ).unwrap_err();
-/// assert_eq!(err, PolicyError::AcceptOnError);
+/// assert_eq!(err, GatewayPolicyError::AcceptOnError);
 /// // A misspelt key is an error too, not silently ignored.
 /// let typo = GatewayPolicy::from_toml("[gateway]\ndirecton = \"inbound\"\n");
-/// assert!(matches!(typo, Err(PolicyError::Toml(_))));
+/// assert!(matches!(typo, Err(GatewayPolicyError::Toml(_))));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PolicyError {
+pub enum GatewayPolicyError {
     /// The TOML does not parse or has unknown keys.
     #[error("policy file: {0}")]
     Toml(String),
@@ -393,14 +393,14 @@ impl GatewayPolicy {
     /// agency's configuration, if any) and validate it.
     ///
     /// # Errors
-    /// [`PolicyError`] naming what to fix.
-    pub fn from_toml(text: &str) -> Result<GatewayPolicy, PolicyError> {
+    /// [`GatewayPolicyError`] naming what to fix.
+    pub fn from_toml(text: &str) -> Result<GatewayPolicy, GatewayPolicyError> {
         let file: PolicyFile =
-            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+            toml::from_str(text).map_err(|e| GatewayPolicyError::Toml(e.to_string()))?;
         let mut policy = file.gateway;
         file.agency
             .validate()
-            .map_err(|e| PolicyError::Agency(e.to_string()))?;
+            .map_err(|e| GatewayPolicyError::Agency(e.to_string()))?;
         policy.agency = file.agency;
         policy.validate()?;
         Ok(policy)
@@ -409,38 +409,38 @@ impl GatewayPolicy {
     /// Check the policy is usable (also done by [`Gateway::new`](crate::Gateway::new)).
     ///
     /// # Errors
-    /// [`PolicyError`] naming what to fix.
-    pub fn validate(&self) -> Result<(), PolicyError> {
+    /// [`GatewayPolicyError`] naming what to fix.
+    pub fn validate(&self) -> Result<(), GatewayPolicyError> {
         if self.on_error == GatewayAction::Accept {
-            return Err(PolicyError::AcceptOnError);
+            return Err(GatewayPolicyError::AcceptOnError);
         }
         if self.direction == Direction::Inbound && self.accreditation.is_none() {
-            return Err(PolicyError::MissingAccreditation);
+            return Err(GatewayPolicyError::MissingAccreditation);
         }
         if self.direction == Direction::Outbound && self.domains.is_empty() {
-            return Err(PolicyError::NoDomains);
+            return Err(GatewayPolicyError::NoDomains);
         }
         if let Some(m) = &self.inbound_marking {
             if self.direction == Direction::Outbound {
-                return Err(PolicyError::InboundMarkingOutbound);
+                return Err(GatewayPolicyError::InboundMarkingOutbound);
             }
             if let Some(acc) = self.accreditation
                 && m.marking.classification().handling_tier() > acc.handling_tier()
             {
-                return Err(PolicyError::InboundMarkingAboveAccreditation {
+                return Err(GatewayPolicyError::InboundMarkingAboveAccreditation {
                     marking: m.marking.to_string(),
                     accreditation: acc,
                 });
             }
             for p in &m.government {
                 if !valid_pattern(p) || p.trim() == "*" {
-                    return Err(PolicyError::BadPattern(p.clone()));
+                    return Err(GatewayPolicyError::BadPattern(p.clone()));
                 }
             }
         }
         for d in &self.domains {
             if !valid_pattern(&d.pattern) {
-                return Err(PolicyError::BadPattern(d.pattern.clone()));
+                return Err(GatewayPolicyError::BadPattern(d.pattern.clone()));
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use std::fmt;
 /// Match on the variant rather than on the text; [`GatewayRule::id`] is the citation.
 ///
 /// ```
-/// use protective_marking::GatewayRule;
+/// use protective_marking::gateway::GatewayRule;
 /// assert_eq!(GatewayRule::PathCeiling.id(), "NZISM 15.2.40.C.01");
 /// assert_eq!(GatewayRule::UnmarkedOutbound.to_string(), "NZISM 15.1.11.C.01");
 /// ```

@@ -14,7 +14,7 @@ use std::fmt;
 /// Why the gateway did what it did: one sentence and the rule behind it (decisions.md D7).
 ///
 /// ```
-/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, GatewayRule};
+/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, gateway::GatewayRule};
 /// let gateway = Gateway::new(GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
 /// ).unwrap()).unwrap();
@@ -37,7 +37,7 @@ pub struct Reason {
 /// An SMTP reply: basic code, enhanced status code and text.
 ///
 /// ```
-/// use protective_marking::SmtpReply;
+/// use protective_marking::gateway::SmtpReply;
 /// let r = SmtpReply { code: 550, enhanced: "5.7.1".into(), text: "no".into() };
 /// assert_eq!(r.to_string(), "550 5.7.1 no");
 /// ```
@@ -489,7 +489,7 @@ mod tests {
         );
         assert_eq!(
             outbound.unwrap_err(),
-            crate::gateway::PolicyError::InboundMarkingOutbound
+            crate::gateway::GatewayPolicyError::InboundMarkingOutbound
         );
         let above = GatewayPolicy::from_toml(
             "[gateway]\ndirection = \"inbound\"\naccreditation = \"IN-CONFIDENCE\"\n\
@@ -497,7 +497,7 @@ mod tests {
         );
         assert!(matches!(
             above,
-            Err(crate::gateway::PolicyError::InboundMarkingAboveAccreditation { .. })
+            Err(crate::gateway::GatewayPolicyError::InboundMarkingAboveAccreditation { .. })
         ));
     }
 }

@@ -405,7 +405,7 @@ impl<'de> Deserialize<'de> for Clearance {
 /// by commas, with keys `clearance` and `nationality`:
 ///
 /// ```
-/// use protective_marking::{Country, handling::{Action, ActionKind, Clearance}};
+/// use protective_marking::{marking::Country, handling::{Action, ActionKind, Clearance}};
 ///
 /// let a = Action::new(ActionKind::EmailInternetEncrypted)
 ///     .recipient_nationality(Country::new("AUS").unwrap());

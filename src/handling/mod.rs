@@ -6,7 +6,7 @@
 //! action kind at once ("how must I send, store and destroy this?").
 //!
 //! ```
-//! use protective_marking::{Country, Marking};
+//! use protective_marking::{marking::Country, Marking};
 //! use protective_marking::handling::{Action, ActionKind, HandlingPolicy, Ruling};
 //!
 //! let policy = HandlingPolicy::default();
@@ -56,7 +56,7 @@
 //!
 //! # How an answer is reached
 //!
-//! 1. Every rule that applies to the marking's [handling tier](crate::HandlingTier) (SENSITIVE
+//! 1. Every rule that applies to the marking's [handling tier](crate::marking::HandlingTier) (SENSITIVE
 //!    and RESTRICTED share one; decisions.md D2), to any of its endorsements, and to the
 //!    action is collected.
 //! 2. Any refusal wins: the answer is refused with every refusing rule as a reason.
@@ -93,7 +93,7 @@ pub use decision::{Citation, Decision, Requirement, Ruling};
 pub use media::{
     MediaType, ParticleSize, PostSanitisation, WasteTreatment, destruction_waste, post_sanitisation,
 };
-pub use rules::{Effect, PolicyError, Rule, When};
+pub use rules::{Effect, HandlingPolicyError, Rule, When};
 
 use crate::marking::Marking;
 use rules::PolicyFile;
@@ -157,10 +157,10 @@ impl HandlingPolicy {
     /// ```
     ///
     /// # Errors
-    /// A [`PolicyError`] for invalid TOML, unknown ids or values, duplicate names, empty
+    /// A [`HandlingPolicyError`] for invalid TOML, unknown ids or values, duplicate names, empty
     /// fields, a `remove` of a rule that does not exist, or a `permit` that is not a base
     /// permission.
-    pub fn from_toml(text: &str) -> Result<HandlingPolicy, PolicyError> {
+    pub fn from_toml(text: &str) -> Result<HandlingPolicy, HandlingPolicyError> {
         HandlingPolicy::default().overlay(text)
     }
 
@@ -174,7 +174,7 @@ impl HandlingPolicy {
     ///
     /// # Errors
     /// As [`HandlingPolicy::from_toml`].
-    pub fn overlay(&self, text: &str) -> Result<HandlingPolicy, PolicyError> {
+    pub fn overlay(&self, text: &str) -> Result<HandlingPolicy, HandlingPolicyError> {
         let rules = PolicyFile::parse(text)?.apply(&self.rules)?;
         Ok(HandlingPolicy {
             rules: rules.into(),

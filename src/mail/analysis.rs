@@ -26,7 +26,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Where a marking was read in a message, in order of authority.
 ///
 /// ```
-/// use protective_marking::{Carrier, MessageAnalyser};
+/// use protective_marking::{mail::Carrier, MessageAnalyser};
 ///
 /// let raw = b"X-Security-Classification: RESTRICTED\r\nSubject: Plan [RESTRICTED]\r\n\r\nhi\r\n";
 /// let report = MessageAnalyser::new().analyse(raw).unwrap();
@@ -165,7 +165,7 @@ impl MessageAnalyser {
     /// (`[SECRET SQUIRREL]`) are kept with their error.
     ///
     /// ```
-    /// use protective_marking::{MessageAnalyser, SubjectCarrier};
+    /// use protective_marking::{MessageAnalyser, mail::SubjectCarrier};
     /// let found = MessageAnalyser::new().read_subject("RE: [Shapelib] budget [IN CONFIDENCE]", false);
     /// assert_eq!(found.len(), 1);
     /// assert_eq!(found[0].carrier, SubjectCarrier::Bracket);

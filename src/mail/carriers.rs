@@ -2,7 +2,9 @@
 //! the subject line, read with the agency's [`Parser`] and sensitivity-label mapping. The
 //! bodies and attachments are read in `analysis`.
 
-use super::{EpmsFields, HeaderDialect, HeaderTokens, MessageContent};
+use super::header::{EpmsFields, HeaderTokens, tokenise_header};
+use super::subject::subject_candidates;
+use super::{HeaderDialect, MessageContent};
 use crate::marking::Parser;
 use crate::marking::parse::{contains_classification, endorsement_from_str};
 use crate::marking::vocab::foreign_carrier_level;
@@ -28,7 +30,7 @@ impl Readers<'_> {
         value: &str,
         m: &MessageContent,
     ) -> Result<Option<Parsed>, String> {
-        let tokens = super::tokenise_header(dialect, value).map_err(|e| e.to_string())?;
+        let tokens = tokenise_header(dialect, value).map_err(|e| e.to_string())?;
         match tokens {
             HeaderTokens::ProtectiveMarking(fields) => {
                 let au = fields
@@ -72,14 +74,14 @@ impl Readers<'_> {
     /// (`[SECRET SQUIRREL]`) are kept with their error.
     ///
     /// ```
-    /// use protective_marking::{MessageAnalyser, SubjectCarrier};
+    /// use protective_marking::{MessageAnalyser, mail::SubjectCarrier};
     /// let found = MessageAnalyser::new().read_subject("RE: [Shapelib] budget [IN CONFIDENCE]", false);
     /// assert_eq!(found.len(), 1);
     /// assert_eq!(found[0].carrier, SubjectCarrier::Bracket);
     /// assert_eq!(found[0].result.as_ref().unwrap().marking.to_string(), "IN-CONFIDENCE");
     /// ```
     pub(super) fn read_subject(&self, subject: &str, au_sender: bool) -> Vec<SubjectMarking> {
-        let candidates = super::subject_candidates(subject);
+        let candidates = subject_candidates(subject);
         let mut out = Vec::new();
         for b in &candidates.brackets {
             let text = format!("[{}]", b.text);
@@ -235,7 +237,7 @@ fn malformed(message: String) -> ParseError {
 /// Where in a subject line a marking was written (decisions.md D5).
 ///
 /// ```
-/// use protective_marking::{MessageAnalyser, SubjectCarrier};
+/// use protective_marking::{MessageAnalyser, mail::SubjectCarrier};
 ///
 /// let analyser = MessageAnalyser::new();
 /// let bracket = analyser.read_subject("Budget bid [IN-CONFIDENCE]", false);

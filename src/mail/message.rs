@@ -78,14 +78,8 @@ impl MessageContent {
                 .is_some_and(|c| c.is_reply_or_forward())
     }
 
-    /// The marking candidates of the subject (see [`subject_candidates`]).
-    ///
-    /// ```
-    /// use protective_marking::{mail::read_message, Limits};
-    /// let m = read_message(b"Subject: Plans [IN-CONFIDENCE]\r\n\r\nok\r\n", &Limits::default())?;
-    /// assert_eq!(m.subject_candidates().unwrap().brackets[0].text, "IN-CONFIDENCE");
-    /// # Ok::<(), protective_marking::ReadError>(())
-    /// ```
+    /// The marking candidates of the subject; for the crate's tests and fuzz targets.
+    #[doc(hidden)]
     pub fn subject_candidates(&self) -> Option<SubjectCandidates> {
         self.subject.as_deref().map(subject_candidates)
     }
@@ -172,29 +166,18 @@ pub struct MarkingHeader {
 }
 
 impl MarkingHeader {
-    /// Tokenises the value by its dialect (see [`tokenise_header`]).
+    /// Tokenises the value by its dialect; for the crate's tests and fuzz targets (the
+    /// [`MessageAnalyser`](super::MessageAnalyser) reads the marking).
     ///
     /// # Errors
     /// A malformed `X-Protective-Marking` value.
-    ///
-    /// ```
-    /// use protective_marking::{mail::{read_message, HeaderTokens}, Limits};
-    /// let raw = b"X-Protective-Marking: VER=2024.1, NS=govt.nz, SEC=RESTRICTED,\r\n \
-    ///             ORIGIN=a@agency.govt.nz\r\n\r\nbody\r\n";
-    /// let m = read_message(raw, &Limits::default())?;
-    /// let HeaderTokens::ProtectiveMarking(f) = m.marking_headers[0].tokenise().unwrap() else {
-    ///     unreachable!()
-    /// };
-    /// assert_eq!(f.origin.as_deref(), Some("a@agency.govt.nz"));
-    /// # Ok::<(), protective_marking::ReadError>(())
-    /// ```
+    #[doc(hidden)]
     pub fn tokenise(&self) -> Result<HeaderTokens, HeaderError> {
         tokenise_header(self.dialect, &self.value)
     }
 }
 
-/// Plain text or HTML: the path module's [`BodyKind`](crate::BodyKind).
-pub use crate::path::BodyKind;
+use crate::path::BodyKind;
 
 /// One text body.
 ///

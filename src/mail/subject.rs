@@ -8,7 +8,7 @@
 //! marking grammar to decide; this module has no marking vocabulary.
 //!
 //! ```
-//! use protective_marking::mail::subject_candidates;
+//! use protective_marking::mail::internal::subject_candidates;
 //!
 //! let c = subject_candidates("RE: [SEEMAIL] Budget bid [IN-CONFIDENCE]");
 //! let texts: Vec<_> = c.brackets.iter().map(|b| b.text.as_str()).collect();
@@ -34,7 +34,7 @@ const REPLY_PREFIXES: &[&str] = &[
 /// A piece of the subject with its byte span in the subject string.
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("RE: SECRET: the plan");
 /// assert_eq!((c.prefixes[0].text.as_str(), c.prefixes[0].span.clone()), ("RE:", 0..3));
@@ -53,7 +53,7 @@ pub struct SubjectToken {
 /// A bracketed segment `[...]`.
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Plan [ RESTRICTED ] [SEC=PROTECTED]");
 /// assert_eq!(c.brackets[0].text, "RESTRICTED");
@@ -77,7 +77,7 @@ pub struct BracketCandidate {
 /// Every marking candidate in one subject, from [`subject_candidates`].
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Fwd: [Shapelib] IN-CONFIDENCE - budget");
 /// assert!(c.is_reply_or_forward());
@@ -114,7 +114,7 @@ impl SubjectCandidates {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Fwd: SENSITIVE - BUDGET: draft [SEC=OFFICIAL:Sensitive]");
 /// assert_eq!(c.leading[0].text, "SENSITIVE");
@@ -294,7 +294,7 @@ pub enum SubjectPosition {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::{add_marking_to_subject, subject_candidates, SubjectPosition};
+/// use protective_marking::mail::{add_marking_to_subject, internal::subject_candidates, SubjectPosition};
 ///
 /// assert_eq!(
 ///     add_marking_to_subject("Budget bid", "IN-CONFIDENCE", SubjectPosition::End),

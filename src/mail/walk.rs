@@ -14,13 +14,14 @@ use memchr::memmem;
 use super::header::HeaderDialect;
 use super::html::html_to_text;
 use super::message::{
-    Attachment, BodyKind, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
+    Attachment, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
     MessageContent, TextPart,
 };
 use super::prescan::{DIGEST, NESTED_GLOBAL, NESTED_RFC822, defuse_nesting, delimiter_upper_bound};
 use super::quote::split_quoted;
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::path::BodyKind;
 
 const PARSER: &str = "mail-parser";
 

@@ -15,7 +15,7 @@ use std::fmt;
 /// The set is closed by definition (PSR-OV), so the enum is exhaustive.
 ///
 /// ```
-/// use protective_marking::{Classification, Family};
+/// use protective_marking::{Classification, marking::Family};
 ///
 /// let c: Classification = "in confidence".parse().unwrap();
 /// assert_eq!(c, Classification::InConfidence);
@@ -47,7 +47,7 @@ pub enum Classification {
 /// The family a classification belongs to (domain.md §2.1).
 ///
 /// ```
-/// use protective_marking::{Classification, Family};
+/// use protective_marking::{Classification, marking::Family};
 /// assert_eq!(Classification::Secret.family(), Family::NationalSecurity);
 /// assert_eq!(Classification::Unclassified.family(), Family::Unclassified);
 /// ```
@@ -67,7 +67,7 @@ pub enum Family {
 /// SENSITIVE and RESTRICTED share [`HandlingTier::SensitiveRestricted`] (decisions.md D2).
 ///
 /// ```
-/// use protective_marking::{Classification, HandlingTier};
+/// use protective_marking::{Classification, marking::HandlingTier};
 /// assert_eq!(Classification::Sensitive.handling_tier(), HandlingTier::SensitiveRestricted);
 /// assert!(HandlingTier::Confidential > HandlingTier::SensitiveRestricted);
 /// ```

@@ -32,7 +32,7 @@ const ISO_ALPHA3: [&str; 249] = [
 /// A country as its ISO 3166-1 alpha-3 code (`NZL`, `AUS`...), validated on construction.
 ///
 /// ```
-/// use protective_marking::Country;
+/// use protective_marking::marking::Country;
 /// let gbr = Country::new("gbr").unwrap();
 /// assert_eq!(gbr.as_str(), "GBR");
 /// assert!(Country::new("XYZ").is_none());
@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Country {
 /// FVEY nations render as `NZL, FVEY`, the form PSR uses.
 ///
 /// ```
-/// use protective_marking::{Country, Releasability};
+/// use protective_marking::{marking::Country, marking::Releasability};
 /// let r = Releasability::new([Country::new("GBR").unwrap(), Country::new("AUS").unwrap()]);
 /// assert_eq!(r.to_string(), "NZL, AUS, GBR");
 /// assert_eq!(Releasability::fvey().to_string(), "NZL, FVEY");

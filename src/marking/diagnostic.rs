@@ -6,7 +6,7 @@ use std::fmt;
 /// Whether a diagnostic makes the marking invalid.
 ///
 /// ```
-/// use protective_marking::{Marking, Severity};
+/// use protective_marking::{Marking, marking::Severity};
 ///
 /// // An unusual spelling still parses; the diagnostic is only a warning.
 /// let parsed = Marking::parse("in confidence").unwrap();
@@ -28,7 +28,7 @@ pub enum Severity {
 /// in JSON reports (e.g. `unknown-country`).
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 ///
 /// let err = Marking::parse_strict("In Confidence").unwrap_err();
 /// let code = err.errors()[0].code;
@@ -110,7 +110,7 @@ impl fmt::Display for DiagnosticCode {
 /// One error or warning about a written marking, with the byte offset it refers to.
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 ///
 /// let err = Marking::parse("RESTRICTED//REL TO NZL, XYZ").unwrap_err();
 /// let d = &err.errors()[0];

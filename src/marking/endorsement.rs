@@ -12,7 +12,7 @@ use std::fmt;
 /// dissemination limits. Parameter values are kept in capitals.
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementBlock};
+/// use protective_marking::{Endorsement, marking::EndorsementBlock};
 ///
 /// let e = Endorsement::DepartmentUseOnly("MFAT".into());
 /// assert_eq!(e.to_string(), "MFAT USE ONLY");
@@ -57,7 +57,7 @@ pub enum Endorsement {
     /// `ACCOUNTABLE MATERIAL`: strict custody control; implied by TOP SECRET (PSR-OV).
     AccountableMaterial,
     /// An agency codeword or sensitive compartment (open set, configured per agency with
-    /// [`ParserBuilder::codeword`](crate::ParserBuilder::codeword)).
+    /// [`ParserBuilder::codeword`](crate::marking::ParserBuilder::codeword)).
     Codeword(String),
     /// `NZEO` / `NEW ZEALAND EYES ONLY`: NZ citizens only (PSR-OV, NZISM 15.1.8).
     Nzeo,
@@ -70,7 +70,7 @@ pub enum Endorsement {
 /// Which block of the canonical form an endorsement is written in (decisions.md D4).
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementBlock};
+/// use protective_marking::{Endorsement, marking::EndorsementBlock};
 ///
 /// assert_eq!(Endorsement::Medical.block(), EndorsementBlock::PolicyAndPrivacy);
 /// assert_eq!(Endorsement::AccountableMaterial.block(), EndorsementBlock::Control);
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for Endorsement {
 /// codeword. Handling rules name endorsements by kind.
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementKind};
+/// use protective_marking::{Endorsement, marking::EndorsementKind};
 /// let e = Endorsement::DepartmentUseOnly("MFAT".into());
 /// assert_eq!(e.kind(), EndorsementKind::DepartmentUseOnly);
 /// assert_eq!(EndorsementKind::of(&e), EndorsementKind::DepartmentUseOnly);

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// `X-Protective-Marking` header with `NS=gov.au`, a `[SEC=...]` subject) says otherwise.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, ForeignMapping, Marking};
+/// use protective_marking::{Classification, marking::ForeignLevel, marking::ForeignMapping, Marking};
 ///
 /// let parsed = Marking::parse("OFFICIAL: Sensitive").unwrap();
 /// let level = parsed.foreign.unwrap().level;
@@ -60,7 +60,7 @@ impl ForeignLevel {
 /// A foreign marking as it was read, kept next to the NZ marking it maps to.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, Marking};
+/// use protective_marking::{Classification, marking::ForeignLevel, Marking};
 /// let parsed = Marking::parse("PROTECTED").unwrap();
 /// let foreign = parsed.foreign.unwrap();
 /// assert_eq!(foreign.level, ForeignLevel::AuProtected);
@@ -93,7 +93,7 @@ impl ForeignMarking {
 /// IN-CONFIDENCE.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, ForeignMapping};
+/// use protective_marking::{Classification, marking::ForeignLevel, marking::ForeignMapping};
 /// let mut m = ForeignMapping::default();
 /// m.set(ForeignLevel::AuProtected, Classification::Confidential);
 /// assert_eq!(m.map(ForeignLevel::AuProtected), Classification::Confidential);

@@ -125,7 +125,7 @@ impl Marking {
     /// anyone but NZL, false for countries outside a REL TO list (PSR-OV, NZISM 9.2.16).
     ///
     /// ```
-    /// use protective_marking::{Country, Marking};
+    /// use protective_marking::{marking::Country, Marking};
     /// let m: Marking = "SECRET//REL TO NZL, AUS".parse().unwrap();
     /// assert!(m.releasable_to(Country::new("AUS").unwrap()));
     /// assert!(!m.releasable_to(Country::new("USA").unwrap()));

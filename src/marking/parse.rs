@@ -22,7 +22,7 @@ use std::sync::{Arc, LazyLock};
 /// How strictly to read a marking (decisions.md D1).
 ///
 /// ```
-/// use protective_marking::{ParseMode, Parser};
+/// use protective_marking::{marking::ParseMode, Parser};
 ///
 /// let parser = Parser::new();
 /// // Detection reads any readable form; validation wants the canonical text only.
@@ -45,7 +45,7 @@ pub enum ParseMode {
 /// A successfully parsed marking with the warnings found on the way.
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 /// let p = Marking::parse("RESTRICTED//REL TO GBR, NZL").unwrap();
 /// assert_eq!(p.marking.to_string(), "RESTRICTED//REL TO NZL, GBR");
 /// assert!(p.warnings.iter().any(|w| w.code == DiagnosticCode::RelToOrder));

@@ -2,7 +2,7 @@
 
 use super::metrics::Metrics;
 use super::service::{Inner, MilterService};
-use crate::gateway::{Gateway, GatewayPolicy, PolicyError};
+use crate::gateway::{Gateway, GatewayPolicy, GatewayPolicyError};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -323,8 +323,8 @@ impl MilterOptions {
     /// The service: validates the policy ([`Gateway::new`]).
     ///
     /// # Errors
-    /// [`PolicyError`] if the policy is unusable.
-    pub fn build(self) -> Result<MilterService, PolicyError> {
+    /// [`GatewayPolicyError`] if the policy is unusable.
+    pub fn build(self) -> Result<MilterService, GatewayPolicyError> {
         let gateway = Gateway::new(self.policy.clone())?;
         Ok(MilterService {
             inner: Arc::new(Inner {

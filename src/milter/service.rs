@@ -6,7 +6,7 @@ use super::listener::{Listener, MilterListener};
 use super::metrics::Metrics;
 use super::options::{ListenAddr, MilterOptions};
 use super::session::Source;
-use crate::gateway::{Envelope, Gateway, GatewayPolicy, PolicyError, Verdict};
+use crate::gateway::{Envelope, Gateway, GatewayPolicy, GatewayPolicyError, Verdict};
 use std::io;
 use std::sync::{Arc, RwLock};
 use tokio::net::{TcpListener, UnixListener};
@@ -31,7 +31,7 @@ pub(super) struct Inner {
 /// [`reload`](MilterService::reload) swaps the policy for the next message.
 ///
 /// ```
-/// use protective_marking::{Direction, GatewayAction, GatewayPolicy, PolicyError};
+/// use protective_marking::{gateway::Direction, GatewayAction, GatewayPolicy, gateway::GatewayPolicyError};
 /// use protective_marking::milter::MilterOptions;
 ///
 /// let mut policy = GatewayPolicy::from_toml(
@@ -42,7 +42,7 @@ pub(super) struct Inner {
 /// // Building validates the policy again: unreadable mail can never be accepted.
 /// policy.on_error = GatewayAction::Accept;
 /// let refused = MilterOptions::new(policy).build();
-/// assert!(matches!(refused, Err(PolicyError::AcceptOnError)));
+/// assert!(matches!(refused, Err(GatewayPolicyError::AcceptOnError)));
 /// ```
 #[derive(Clone, Debug)]
 pub struct MilterService {
@@ -81,7 +81,7 @@ impl MilterService {
     /// and no connection is dropped); if not, the current policy stays.
     ///
     /// ```
-    /// use protective_marking::{Direction, GatewayAction, GatewayPolicy};
+    /// use protective_marking::{gateway::Direction, GatewayAction, GatewayPolicy};
     /// use protective_marking::milter::MilterOptions;
     ///
     /// let inbound = "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n";
@@ -98,8 +98,8 @@ impl MilterService {
     /// ```
     ///
     /// # Errors
-    /// [`PolicyError`] if the new policy is unusable; nothing changes then.
-    pub fn reload(&self, policy: GatewayPolicy) -> Result<(), PolicyError> {
+    /// [`GatewayPolicyError`] if the new policy is unusable; nothing changes then.
+    pub fn reload(&self, policy: GatewayPolicy) -> Result<(), GatewayPolicyError> {
         let gateway = match Gateway::new(policy) {
             Ok(g) => g,
             Err(e) => {
@@ -275,7 +275,7 @@ pub enum ReloadError {
         /// The policy file.
         path: std::path::PathBuf,
         /// What is wrong.
-        error: PolicyError,
+        error: GatewayPolicyError,
     },
 }
 

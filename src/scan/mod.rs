@@ -8,7 +8,7 @@
 //! deciding findings, decisions.md D2); and the [`Problem`]s.
 //!
 //! ```
-//! use protective_marking::{Classification, FindingKind, ProblemCode, Scanner};
+//! use protective_marking::{Classification, scan::FindingKind, ProblemCode, Scanner};
 //!
 //! let scanner = Scanner::new();
 //! let report = scanner.scan("IN CONFIDENCE\n\nShe told me in confidence that...\n\nIN CONFIDENCE\n");
@@ -120,7 +120,7 @@ use std::fmt;
 /// A byte range `start..end` in the scanned input.
 ///
 /// ```
-/// use protective_marking::Span;
+/// use protective_marking::scan::Span;
 /// let s = Span { start: 3, end: 9 };
 /// assert_eq!(s.len(), 6);
 /// assert_eq!(s.range(), 3..9);
@@ -153,7 +153,7 @@ impl Span {
 /// Where a finding stands, which decides whether it is a marking (decisions.md D8).
 ///
 /// ```
-/// use protective_marking::{FindingKind, Scanner};
+/// use protective_marking::{scan::FindingKind, Scanner};
 /// let r = Scanner::new().scan("Report\n\n(S) The plan.\n\nIt is a trade SECRET.\n");
 /// assert_eq!(r.findings[0].kind, FindingKind::ParagraphMark);
 /// assert!(r.findings[0].kind.is_deciding());
@@ -220,7 +220,7 @@ impl fmt::Display for FindingKind {
 /// * `Low`: inline prose, never deciding.
 ///
 /// ```
-/// use protective_marking::{Confidence, Scanner};
+/// use protective_marking::{scan::Confidence, Scanner};
 /// let r = Scanner::new().scan("Secret\n");
 /// assert_eq!(r.findings[0].confidence, Confidence::Medium);
 /// assert!(Confidence::High > Confidence::Low);
@@ -250,7 +250,7 @@ impl Confidence {
 /// Something notable about how a finding is written.
 ///
 /// ```
-/// use protective_marking::{Note, Scanner};
+/// use protective_marking::{scan::Note, Scanner};
 /// let r = Scanner::new().scan("SE\u{200B}CRET\n");
 /// assert!(r.findings[0].notes.contains(&Note::InvisibleCharacters));
 /// assert!(Note::InvisibleCharacters.is_evasion());
@@ -333,7 +333,7 @@ impl Note {
 /// The document and mail layers scan each part with its role and combine the reports.
 ///
 /// ```
-/// use protective_marking::{FindingKind, PartRole, Scanner};
+/// use protective_marking::{scan::FindingKind, scan::PartRole, Scanner};
 /// let s = Scanner::new();
 /// // In a footer, a marking beside other text is a banner.
 /// let r = s.scan_part("Page 2 of 7\tIN-CONFIDENCE", PartRole::HeaderOrFooter);
@@ -368,7 +368,7 @@ pub enum PartRole {
 /// Which inline (prose) findings to report. They never decide the classification.
 ///
 /// ```
-/// use protective_marking::{ProseFindings, Scanner};
+/// use protective_marking::{scan::ProseFindings, Scanner};
 /// let text = "a trade secret and a TRADE SECRET\n";
 /// assert_eq!(Scanner::new().scan(text).findings.len(), 1);
 /// let all = Scanner::builder().prose(ProseFindings::All).build().unwrap();

@@ -183,7 +183,7 @@ impl Scanner {
     /// Scan one part of a document or message, knowing its [`PartRole`].
     ///
     /// ```
-    /// use protective_marking::{PartRole, Scanner};
+    /// use protective_marking::{scan::PartRole, Scanner};
     /// let r = Scanner::new().scan_part("DRAFT   Budget Sensitive   page 1", PartRole::HeaderOrFooter);
     /// assert_eq!(r.marking.unwrap().to_string(), "BUDGET SENSITIVE");
     /// ```
@@ -217,7 +217,7 @@ impl Scanner {
     /// [`PartRole::Property`] value is read whole.
     ///
     /// ```
-    /// use protective_marking::{PartRole, Scanner};
+    /// use protective_marking::{scan::PartRole, Scanner};
     /// let r = Scanner::new().scan_reader_part("Page 1  SECRET".as_bytes(), PartRole::HeaderOrFooter).unwrap();
     /// assert_eq!(r.marking.unwrap().to_string(), "SECRET");
     /// ```

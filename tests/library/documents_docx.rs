@@ -6,7 +6,7 @@ use crate::common::{RawEntry, W_NS, document_xml, docx_with, pack, para, part};
 use protective_marking::document::{
     Document, Format, HeaderKind, PartKind, read, read_docx, sniff,
 };
-use protective_marking::{Limit, Limits, ReadError};
+use protective_marking::{Limits, ReadError, limits::Limit};
 
 fn corpus_doc(name: &str) -> Document {
     let bytes = common::corpus_bytes(&format!("docx/{name}"));

@@ -5,7 +5,7 @@ use crate::common;
 use crate::common::part;
 
 use protective_marking::document::{Format, PartKind, read, read_pdf, sniff};
-use protective_marking::{Limit, Limits, ReadError};
+use protective_marking::{Limits, ReadError, limits::Limit};
 
 #[test]
 fn pages_top_bottom_and_metadata() {

@@ -2,10 +2,10 @@
 //! serialised form of a decision.
 
 use protective_marking::handling::{
-    Action, ActionKind, Citation, Clearance, Decision, HandlingPolicy, PolicyError, Requirement,
-    Ruling,
+    Action, ActionKind, Citation, Clearance, Decision, HandlingPolicy, HandlingPolicyError,
+    Requirement, Ruling,
 };
-use protective_marking::{Country, Marking};
+use protective_marking::{Marking, marking::Country};
 
 fn m(text: &str) -> Marking {
     text.parse().unwrap()
@@ -138,42 +138,44 @@ fn the_shipped_file_round_trips_as_an_agency_file() {
 
 #[test]
 fn bad_policy_files_are_errors() {
-    type Check = fn(&PolicyError) -> bool;
+    type Check = fn(&HandlingPolicyError) -> bool;
     let cases: &[(&str, Check)] = &[
-        ("[[rule]\n", |e| matches!(e, PolicyError::Syntax { .. })),
+        ("[[rule]\n", |e| {
+            matches!(e, HandlingPolicyError::Syntax { .. })
+        }),
         ("unknown_key = 1", |e| {
-            matches!(e, PolicyError::Syntax { .. })
+            matches!(e, HandlingPolicyError::Syntax { .. })
         }),
         (
             "[[rule]]\nname='x'\nid='y'\nactions=['email']\neffect='refuse'\nmessage='m'",
-            |e| matches!(e, PolicyError::Syntax { .. }),
+            |e| matches!(e, HandlingPolicyError::Syntax { .. }),
         ),
         (
             "[[rule]]\nname='x'\nid='y'\ntiers=['restricted']\neffect='refuse'\nmessage='m'",
-            |e| matches!(e, PolicyError::Syntax { .. }),
+            |e| matches!(e, HandlingPolicyError::Syntax { .. }),
         ),
         (
             "[[rule]]\nname='x'\nid='y'\neffect='maybe'\nmessage='m'",
-            |e| matches!(e, PolicyError::Syntax { .. }),
+            |e| matches!(e, HandlingPolicyError::Syntax { .. }),
         ),
         (
             "remove = ['no-such-rule']",
-            |e| matches!(e, PolicyError::UnknownRule { name } if name == "no-such-rule"),
+            |e| matches!(e, HandlingPolicyError::UnknownRule { name } if name == "no-such-rule"),
         ),
         (
             "[[rule]]\nname='x'\nid='y'\neffect='refuse'\nmessage='m'\n[[rule]]\nname='x'\nid='y'\neffect='refuse'\nmessage='m'",
-            |e| matches!(e, PolicyError::DuplicateName { .. }),
+            |e| matches!(e, HandlingPolicyError::DuplicateName { .. }),
         ),
         (
             "[[rule]]\nname='x'\nid=''\neffect='refuse'\nmessage='m'",
-            |e| matches!(e, PolicyError::EmptyField { field: "id", .. }),
+            |e| matches!(e, HandlingPolicyError::EmptyField { field: "id", .. }),
         ),
         (
             "[[rule]]\nname='x'\nid='y'\neffect='refuse'\nmessage=' '",
             |e| {
                 matches!(
                     e,
-                    PolicyError::EmptyField {
+                    HandlingPolicyError::EmptyField {
                         field: "message",
                         ..
                     }
@@ -182,11 +184,11 @@ fn bad_policy_files_are_errors() {
         ),
         (
             "[[rule]]\nname='x'\nid='y'\nendorsements=['nzeo']\neffect='permit'\nmessage='m'",
-            |e| matches!(e, PolicyError::PermitNotBase { .. }),
+            |e| matches!(e, HandlingPolicyError::PermitNotBase { .. }),
         ),
         (
             "[[rule]]\nname='x'\nid='y'\nwhen='recipient-clearance-unknown'\neffect='permit'\nmessage='m'",
-            |e| matches!(e, PolicyError::PermitNotBase { .. }),
+            |e| matches!(e, HandlingPolicyError::PermitNotBase { .. }),
         ),
     ];
     for (text, check) in cases {
@@ -432,17 +434,4 @@ fn every_action_id_parses_and_displays() {
     ] {
         assert!(bad.parse::<Action>().is_err(), "{bad}");
     }
-}
-
-#[test]
-fn public_handling_types_are_send_sync_unwind_safe() {
-    use std::panic::{RefUnwindSafe, UnwindSafe};
-    fn assert_all<T: Send + Sync + UnwindSafe + RefUnwindSafe>() {}
-    assert_all::<HandlingPolicy>();
-    assert_all::<Action>();
-    assert_all::<Decision>();
-    assert_all::<Requirement>();
-    assert_all::<PolicyError>();
-    assert_all::<protective_marking::handling::Rule>();
-    assert_all::<protective_marking::handling::PostSanitisation>();
 }

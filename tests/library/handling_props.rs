@@ -3,7 +3,9 @@
 
 use proptest::prelude::*;
 use protective_marking::handling::{Action, ActionKind, Clearance, HandlingPolicy, Ruling};
-use protective_marking::{Classification, Country, Endorsement, Marking, Releasability};
+use protective_marking::{
+    Classification, Endorsement, Marking, marking::Country, marking::Releasability,
+};
 use std::sync::LazyLock;
 
 static POLICY: LazyLock<HandlingPolicy> = LazyLock::new(HandlingPolicy::default);

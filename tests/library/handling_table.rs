@@ -5,7 +5,7 @@ use Ruling::{Conditional as C, Permitted as P, Refused as R};
 use protective_marking::handling::{
     Action, HandlingPolicy, MediaType, ParticleSize, Ruling, destruction_waste, post_sanitisation,
 };
-use protective_marking::{Classification, Endorsement, HandlingTier, Marking};
+use protective_marking::{Classification, Endorsement, Marking, marking::HandlingTier};
 
 /// One cell: the §6.1 row, the tier (column), an action, the expected ruling and a rule id
 /// the answer must cite (as condition, reason or basis).

@@ -1,7 +1,9 @@
 //! Property tests: grammar round trip and lattice laws (decisions.md D2, D4).
 
 use proptest::prelude::*;
-use protective_marking::{Classification, Country, Endorsement, Marking, Parser, Releasability};
+use protective_marking::{
+    Classification, Endorsement, Marking, Parser, marking::Country, marking::Releasability,
+};
 
 const CODEWORDS: [&str; 2] = ["KAHU", "TUI"];
 

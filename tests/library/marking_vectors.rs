@@ -2,8 +2,9 @@
 //! and every classification and endorsement.
 
 use protective_marking::{
-    Classification, DiagnosticCode as Code, Endorsement, EndorsementBlock, Family, HandlingTier,
-    Marking, ParagraphMark, Parser, SeeMailTag,
+    Classification, Endorsement, Marking, Parser, marking::DiagnosticCode as Code,
+    marking::EndorsementBlock, marking::Family, marking::HandlingTier, marking::ParagraphMark,
+    marking::SeeMailTag,
 };
 
 /// What a case expects.
@@ -668,7 +669,7 @@ fn every_endorsement() {
             "SECRET",
         ),
         (
-            Endorsement::RelTo(protective_marking::Releasability::fvey()),
+            Endorsement::RelTo(protective_marking::marking::Releasability::fvey()),
             "SECRET//REL TO NZL, FVEY",
             EndorsementBlock::Dissemination,
             "SECRET",

@@ -1,6 +1,6 @@
 //! Disguised markings: each is flagged as evasion and still detected.
 
-use protective_marking::{FindingKind, Note, ProblemCode, Scanner};
+use protective_marking::{ProblemCode, Scanner, scan::FindingKind, scan::Note};
 
 const CASES: &[(&str, &str, Note)] = &[
     ("ЅЕСRЕТ", "SECRET", Note::LookAlikeLetters), // Cyrillic Ѕ, Е, С

@@ -2,7 +2,7 @@
 //! input panics.
 
 use proptest::prelude::*;
-use protective_marking::{Classification, Endorsement, Marking, PartRole, Scanner};
+use protective_marking::{Classification, Endorsement, Marking, Scanner, scan::PartRole};
 
 /// Words of ordinary prose, including near-misses of marking words.
 const WORDS: &[&str] = &[
@@ -252,7 +252,7 @@ proptest! {
         // A paragraph mark followed by a word with a macron.
         let para = format!("{line}\n\n{} {word} the plan.\n\n{line}\n", marking.classification().paragraph_mark());
         let r = s.scan(&para);
-        prop_assert!(r.findings.iter().any(|f| f.kind == protective_marking::FindingKind::ParagraphMark), "{:?}", para);
+        prop_assert!(r.findings.iter().any(|f| f.kind == protective_marking::scan::FindingKind::ParagraphMark), "{:?}", para);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The `Read` path gives the same report as the slice path, whatever the read sizes and
 //! wherever the window boundaries fall.
 
-use protective_marking::{PartRole, Report, Scanner};
+use protective_marking::{Report, Scanner, scan::PartRole};
 use std::io::{self, Read};
 
 /// A reader that returns 1..=max bytes per call, in a fixed pseudo-random pattern, and

@@ -6,7 +6,8 @@
 //! same text must read the same through `Scanner::scan` and `Scanner::scan_reader`.
 
 use protective_marking::{
-    Classification, Confidence, FindingKind, Note, PartRole, ProblemCode, Report, Scanner,
+    Classification, ProblemCode, Report, Scanner, scan::Confidence, scan::FindingKind, scan::Note,
+    scan::PartRole,
 };
 
 fn scan(text: &str) -> Report {

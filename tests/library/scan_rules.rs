@@ -3,7 +3,8 @@
 //! window) and they must agree.
 
 use protective_marking::{
-    Classification, Confidence, FindingKind, Marking, Note, PartRole, ProblemCode, Report, Scanner,
+    Classification, Marking, ProblemCode, Report, Scanner, scan::Confidence, scan::FindingKind,
+    scan::Note, scan::PartRole,
 };
 
 fn scanner() -> Scanner {

@@ -1,9 +1,10 @@
 //! Every gateway rule (gateway module table) on hand-built message reports.
 
 use protective_marking::{
-    BannerPlace, Declared, Envelope, Format, Gateway, GatewayAction as A, GatewayPolicy,
-    GatewayRule, Limit, Location, Marking, MessageAnalyser, PartPath, PolicyError, Problem,
-    ProblemCode, ReadError, Report, Segment, UnreadablePart,
+    Envelope, Format, Gateway, GatewayAction as A, GatewayPolicy, Location, Marking,
+    MessageAnalyser, PartPath, Problem, ProblemCode, ReadError, Report, Segment,
+    gateway::GatewayPolicyError, gateway::GatewayRule, limits::Limit, problem::BannerPlace,
+    report::Declared, report::UnreadablePart,
 };
 
 const OUTBOUND: &str = r#"
@@ -297,26 +298,26 @@ fn foreign_dissemination_limit_is_rejected() {
 #[test]
 fn bad_policies_are_refused_with_what_to_fix() {
     let e = GatewayPolicy::from_toml("[gateway]\ndirection = \"outbound\"\non_error = \"accept\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"UNCLASSIFIED\"\n").unwrap_err();
-    assert_eq!(e, PolicyError::AcceptOnError);
+    assert_eq!(e, GatewayPolicyError::AcceptOnError);
     assert_eq!(
         GatewayPolicy::from_toml("[gateway]\ndirection = \"inbound\"\n").unwrap_err(),
-        PolicyError::MissingAccreditation
+        GatewayPolicyError::MissingAccreditation
     );
     assert_eq!(
         GatewayPolicy::from_toml("[gateway]\ndirection = \"outbound\"\n").unwrap_err(),
-        PolicyError::NoDomains
+        GatewayPolicyError::NoDomains
     );
     assert!(matches!(
         GatewayPolicy::from_toml("[gateway]\ndirection = \"sideways\"\n").unwrap_err(),
-        PolicyError::Toml(_)
+        GatewayPolicyError::Toml(_)
     ));
     assert!(matches!(
         GatewayPolicy::from_toml("[gateway]\ndirection = \"outbound\"\ntypo = 1\n").unwrap_err(),
-        PolicyError::Toml(_)
+        GatewayPolicyError::Toml(_)
     ));
     assert!(matches!(
         GatewayPolicy::from_toml("[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"a*b\"\nceiling = \"SECRET\"\n").unwrap_err(),
-        PolicyError::BadPattern(_)
+        GatewayPolicyError::BadPattern(_)
     ));
 }
 

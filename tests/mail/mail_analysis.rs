@@ -3,8 +3,8 @@
 //! corpus.
 
 use protective_marking::{
-    Carrier, Envelope, Gateway, GatewayAction, GatewayPolicy, Marking, MessageAnalyser,
-    ProblemCode, Report,
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Marking, MessageAnalyser, ProblemCode, Report,
+    mail::Carrier,
 };
 use protective_marking::{Limits, Scanner};
 use std::collections::BTreeMap;

@@ -3,9 +3,10 @@
 #![cfg(feature = "mail")]
 
 use protective_marking::mail::{
-    BodyKind, HeaderDialect, HeaderTokens, MessageContent, is_mbox, read_message, split_mbox,
+    HeaderDialect, MessageContent, internal::HeaderTokens, is_mbox, read_message, split_mbox,
 };
-use protective_marking::{Limit, Limits, ReadError};
+use protective_marking::path::BodyKind;
+use protective_marking::{Limits, ReadError, limits::Limit};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mail");
 
@@ -327,19 +328,4 @@ fn mbox_with_three_messages() {
             ]
         );
     }
-}
-
-#[test]
-fn public_types_are_send_sync_unwind_safe() {
-    fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
-    use protective_marking::mail::*;
-    check::<MessageContent>();
-    check::<TextPart>();
-    check::<Attachment>();
-    check::<MailProblem>();
-    check::<MarkingHeader>();
-    check::<HeaderTokens>();
-    check::<HeaderError>();
-    check::<SubjectCandidates>();
-    check::<SubjectPosition>();
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use protective_marking::Format;
 use protective_marking::mail::{MailProblemKind, MessageContent, read_message};
-use protective_marking::{Limit, Limits, ReadError};
+use protective_marking::{Limits, ReadError, limits::Limit};
 
 /// A hang detector, not a speed test (benches/ measure speed): the real cost is milliseconds,
 /// so only a reader that loops or blows up gets near this on any machine.
@@ -200,7 +200,7 @@ fn one_megabyte_header_lines() {
 
     // One 1 MB line of commas and equals signs through the tokeniser.
     let hostile = ",=\\".repeat(350_000);
-    let _ = protective_marking::mail::tokenise_protective_marking(&hostile);
+    let _ = protective_marking::mail::internal::tokenise_protective_marking(&hostile);
 }
 
 #[test]

@@ -4,8 +4,9 @@
 use proptest::prelude::*;
 use protective_marking::Limits;
 use protective_marking::mail::{
-    SubjectPosition, add_marking_to_subject, is_mbox, read_message, split_mbox, subject_candidates,
-    tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
+    SubjectPosition, add_marking_to_subject, internal::subject_candidates,
+    internal::tokenise_msip_labels, internal::tokenise_protective_marking,
+    internal::tokenise_titus, is_mbox, read_message, split_mbox,
 };
 
 const SEED: &[u8] = include_bytes!("../data/mail/attachments_nested.eml");
