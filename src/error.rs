@@ -103,3 +103,13 @@ pub enum ReadError {
         location: String,
     },
 }
+
+impl ReadError {
+    /// A [`ReadError::Io`] for the input at `location`.
+    pub(crate) fn io(location: &str, e: &std::io::Error) -> ReadError {
+        ReadError::Io {
+            location: location.into(),
+            reason: e.to_string(),
+        }
+    }
+}

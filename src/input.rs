@@ -28,7 +28,7 @@
 use crate::config::{AgencyConfig, ConfigError};
 use crate::document;
 use crate::error::ReadError;
-use crate::limits::{Limit, Limits};
+use crate::limits::{Limits, read_input};
 use crate::mail::{MboxReader, MessageAnalyser, is_mbox, is_message};
 use crate::report::{Format, Report};
 use crate::scan::Scanner;
@@ -116,14 +116,16 @@ impl Inspector {
     pub fn check_reader(&self, name: &str, mut reader: impl Read) -> Vec<Report> {
         let mut head = Vec::new();
         if let Err(e) = (&mut reader).take(HEAD).read_to_end(&mut head) {
-            return vec![Report::unreadable(Format::Unknown, io_error(name, &e)).named(name)];
+            return vec![Report::unreadable(Format::Unknown, ReadError::io(name, &e)).named(name)];
         }
         let format = sniff(&head);
         let rest = io::Cursor::new(head).chain(reader);
         match format {
             Format::Text => match self.scanner.scan_reader(rest) {
                 Ok(report) => vec![report.named(name)],
-                Err(e) => vec![Report::unreadable(Format::Text, io_error(name, &e)).named(name)],
+                Err(e) => {
+                    vec![Report::unreadable(Format::Text, ReadError::io(name, &e)).named(name)]
+                }
             },
             Format::Mbox => self.mbox(name, rest),
             Format::Eml | Format::Maildir => vec![self.check_message(name, rest, format)],
@@ -137,7 +139,9 @@ impl Inspector {
         let name = path.display().to_string();
         match std::fs::File::open(path) {
             Ok(f) => self.check_reader(&name, f),
-            Err(e) => vec![Report::unreadable(Format::Unknown, io_error(&name, &e)).named(name)],
+            Err(e) => {
+                vec![Report::unreadable(Format::Unknown, ReadError::io(&name, &e)).named(name)]
+            }
         }
     }
 
@@ -145,7 +149,7 @@ impl Inspector {
     /// `format` ([`Format::Eml`], [`Format::Maildir`], [`Format::Mbox`]) whatever it looks
     /// like: a maildir entry is a message by where it is.
     pub fn check_message(&self, name: &str, reader: impl Read, format: Format) -> Report {
-        match self.read_all(name, reader) {
+        match read_input(reader, &self.limits, name) {
             Ok(raw) => self.analyse(name, format, &raw),
             Err(e) => Report::unreadable(format, e).named(name),
         }
@@ -161,7 +165,7 @@ impl Inspector {
     }
 
     fn document(&self, name: &str, format: Format, reader: impl Read) -> Report {
-        let bytes = match self.read_all(name, reader) {
+        let bytes = match read_input(reader, &self.limits, name) {
             Ok(b) => b,
             Err(e) => return Report::unreadable(format, e).named(name),
         };
@@ -185,7 +189,7 @@ impl Inspector {
                 }
                 Err(e) => {
                     let at = format!("{name}#{}", out.len() + 1);
-                    out.push(Report::unreadable(Format::Mbox, io_error(&at, &e)).named(at));
+                    out.push(Report::unreadable(Format::Mbox, ReadError::io(&at, &e)).named(at));
                     break;
                 }
             }
@@ -199,24 +203,5 @@ impl Inspector {
             out.push(Report::unreadable(Format::Mbox, e).named(name));
         }
         out
-    }
-
-    /// All of `reader`, refusing more than the input limit (fail closed).
-    fn read_all(&self, name: &str, reader: impl Read) -> Result<Vec<u8>, ReadError> {
-        let max = self.limits.max_input_bytes;
-        let mut bytes = Vec::new();
-        reader
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| io_error(name, &e))?;
-        Limit::InputBytes.check(&self.limits, bytes.len() as u64, name)?;
-        Ok(bytes)
-    }
-}
-
-fn io_error(location: &str, e: &io::Error) -> ReadError {
-    ReadError::Io {
-        location: location.into(),
-        reason: e.to_string(),
     }
 }

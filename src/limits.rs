@@ -192,3 +192,21 @@ impl std::fmt::Display for Limit {
         f.write_str(self.field_name())
     }
 }
+
+/// All of `reader`, refusing more than [`Limits::max_input_bytes`] (fail closed: an input
+/// is read whole or not at all, never cut short). `location` names the input in errors.
+pub(crate) fn read_input(
+    reader: impl std::io::Read,
+    limits: &Limits,
+    location: &str,
+) -> Result<Vec<u8>, crate::error::ReadError> {
+    use std::io::Read;
+    let max = limits.max_input_bytes;
+    let mut bytes = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::error::ReadError::io(location, &e))?;
+    Limit::InputBytes.check(limits, bytes.len() as u64, location)?;
+    Ok(bytes)
+}

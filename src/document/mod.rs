@@ -229,6 +229,51 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
 }
 
+/// Reads a document from `reader`, as [`read`] does from bytes.
+///
+/// A DOCX's central directory and a PDF's cross-reference table are at the end of the file,
+/// so a document is read whole before it is parsed: up to [`Limits::max_input_bytes`], and an
+/// input over that is refused, never cut short. For plain text of any size in bounded
+/// memory, use [`Scanner::scan_reader`](crate::Scanner::scan_reader).
+///
+/// # Errors
+///
+/// [`ReadError::Io`] if the reader fails, [`ReadError::LimitExceeded`] over the input limit,
+/// and whatever [`read`] returns.
+///
+/// ```
+/// use protective_marking::{Limits, ReadError};
+/// use protective_marking::document::read_reader;
+///
+/// let doc = read_reader(&b"IN-CONFIDENCE\nminutes\nIN-CONFIDENCE\n"[..], &Limits::default())?;
+/// assert_eq!(doc.parts[0].text.lines().next(), Some("IN-CONFIDENCE"));
+///
+/// let small = Limits { max_input_bytes: 4, ..Limits::default() };
+/// assert!(matches!(read_reader(&b"%PDF-1.7"[..], &small), Err(ReadError::LimitExceeded { .. })));
+/// # Ok::<(), ReadError>(())
+/// ```
+pub fn read_reader(reader: impl std::io::Read, limits: &Limits) -> Result<Document, ReadError> {
+    let bytes = crate::limits::read_input(reader, limits, "document")?;
+    read(&bytes, limits)
+}
+
+/// Reads the document at `path` (see [`read_reader`]).
+///
+/// # Errors
+///
+/// [`ReadError::Io`] if the file cannot be opened or read (its location is the path), and
+/// whatever [`read_reader`] returns.
+pub fn read_path(
+    path: impl AsRef<std::path::Path>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ReadError::io(&name, &e))?;
+    let bytes = crate::limits::read_input(file, limits, &name)?;
+    read(&bytes, limits)
+}
+
 /// Reads plain text into one [`PartKind::Body`] part at location `body`.
 ///
 /// UTF-16 with a byte order mark (`FF FE` or `FE FF`) is decoded; anything else is decoded as

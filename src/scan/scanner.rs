@@ -213,8 +213,13 @@ impl Scanner {
         self.scan_reader_part(reader, PartRole::Body)
     }
 
-    /// [`Scanner::scan_reader`] for a part with a [`PartRole`]. A
-    /// [`PartRole::Property`] value is read whole.
+    /// [`Scanner::scan_reader`] for a part with a [`PartRole`].
+    ///
+    /// A [`PartRole::Property`] value is one metadata field, read whole, so it is bounded by
+    /// the [window size](ScannerBuilder::window_size) (256 KiB by default): a longer value is
+    /// refused with [`std::io::ErrorKind::InvalidData`] rather than read into memory without
+    /// limit. A label field that long is not a label; scan its text as
+    /// [`PartRole::Body`] if it must be read.
     ///
     /// ```
     /// use protective_marking::{scan::PartRole, Scanner};
@@ -223,15 +228,25 @@ impl Scanner {
     /// ```
     ///
     /// # Errors
-    /// The reader's I/O error (`Interrupted` is retried).
+    /// The reader's I/O error (`Interrupted` is retried); `InvalidData` for a property value
+    /// over the window size.
     pub fn scan_reader_part<R: Read>(
         &self,
         mut reader: R,
         role: PartRole,
     ) -> std::io::Result<Report> {
         if role == PartRole::Property {
+            let max = self.inner.engine.window;
             let mut all = Vec::new();
-            reader.read_to_end(&mut all)?;
+            (&mut reader).take(max as u64 + 1).read_to_end(&mut all)?;
+            if all.len() > max {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a property value over {max} bytes (the scanner's window size) is not a marking field; scan it as PartRole::Body, or raise the window size"
+                    ),
+                ));
+            }
             return Ok(self.scan_part(&all, role));
         }
         let mut scratch = self.take_scratch();

@@ -281,3 +281,40 @@ fn disguised_markings_in_documents_are_found_and_flagged() {
     assert_eq!(marking(&r), "SECRET");
     assert!(codes(&r).contains(&ProblemCode::EvasionSuspected), "{r:?}");
 }
+
+#[test]
+fn documents_read_from_a_path_or_a_reader_as_from_bytes() {
+    use protective_marking::document::{read_path, read_reader};
+    use protective_marking::{Format, ReadError};
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/sample/documents"
+    );
+    for name in ["access-policy.docx", "annual-report.pdf"] {
+        let path = format!("{dir}/{name}");
+        let bytes = std::fs::read(&path).unwrap();
+        let want = read(&bytes, &Limits::default()).unwrap();
+        assert_eq!(
+            read_path(&path, &Limits::default()).unwrap(),
+            want,
+            "{name}"
+        );
+        assert_eq!(
+            read_reader(&bytes[..], &Limits::default()).unwrap(),
+            want,
+            "{name}"
+        );
+        assert_ne!(want.format, Format::Text, "{name}");
+    }
+    let missing = read_path(format!("{dir}/no-such.docx"), &Limits::default()).unwrap_err();
+    assert!(
+        matches!(missing, ReadError::Io { ref location, .. } if location.ends_with("no-such.docx"))
+    );
+    // Over the input limit: refused, never cut short and read as a smaller document.
+    let small = Limits {
+        max_input_bytes: 100,
+        ..Limits::default()
+    };
+    let err = read_path(format!("{dir}/annual-report.pdf"), &small).unwrap_err();
+    assert!(matches!(err, ReadError::LimitExceeded { .. }), "{err}");
+}

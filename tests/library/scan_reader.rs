@@ -130,6 +130,25 @@ fn roles_through_the_reader() {
 }
 
 #[test]
+fn a_property_is_read_within_the_window_size() {
+    let s = Scanner::builder().window_size(64).build().unwrap();
+    let exact = format!("{:<64}", "SECRET");
+    assert_eq!(
+        s.scan_reader_part(exact.as_bytes(), PartRole::Property)
+            .unwrap()
+            .marking
+            .unwrap()
+            .to_string(),
+        "SECRET"
+    );
+    // An endless property is refused after window + 1 bytes, not read to the end.
+    let endless = io::repeat(b'S');
+    let err = s.scan_reader_part(endless, PartRole::Property).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    assert!(err.to_string().contains("over 64 bytes"), "{err}");
+}
+
+#[test]
 fn io_errors_are_returned() {
     struct Broken;
     impl Read for Broken {

@@ -12,7 +12,9 @@ use miltr_common::commands::Header;
 use miltr_common::modifications::{ModificationAction, ModificationResponse};
 use miltr_common::optneg::{OptNeg, Protocol};
 use protective_marking::GatewayPolicy;
-use protective_marking::milter::{ListenAddr, LogFormat, MilterOptions, MilterService};
+use protective_marking::milter::{
+    ListenAddr, LogFormat, MilterListener, MilterOptions, MilterService,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -28,9 +30,10 @@ fn policy() -> GatewayPolicy {
 }
 
 fn service(options: impl FnOnce(MilterOptions) -> MilterOptions) -> MilterService {
-    options(MilterOptions::new(policy()).log_format(LogFormat::Off))
-        .build()
-        .expect("service")
+    MilterService::new(options(
+        MilterOptions::new(policy()).log_format(LogFormat::Off),
+    ))
+    .expect("service")
 }
 
 /// One test message: envelope, expected outcome and the raw message.
@@ -192,7 +195,7 @@ fn expected(case: &Case) -> String {
 }
 
 async fn tcp_service(s: &MilterService) -> String {
-    let listener = s.bind().await.expect("bind");
+    let listener = MilterListener::bind(s).await.expect("bind");
     let ListenAddr::Tcp(addr) = listener.local_addr().expect("addr") else {
         panic!("tcp");
     };
@@ -309,7 +312,9 @@ async fn unix_socket() {
     // A stale socket file from an earlier run is replaced.
     drop(std::os::unix::net::UnixListener::bind(&path).expect("stale socket"));
     let s = service(|o| o.listen(ListenAddr::Unix(path.clone())));
-    let listener = s.bind().await.expect("bind over a stale socket");
+    let listener = MilterListener::bind(&s)
+        .await
+        .expect("bind over a stale socket");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(listener.serve_until(async move {
         let _ = stopped.await;
@@ -411,7 +416,7 @@ async fn reload_applies_to_the_next_message_on_the_same_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_finishes_the_message_in_progress_then_stops() {
     let s = service(|o| o.listen("127.0.0.1:0".parse().unwrap()));
-    let listener = s.bind().await.expect("bind");
+    let listener = MilterListener::bind(&s).await.expect("bind");
     let ListenAddr::Tcp(addr) = listener.local_addr().unwrap() else {
         panic!("tcp")
     };
@@ -483,7 +488,7 @@ async fn metrics_count_verdicts_and_rules() {
         o.listen("127.0.0.1:0".parse().unwrap())
             .metrics("127.0.0.1:0".parse().unwrap())
     });
-    let listener = s.bind().await.unwrap();
+    let listener = MilterListener::bind(&s).await.unwrap();
     let ListenAddr::Tcp(addr) = listener.local_addr().unwrap() else {
         panic!("tcp")
     };
@@ -545,11 +550,12 @@ foreign = true
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inbound_marking_adds_the_header_and_changes_the_subject() {
     let policy = GatewayPolicy::from_toml(INBOUND).unwrap();
-    let s = MilterOptions::new(policy)
-        .log_format(LogFormat::Off)
-        .listen("127.0.0.1:0".parse().unwrap())
-        .build()
-        .unwrap();
+    let s = MilterService::new(
+        MilterOptions::new(policy)
+            .log_format(LogFormat::Off)
+            .listen("127.0.0.1:0".parse().unwrap()),
+    )
+    .unwrap();
     let addr = tcp_service(&s).await;
     let subject = "=?UTF-8?B?S2lhIG9yYSDEgSBtYWlsIMSB?=\r\n =?UTF-8?Q?wh=C4=81nau?=";
     let unmarked = Case {
