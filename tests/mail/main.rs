@@ -8,6 +8,7 @@ mod hostile_corpus;
 mod mail_analysis;
 mod mail_corpus;
 mod mail_fixtures;
+mod mail_golden;
 mod mail_hostile;
 mod mail_proptest;
 #[cfg(feature = "milter")]
