@@ -105,6 +105,7 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    #[cfg(feature = "documents")]
     /// A [`ReadError::Io`] for the input at `location`.
     pub(crate) fn io(location: &str, e: &std::io::Error) -> ReadError {
         ReadError::Io {

@@ -67,6 +67,7 @@ pub mod path;
 pub mod problem;
 pub mod report;
 pub mod scan;
+mod text;
 
 // The paved path, re-exported here; everything else is in its module.
 pub use config::AgencyConfig;

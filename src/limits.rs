@@ -187,12 +187,9 @@ impl Limit {
     }
 }
 
-impl std::fmt::Display for Limit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.field_name())
-    }
-}
+crate::text::display_as!(Limit, field_name);
 
+#[cfg(feature = "documents")]
 /// All of `reader`, refusing more than [`Limits::max_input_bytes`] (fail closed: an input
 /// is read whole or not at all, never cut short). `location` names the input in errors.
 pub(crate) fn read_input(

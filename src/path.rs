@@ -4,7 +4,7 @@
 //! a caller can match on where a marking was found instead of parsing a string; `Display`
 //! gives the stable text of the checker's reports.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::fmt;
 
 /// Which page of a DOCX section a header or footer is shown on (`w:type` of a
@@ -363,11 +363,7 @@ fn displays_as(value: &dyn fmt::Display, text: &str) -> bool {
     fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
 }
 
-impl Serialize for PartPath {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+crate::text::serialize_as_text!(PartPath);
 
 /// A [`PartPath`] and, when known, a 1-based line within that part.
 ///
@@ -427,11 +423,7 @@ impl PartialEq<&str> for Location {
     }
 }
 
-impl Serialize for Location {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+crate::text::serialize_as_text!(Location);
 
 #[cfg(test)]
 mod tests {

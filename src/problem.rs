@@ -99,11 +99,7 @@ impl ProblemCode {
     }
 }
 
-impl fmt::Display for ProblemCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(ProblemCode, as_str);
 
 impl std::str::FromStr for ProblemCode {
     type Err = String;

@@ -29,7 +29,6 @@ use crate::problem::{Problem, ProblemCode};
 use crate::scan::{Confidence, FindingKind, Note, Span};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
-use std::fmt;
 
 /// What an input was read as, found from its content (never from a file name).
 ///
@@ -89,11 +88,7 @@ impl Format {
     }
 }
 
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Format, as_str);
 
 /// One marking found in an input.
 ///

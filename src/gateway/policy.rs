@@ -4,7 +4,6 @@
 use crate::config::AgencyConfig;
 use crate::marking::{Classification, Country, Endorsement};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Which way mail crosses the gateway.
 ///
@@ -76,11 +75,7 @@ impl GatewayAction {
     }
 }
 
-impl fmt::Display for GatewayAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(GatewayAction, as_str);
 
 /// One communication path: the recipient domains it serves, its ceiling, and the
 /// national-security endorsements it may carry (NZISM 15.2.40.C.01: the marking **or

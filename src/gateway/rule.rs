@@ -1,8 +1,5 @@
 //! The rules the gateway applies, each with the control or section it cites.
 
-use serde::{Serialize, Serializer};
-use std::fmt;
-
 /// A rule a gateway [`Reason`](super::Reason) cites: an NZISM control or a PSR section.
 ///
 /// Match on the variant rather than on the text; [`GatewayRule::id`] is the citation.
@@ -67,14 +64,6 @@ impl GatewayRule {
     }
 }
 
-impl fmt::Display for GatewayRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
+crate::text::display_as!(GatewayRule, id);
 
-impl Serialize for GatewayRule {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
+crate::text::serialize_as_text!(GatewayRule);

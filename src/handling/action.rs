@@ -1,7 +1,7 @@
 //! Typed actions: what someone wants to do with marked information, and to whom.
 
 use crate::marking::Country;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What kind of thing an action does: the rows of the handling table (domain.md §6.1).
@@ -291,11 +291,7 @@ impl ActionKind {
     }
 }
 
-impl fmt::Display for ActionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
+crate::text::display_as!(ActionKind, id);
 
 impl std::str::FromStr for ActionKind {
     type Err = ParseActionError;
@@ -305,18 +301,7 @@ impl std::str::FromStr for ActionKind {
     }
 }
 
-impl Serialize for ActionKind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActionKind {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(ActionKind);
 
 /// A national-security clearance held by a person (PSR-CLR, domain.md §6.5), lowest first.
 ///
@@ -368,11 +353,7 @@ impl Clearance {
     }
 }
 
-impl fmt::Display for Clearance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
+crate::text::display_as!(Clearance, id);
 
 impl std::str::FromStr for Clearance {
     type Err = ParseActionError;
@@ -382,18 +363,7 @@ impl std::str::FromStr for Clearance {
     }
 }
 
-impl Serialize for Clearance {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for Clearance {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Clearance);
 
 /// An action to decide on: a kind, and what is known about the recipient.
 ///
@@ -510,18 +480,7 @@ impl std::str::FromStr for Action {
     }
 }
 
-impl Serialize for Action {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Action);
 
 /// Text that is not an [`Action`], [`ActionKind`] or [`Clearance`].
 ///

@@ -35,11 +35,7 @@ impl Ruling {
     }
 }
 
-impl fmt::Display for Ruling {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Ruling, as_str);
 
 /// A sentence and the rule it comes from: `rule` is an NZISM control (`NZISM 17.1.55.C.02`),
 /// a PSR section (`PSR handling: double enveloping`), or `decisions.md D7: ...` for the

@@ -1,7 +1,6 @@
 //! The seven classification values, their families, impact levels and handling tiers.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
+use serde::{Deserialize, Serialize};
 
 /// A classification of the New Zealand Government Security Classification System.
 ///
@@ -112,11 +111,7 @@ impl HandlingTier {
     }
 }
 
-impl fmt::Display for HandlingTier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(HandlingTier, as_str);
 
 impl Classification {
     /// Every classification, lowest first.
@@ -219,11 +214,7 @@ impl Classification {
     }
 }
 
-impl fmt::Display for Classification {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Classification, as_str);
 
 /// The error from parsing a lone [`Classification`].
 ///
@@ -251,15 +242,4 @@ impl std::str::FromStr for Classification {
     }
 }
 
-impl Serialize for Classification {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Classification {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Classification);

@@ -101,11 +101,7 @@ impl DiagnosticCode {
     }
 }
 
-impl fmt::Display for DiagnosticCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(DiagnosticCode, as_str);
 
 /// One error or warning about a written marking, with the byte offset it refers to.
 ///

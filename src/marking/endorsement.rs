@@ -2,7 +2,7 @@
 //! dissemination limits (domain.md §3, decisions.md D3).
 
 use super::country::Releasability;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// One endorsement on a [`Marking`](crate::Marking).
@@ -153,11 +153,7 @@ impl fmt::Display for Endorsement {
     }
 }
 
-impl Serialize for Endorsement {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+crate::text::serialize_as_text!(Endorsement);
 
 impl<'de> Deserialize<'de> for Endorsement {
     /// Parses leniently with the default parser, as the endorsement of an UNCLASSIFIED

@@ -22,7 +22,6 @@ pub use foreign::{ForeignLevel, ForeignMapping, ForeignMarking};
 pub use paragraph::{ParagraphMark, SeeMailTag};
 pub use parse::{ParseMode, Parsed, Parser, ParserBuilder};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A protective marking: a classification, its endorsements and any agency free-text caveat.
@@ -307,15 +306,4 @@ impl std::str::FromStr for Marking {
     }
 }
 
-impl Serialize for Marking {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Marking {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Marking);

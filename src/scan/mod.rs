@@ -115,7 +115,6 @@ mod verify;
 pub use scanner::{BuildError, Scanner, ScannerBuilder};
 
 use serde::Serialize;
-use std::fmt;
 
 /// A byte range `start..end` in the scanned input.
 ///
@@ -206,11 +205,7 @@ impl FindingKind {
     }
 }
 
-impl fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(FindingKind, as_str);
 
 /// How sure the scanner is that a finding is a marking.
 ///

@@ -33,7 +33,11 @@ fn mail_fixture_reports_match_their_golden_json() {
     assert!(fixtures.len() >= 30, "{} fixtures", fixtures.len());
     let mut stale = Vec::new();
     for path in fixtures {
-        let name = path.strip_prefix(MAIL).unwrap().to_string_lossy().into_owned();
+        let name = path
+            .strip_prefix(MAIL)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let bytes = std::fs::read(&path).unwrap();
         let reports = inspector.check_bytes(&name, &bytes);
         let json = serde_json::to_string_pretty(&reports).unwrap() + "\n";
