@@ -1,6 +1,6 @@
 //! The WordprocessingML text walk of one story part (body, header, footer, notes, comments).
 //!
-//! Rules (crates.md §1.4): `w:t` joined per paragraph, one line per paragraph with text;
+//! Rules: `w:t` joined per paragraph (Word splits a marking across runs), one line per paragraph with text;
 //! `w:tab`/`w:ptab` in a run is a space, `w:br`/`w:cr` a newline; table cells and text boxes
 //! (`w:txbxContent`) are paragraphs like any other, so their lines belong to the part that
 //! holds them. Only text inside `t` elements is taken, so positioning values such as
