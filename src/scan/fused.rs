@@ -12,7 +12,7 @@
 //! Title case is the style of both Cabinet papers' banners and of headings (`Sensitive
 //! Expenditure Policy`), so a title-case marking only decides where a banner stands: on the
 //! first or last line of the part, or repeated as a running header. That is settled in the
-//! report (`report.rs`), which sees every line; here such a hit is recorded as ambiguous
+//! report (`collect.rs`), which sees every line; here such a hit is recorded as ambiguous
 //! and promotable.
 
 use super::engine::{Hay, Hit, LEAD, Outcome, WALK};
