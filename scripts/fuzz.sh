@@ -3,10 +3,11 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
-# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message,
-# docx, pdf; and milter (the milter frame codec and session state machine, assertions in
+# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message, docx, pdf;
+# and milter (the milter frame codec and session state machine, assertions in
 # src/milter/internal.rs). Sanitizer: none (cargo fuzz's default AddressSanitizer needs a nightly
-# compiler; the crate forbids unsafe code, so ASan adds little). libFuzzer limits: 2 GiB RSS, 20 s per input.
+# compiler; the crate forbids unsafe code, so ASan adds little). libFuzzer limits: 2 GiB RSS, 20 s
+# per input.
 #
 # Seeds: fuzz/seeds/*.txt (one input per line), the test fixtures under tests/data, and the
 # third-party corpus in ../shared/corpus/third_party when it is there. The growing corpus

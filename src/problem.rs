@@ -51,7 +51,7 @@ pub enum ProblemCode {
     Downgrade,
     /// A part could not be read (corrupt, encrypted, over a limit); its marking is unknown.
     UnreadablePart,
-    /// A foreign government marking was found and mapped (PSR-INF014: foreign information
+    /// A foreign government marking was found and mapped (PSR INF014: foreign information
     /// takes the equivalent NZ marking).
     ForeignMarking,
 }

@@ -32,10 +32,10 @@ use std::collections::HashSet;
 /// `<location>/deleted` ([`PartKind::Deleted`]), `<location>/hidden` ([`PartKind::Hidden`])
 /// or `<location>/watermark` ([`PartKind::Watermark`]) part. Parts without text are left out.
 ///
-/// Text rules: runs joined per paragraph (Word splits a marking across runs), one line per paragraph
-/// with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored. Character
-/// references and the predefined entities are resolved; DTDs are never processed, so another
-/// `&name;` stays as written (no XXE).
+/// Text rules: runs joined per paragraph (Word splits a marking across runs), one line per
+/// paragraph with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored.
+/// Character references and the predefined entities are resolved; DTDs are never processed, so
+/// another `&name;` stays as written (no XXE).
 ///
 /// # Errors
 ///

@@ -150,9 +150,10 @@ pub enum HeaderChange {
     },
 }
 
-/// The header an NZ agency marks mail with. No NZ standard defines one (NZISM 15.1.11.C.03
-/// asks only for the marking in the subject or a header), so this is the Australian
-/// `X-Protective-Marking` grammar with NZ values and `NS=govt.nz`. Commas and backslashes in the marking are escaped.
+/// The header an NZ agency marks mail with. No NZ standard defines one (NZISM 15.1.11.C.03 asks
+/// only for the marking in the subject or a header), so this is the Australian
+/// `X-Protective-Marking` grammar with NZ values and `NS=govt.nz`. Commas and backslashes in the
+/// marking are escaped.
 fn marking_header(marking: &Marking) -> HeaderChange {
     let sec = marking
         .to_string()

@@ -321,9 +321,9 @@ impl<'de> Deserialize<'de> for ActionKind {
 
 /// A national-security clearance held by a person (PSR-CLR), lowest first.
 ///
-/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still
-/// applies. Non-exhaustive: sources disagree on the list (the PSR lists four levels, including TOP
-/// SECRET SPECIAL; an older MFAT guide lists three).
+/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still applies.
+/// Non-exhaustive: sources disagree on the list (the PSR lists four levels, including TOP SECRET
+/// SPECIAL; an older MFAT guide lists three).
 ///
 /// ```
 /// use protective_marking::handling::Clearance;

@@ -1,9 +1,9 @@
 //! The handling rules engine: may this marking be sent, stored, copied or destroyed this way?
 //!
 //! [`HandlingPolicy::decide`] answers one [`Action`] for one [`Marking`] with a [`Decision`]:
-//! permitted, permitted with conditions, or refused, each condition and reason a sentence with
-//! the rule it comes from (an NZISM control or a PSR section). [`HandlingPolicy::requirements`] answers every
-//! action kind at once ("how must I send, store and destroy this?").
+//! permitted, permitted with conditions, or refused, each condition and reason a sentence with the
+//! rule it comes from (an NZISM control or a PSR section). [`HandlingPolicy::requirements`] answers
+//! every action kind at once ("how must I send, store and destroy this?").
 //!
 //! ```
 //! use protective_marking::{marking::Country, Marking};
@@ -56,9 +56,9 @@
 //!
 //! # How an answer is reached
 //!
-//! 1. Every rule that applies to the marking's [handling tier](crate::marking::HandlingTier) (SENSITIVE
-//!    and RESTRICTED share one: impact level 3, PSR-HB p.8), to any of its endorsements, and to the
-//!    action is collected.
+//! 1. Every rule that applies to the marking's [handling tier](crate::marking::HandlingTier)
+//!    (SENSITIVE and RESTRICTED share one: impact level 3, PSR-HB p.8), to any of its endorsements,
+//!    and to the action is collected.
 //! 2. Any refusal wins: the answer is refused with every refusing rule as a reason.
 //! 3. Otherwise the action needs a *base* permission: a `permit` or `condition` rule with no
 //!    endorsements and no recipient test. Without one the answer is refused, citing
@@ -71,8 +71,8 @@
 //!
 //! # Where the sources are silent
 //!
-//! The public PSR guidance leaves gaps (container classes, paper shredder classes, the
-//! SECRET and TOP SECRET courier rule). The shipped rules take the answer an agency security
+//! Some rules could not be found in the public PSR guidance (container classes, paper shredder
+//! classes, the SECRET and TOP SECRET courier rule). The shipped rules take the answer an agency security
 //! adviser would expect, the stricter one, and their messages say "Inference:" where they do.
 //!
 //! # Media

@@ -2,10 +2,10 @@
 //! marking header, so these are the dialects in use: the Australian standard's, a free-text
 //! one, and two labelling products'.
 //!
-//! Each function turns one header value (already unfolded) into plain fields. Nothing here
-//! knows what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and
-//! the marking grammar decides later what the strings mean. Only the Australian-style
-//! `X-Protective-Marking` grammar (Email Protective Marking Standard 2024) can be malformed in a way worth an error,
+//! Each function turns one header value (already unfolded) into plain fields. Nothing here knows
+//! what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and the marking
+//! grammar decides later what the strings mean. Only the Australian-style `X-Protective-Marking`
+//! grammar (Email Protective Marking Standard 2024) can be malformed in a way worth an error,
 //! because a value that cannot be split reliably must not be half-read.
 //!
 //! ```

@@ -76,7 +76,7 @@ pub enum DiagnosticCode {
     /// Warning: an endorsement repeated or implied (TOP SECRET is always ACCOUNTABLE
     /// MATERIAL; NZEO makes REL TO NZL redundant).
     Redundant,
-    /// Warning: a foreign government's marking, mapped to an NZ level (PSR-INF014: foreign
+    /// Warning: a foreign government's marking, mapped to an NZ level (PSR INF014: foreign
     /// information takes the equivalent NZ marking).
     Foreign,
 }

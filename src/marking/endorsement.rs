@@ -52,7 +52,8 @@ pub enum Endorsement {
     ToBeReviewedOn(String),
     /// `SPECIAL HANDLING REQUIRED`, the Cabinet endorsement (PSR-CAB).
     SpecialHandlingRequired,
-    /// `ADDRESSEE ONLY`: legacy (GCSB-OLD), absent from the 2022 list; accepted with a note.
+    /// `ADDRESSEE ONLY`: legacy (older GCSB guidance), absent from the 2022 list; accepted with a
+    /// note.
     AddresseeOnly,
     /// `ACCOUNTABLE MATERIAL`: strict custody control; implied by TOP SECRET (PSR-OV).
     AccountableMaterial,
@@ -61,7 +62,8 @@ pub enum Endorsement {
     Codeword(String),
     /// `NZEO` / `NEW ZEALAND EYES ONLY`: NZ citizens only (PSR-OV, NZISM 15.1.8).
     Nzeo,
-    /// `ORCON`: originator-controlled dissemination (PSR example quoted by TQ-LIB).
+    /// `ORCON`: originator-controlled dissemination (a PSR example, known through a third-party
+    /// quote).
     Orcon,
     /// `REL TO` / `RELEASABLE TO` a list of countries (PSR-OV).
     RelTo(Releasability),

@@ -1,6 +1,6 @@
 //! Foreign government markings and their configurable mapping to NZ levels. Foreign
 //! information takes the equivalent NZ marking and no less protection than its originator
-//! requires (PSR-INF014).
+//! requires (PSR INF014).
 
 use super::classification::Classification;
 use serde::{Deserialize, Serialize};
@@ -71,8 +71,8 @@ impl ForeignLevel {
 pub struct ForeignMarking {
     /// The foreign level.
     pub level: ForeignLevel,
-    /// Foreign dissemination caveats such as `AUSTEO` or `AGAO`. This crate treats AUSTEO
-    /// material as not releasable beyond the originating nation, so a gateway refuses to pass it on.
+    /// Foreign dissemination caveats such as `AUSTEO` or `AGAO`. This crate treats AUSTEO material
+    /// as not releasable beyond the originating nation, so a gateway refuses to pass it on.
     pub caveats: Vec<String>,
 }
 
@@ -85,13 +85,12 @@ impl ForeignMarking {
 
 /// The agency's mapping from foreign levels to NZ classifications.
 ///
-/// No official NZ equivalence table has been published, so this is configuration. The
-/// default is conservative: OFFICIAL: Sensitive and UK OFFICIAL-SENSITIVE
-/// -> IN-CONFIDENCE, AU PROTECTED -> RESTRICTED, SECRET and TOP SECRET to themselves, and
-/// (the crate's choice; neither is a classification) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED. The older Australian
-/// markers `Sensitive: Personal` and `Sensitive: Legal` (PSPF before 2018, unclassified
-/// information that needs care) map like their successor OFFICIAL: Sensitive, to
-/// IN-CONFIDENCE.
+/// No official NZ equivalence table is known, so this is configuration. The default is
+/// conservative: OFFICIAL: Sensitive and UK OFFICIAL-SENSITIVE -> IN-CONFIDENCE, AU PROTECTED ->
+/// RESTRICTED, SECRET and TOP SECRET to themselves, and (the crate's choice; neither is a
+/// classification) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED. The older Australian markers
+/// `Sensitive: Personal` and `Sensitive: Legal` (PSPF before 2018, unclassified information that
+/// needs care) map like their successor OFFICIAL: Sensitive, to IN-CONFIDENCE.
 ///
 /// ```
 /// use protective_marking::{Classification, marking::ForeignLevel, marking::ForeignMapping};
@@ -126,7 +125,7 @@ impl Default for ForeignMapping {
 impl ForeignMapping {
     /// The NZ classification for `level`. A level missing from a custom table maps to
     /// TOP SECRET: an unmapped foreign marking gets the most protection, never less
-    /// (PSR-INF014: equal to, never less than, what the provider requires).
+    /// (PSR INF014: equal to, never less than, what the provider requires).
     pub fn map(&self, level: ForeignLevel) -> Classification {
         self.0
             .get(&level)

@@ -29,11 +29,11 @@ use std::fmt;
 
 /// A protective marking: a classification, its endorsements and any agency free-text caveat.
 ///
-/// A `Marking` is always normalised, so two markings that mean the same are equal:
-/// endorsements are sorted in canonical order without duplicates, TOP SECRET carries
-/// ACCOUNTABLE MATERIAL (PSR-OV), several REL TO lists are one (their intersection), and NZEO
-/// absorbs REL TO (NZ eyes only is narrower than any release list). Contradictions such as NZEO with REL TO AUS are errors
-/// of the [parser](Parser), which is where such text arrives.
+/// A `Marking` is always normalised, so two markings that mean the same are equal: endorsements are
+/// sorted in canonical order without duplicates, TOP SECRET carries ACCOUNTABLE MATERIAL (PSR-OV),
+/// several REL TO lists are one (their intersection), and NZEO absorbs REL TO (NZ eyes only is
+/// narrower than any release list). Contradictions such as NZEO with REL TO AUS are errors of the
+/// [parser](Parser), which is where such text arrives.
 ///
 /// `Display` writes the canonical form: policy-and-privacy endorsements before the
 /// classification (`MEDICAL IN-CONFIDENCE`, PSR-HB p.12), national-security ones after `//`
@@ -146,10 +146,10 @@ impl Marking {
         self.rel_to().is_none_or(|r| r.allows(country))
     }
 
-    /// The lattice join, which gives a document's marking from its paragraphs (PSR-HB p.14) and
-    /// a message's from its parts (NZISM 15.1.11.C.02): the highest classification, the union of
-    /// endorsements and caveats, the intersection of REL TO lists; NZEO absorbs REL TO and
-    /// TOP SECRET implies ACCOUNTABLE MATERIAL. Commutative, associative and idempotent.
+    /// The lattice join, which gives a document's marking from its paragraphs (PSR-HB p.14) and a
+    /// message's from its parts (NZISM 15.1.11.C.02): the highest classification, the union of
+    /// endorsements and caveats, the intersection of REL TO lists; NZEO absorbs REL TO and TOP
+    /// SECRET implies ACCOUNTABLE MATERIAL. Commutative, associative and idempotent.
     pub fn join(&self, other: &Marking) -> Marking {
         let mut m = Marking {
             classification: self.classification.max(other.classification),

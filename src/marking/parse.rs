@@ -1,10 +1,10 @@
 //! The marking grammar: text -> [`Marking`], in strict and lenient modes.
 //!
 //! Lenient input (what people write in documents and mail) accepts any case; any run of
-//! spaces, tabs, line breaks or hyphens between the words of a phrase (`In Confidence`, `TOP-SECRET`); endorsements after the
-//! classification separated by `:`, `-`, `,` or a space (`SENSITIVE: BUDGET`); national
-//! security blocks after `//`; and an agency caveat after ` - `. Strict input is exactly the
-//! canonical text that [`Marking`]'s `Display` writes.
+//! spaces, tabs, line breaks or hyphens between the words of a phrase (`In Confidence`,
+//! `TOP-SECRET`); endorsements after the classification separated by `:`, `-`, `,` or a space
+//! (`SENSITIVE: BUDGET`); national security blocks after `//`; and an agency caveat after
+//! ` - `. Strict input is exactly the canonical text that [`Marking`]'s `Display` writes.
 
 use super::Classification;
 use super::Marking;
@@ -185,8 +185,9 @@ impl Parser {
         Ok(parsed)
     }
 
-    /// The highest classification that any phrase of `text` names, whether or not `text`
-    /// is a valid marking; foreign levels count as the NZ level they map to. `None` when no classification word is there.
+    /// The highest classification that any phrase of `text` names, whether or not `text` is a valid
+    /// marking; foreign levels count as the NZ level they map to. `None` when no classification
+    /// word is there.
     ///
     /// This is the floor of a marking that does not parse: `TOP SECRET//SI//NOFORN` names
     /// controls this parser does not know, `TOP SECRET RESTRICTED` two classifications, but

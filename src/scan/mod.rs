@@ -24,10 +24,11 @@
 //!
 //! # Banner versus prose
 //!
-//! Marking words are ordinary English, so *where* they stand decides whether they are a
-//! marking: the PSR puts a marking at the top and bottom of each page and a paragraph mark at
-//! the start of a paragraph (PSR-HB p.13-14), so text in running prose never decides. Real documents rarely keep a banner on a line of its own: text extraction fuses
-//! it with a title or a page number, release stamps land above it. The rules, in order:
+//! Marking words are ordinary English, so *where* they stand decides whether they are a marking:
+//! the PSR puts a marking at the top and bottom of each page and a paragraph mark at the start of a
+//! paragraph (PSR-HB p.13-14), so text in running prose never decides. Real documents rarely keep a
+//! banner on a line of its own: text extraction fuses it with a title or a page number, release
+//! stamps land above it. The rules, in order:
 //!
 //! 1. **Paragraph mark**: `(U) (IC) (Sen) (R) (C) (S) (TS)` at the start of a line, in the
 //!    PSR's case (`(c)` and `(s)` are list items), followed by text that does not start with

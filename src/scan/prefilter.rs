@@ -96,9 +96,9 @@ pub(super) struct Prefilter {
 impl Prefilter {
     /// The anchors for `parser`'s foreign mapping.
     ///
-    /// Anchor words are the last word of every classification phrase, NZ and foreign
-    /// (the distinctive one: `in` is everywhere, `confidence` rarely). A foreign level that the parser maps to
-    /// UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
+    /// Anchor words are the last word of every classification phrase, NZ and foreign (the
+    /// distinctive one: `in` is everywhere, `confidence` rarely). A foreign level that the parser
+    /// maps to UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
     /// common a word to search for.
     pub(super) fn new(parser: &Parser) -> Result<Prefilter, String> {
         let mut anchor_words: Vec<&'static str> = Vec::new();

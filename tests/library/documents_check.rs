@@ -188,8 +188,9 @@ fn multi_section_headers_each_checked() {
     );
 }
 
-/// A page's last line that is a sentence is prose, not a bottom banner (a sentence that
-/// names a level is not the page's marking); top and bottom lines that disagree are `banners-disagree`, even on a short page.
+/// A page's last line that is a sentence is prose, not a bottom banner (a sentence that names a
+/// level is not the page's marking); top and bottom lines that disagree are `banners-disagree`,
+/// even on a short page.
 #[test]
 fn pdf_page_edges_read_as_banners_not_sentences() {
     let r = report(&common::pdf_lines(&[&[

@@ -1,6 +1,6 @@
-//! Documents written by LibreOffice from the flat ODT fixtures in `tests/data/fodt/`
-//! (LibreOffice 7.4 `soffice --headless --convert-to`): headers, footers, footnotes, text boxes, two sections with different
-//! headers and core properties, read back from DOCX and PDF.
+//! Documents written by LibreOffice from the flat ODT fixtures in `tests/data/fodt/` (LibreOffice
+//! 7.4 `soffice --headless --convert-to`): headers, footers, footnotes, text boxes, two sections
+//! with different headers and core properties, read back from DOCX and PDF.
 //!
 //! Needs `soffice` (`apt-get install --no-install-recommends libreoffice-writer-nogui`); the
 //! test fails, rather than skips, when it is missing, so CI cannot pass without it.

@@ -74,7 +74,7 @@ const VECTORS: &[Case] = &[
         "IN CONFIDENCE",
         "IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "PSR-INF009 legacy spelling",
+        "PSR INF009 legacy spelling",
     ),
     warned(
         "in-confidence",

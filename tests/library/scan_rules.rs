@@ -1,6 +1,6 @@
-//! Banner versus prose (a banner decides, the same words in running prose never do), split
-//! words, paragraph marks and the report's problems, as tables. Every text goes through both paths (slice, and reader with a tiny
-//! window) and they must agree.
+//! Banner versus prose (a banner decides, the same words in running prose never do), split words,
+//! paragraph marks and the report's problems, as tables. Every text goes through both paths (slice,
+//! and reader with a tiny window) and they must agree.
 
 use protective_marking::{
     Classification, Marking, ProblemCode, Report, Scanner, scan::Confidence, scan::FindingKind,

@@ -1,7 +1,7 @@
-//! The hostile-input corpus (unreadable, oversized and disguised input), generated here
-//! rather than committed as binaries, and driven end to end through the mail gateway: each
-//! case is a whole message (hostile documents travel as attachments) and asserts the verdict, why, and that the run stays
-//! within the documented limits (README, "Limits").
+//! The hostile-input corpus (unreadable, oversized and disguised input), generated here rather than
+//! committed as binaries, and driven end to end through the mail gateway: each case is a whole
+//! message (hostile documents travel as attachments) and asserts the verdict, why, and that the run
+//! stays within the documented limits (README, "Limits").
 //!
 //! * Unreadable or over a limit: the verdict is the policy's `on_error` action (tempfail),
 //!   never accept, and a reason names what could not be read.
