@@ -1,8 +1,9 @@
 //! Text extraction from documents: DOCX, PDF and plain text, within explicit [`Limits`].
 //!
 //! [`read`] turns the bytes of a file into a [`Document`]: a list of text [`Part`]s, each with
-//! a stable human-readable `location` (`body`, `header[first]/section 1`, `page 3/top`,
-//! `property:custom/Classification`...) and a [`PartKind`]. This layer only extracts text
+//! a typed [`PartPath`] that prints as a stable human-readable path (`body`,
+//! `header[first]/section 1`, `page 3/top`, `property:custom/Classification`...) and a
+//! [`PartKind`]. This layer only extracts text
 //! faithfully; finding markings in it is the scanner's job.
 //!
 //! ```
