@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scanner throughput against ripgrep 15 on the three benchmark corpora (issue 3):
+# Scanner throughput against ripgrep 15 on the three benchmark corpora:
 #   (a) prose    marking-free English-like prose with near-misses (`secretary`, `trade secret`)
 #   (b) banners  the same with a banner line about every 50 KB
 #   (c) dense    a banner, paragraph mark, statement or prose marking every few lines

@@ -164,6 +164,7 @@ impl AgencyConfig {
     /// # Errors
     /// As [`AgencyConfig::scanner`].
     #[cfg(feature = "mail")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
     pub fn analyser(&self) -> Result<crate::MessageAnalyser, ConfigError> {
         Ok(crate::MessageAnalyser::with(
             self.scanner()?,

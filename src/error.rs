@@ -1,6 +1,6 @@
 //! Error types.
 //!
-//! Two kinds of failure are kept apart (see `style.md` §6 of the design notes):
+//! Two kinds of failure are kept apart, because a caller must act differently on each:
 //!
 //! * [`ParseError`](crate::ParseError): text that was offered as a protective marking is not one. It carries the
 //!   byte offset of the problem and says what to write instead.

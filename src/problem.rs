@@ -27,9 +27,10 @@ pub enum ProblemCode {
     BannersDisagree,
     /// Content is marked higher than the declared marking: a paragraph mark or body marking
     /// above the banner, or a message part above the message's declared marking
-    /// (NZISM 15.1.11.C.02, decisions.md D5).
+    /// (NZISM 15.1.11.C.02: the marking reflects the highest of all parts).
     UnderMarked,
-    /// A marking is written in a readable but non-canonical form (decisions.md D1).
+    /// A marking is written in a readable but non-canonical form (`In Confidence` for
+    /// `IN-CONFIDENCE`).
     NonCanonical,
     /// A marking is disguised with invisible characters or look-alike letters.
     EvasionSuspected,
@@ -42,14 +43,16 @@ pub enum ProblemCode {
     /// Text in a marking position (a banner line, a subject, a header) is not a valid
     /// marking.
     MalformedMarking,
-    /// The marking header and the subject disagree (decisions.md D5).
+    /// The marking header and the subject disagree (NZISM 15.2.39: inappropriately marked;
+    /// the header has authority).
     HeaderSubjectDisagree,
     /// A reply or forward is marked lower than a marking quoted earlier in the thread
     /// (NZISM 15.1.10.C.03).
     Downgrade,
     /// A part could not be read (corrupt, encrypted, over a limit); its marking is unknown.
     UnreadablePart,
-    /// A foreign government marking was found and mapped (decisions.md D6).
+    /// A foreign government marking was found and mapped (PSR INF014: foreign information
+    /// takes the equivalent NZ marking).
     ForeignMarking,
 }
 

@@ -15,7 +15,7 @@ use protective_marking::{
 use std::sync::LazyLock;
 
 /// Strict and lenient parse; whatever the lenient parser accepts prints as canonical text
-/// that the strict parser reads back to the same marking (decisions.md D1, D4).
+/// that the strict parser reads back to the same marking.
 pub fn marking(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;

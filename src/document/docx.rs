@@ -1,4 +1,6 @@
-//! DOCX reading: the crate's own bounded zip + quick-xml walk (crates.md §1.4).
+//! DOCX reading: the crate's own bounded zip + quick-xml walk. docx-rs is not used on
+//! untrusted input: it can panic on a zip error, loop forever on malformed XML, and misses
+//! footnotes, core properties and the headers of every section but the last.
 
 use crate::document::docx_parts::{
     ContentTypes, Rel, WORD_MAIN_TYPES, core_properties, custom_properties, custom_xml_labels,
@@ -30,10 +32,10 @@ use std::collections::HashSet;
 /// `<location>/deleted` ([`PartKind::Deleted`]), `<location>/hidden` ([`PartKind::Hidden`])
 /// or `<location>/watermark` ([`PartKind::Watermark`]) part. Parts without text are left out.
 ///
-/// Text rules are those of crates.md §1.4: runs joined per paragraph, one line per paragraph
-/// with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored. Character
-/// references and the predefined entities are resolved; DTDs are never processed, so another
-/// `&name;` stays as written (no XXE).
+/// Text rules: runs joined per paragraph (Word splits a marking across runs), one line per
+/// paragraph with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored.
+/// Character references and the predefined entities are resolved; DTDs are never processed, so
+/// another `&name;` stays as written (no XXE).
 ///
 /// # Errors
 ///
@@ -114,8 +116,8 @@ impl<'a> DocxReader<'a> {
         }
     }
 
-    /// The main document part, checked to be a word-processing main part (crates.md §1.3:
-    /// docx-rs reads an xlsx as an empty document).
+    /// The main document part, checked to be a word-processing main part (a renamed
+    /// xlsx must not read as an empty, unmarked document).
     fn main_part(&mut self) -> Result<String, ReadError> {
         let package_rels = self.read_rels("")?;
         let main = package_rels

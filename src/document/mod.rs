@@ -1,8 +1,9 @@
 //! Text extraction from documents: DOCX, PDF and plain text, within explicit [`Limits`].
 //!
 //! [`read`] turns the bytes of a file into a [`Document`]: a list of text [`Part`]s, each with
-//! a stable human-readable `location` (`body`, `header[first]/section 1`, `page 3/top`,
-//! `property:custom/Classification`...) and a [`PartKind`]. This layer only extracts text
+//! a typed [`PartPath`] that prints as a stable human-readable path (`body`,
+//! `header[first]/section 1`, `page 3/top`, `property:custom/Classification`...) and a
+//! [`PartKind`]. This layer only extracts text
 //! faithfully; finding markings in it is the scanner's job.
 //!
 //! ```
@@ -20,10 +21,12 @@
 //!
 //! Every reader enforces [`Limits`] and returns [`ReadError`] instead of a partial document:
 //! a limit that is hit, an encrypted file or a corrupt container is "marking unknown", never
-//! "unmarked" (crates.md §1.4, §2). Readers never panic on input: the DOCX reader is the
-//! crate's own bounded zip + quick-xml walk (crates.md §1.3 shows why docx-rs is not used on
-//! untrusted input), and every third-party parser call runs inside `catch_unwind`, a caught
-//! panic becoming [`ReadError::ParserPanicked`].
+//! "unmarked" (lopdf, for one, reads a password-protected PDF as an empty document, so the
+//! reader checks for encryption itself). Readers never panic on input: the DOCX reader is the
+//! crate's own bounded zip + quick-xml walk (docx-rs panics on corrupt zip entries and can
+//! loop forever on malformed XML, so it is not used on untrusted input), and every
+//! third-party parser call runs inside `catch_unwind`, a caught panic becoming
+//! [`ReadError::ParserPanicked`].
 
 mod check;
 mod docx;
@@ -44,7 +47,7 @@ pub use check::check;
 pub use docx::read_docx;
 pub use pdf::read_pdf;
 
-/// What a document was read as; the one [`Format`](crate::Format) of every report.
+/// What a document was read as; the one [`Format`] of every report.
 pub use crate::report::Format;
 
 /// One extracted document: its format, its text parts and its page or section count.
@@ -163,7 +166,7 @@ pub enum PartKind {
     Metadata,
 }
 
-/// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc` (crates.md §1.4).
+/// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc`.
 const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Finds the format of `bytes` from its content.
@@ -372,8 +375,8 @@ impl TextBudget {
     }
 }
 
-/// Runs a parser, turning a panic into [`ReadError::ParserPanicked`] (crates.md §1.3: docx-rs
-/// and zip errors have panicked on mutated input; lopdf has had crash advisories).
+/// Runs a parser, turning a panic into [`ReadError::ParserPanicked`] (docx-rs and zip
+/// errors have panicked on mutated input; lopdf has had crash advisories).
 pub(crate) fn guarded<T>(
     parser: &'static str,
     location: &str,
@@ -388,7 +391,7 @@ pub(crate) fn guarded<T>(
 }
 
 /// Refuses an OLE2 compound file: encrypted OOXML when it holds an `EncryptionInfo` stream
-/// (its directory entry name is UTF-16LE), otherwise a legacy binary format (crates.md §1.4).
+/// (its directory entry name is UTF-16LE), otherwise a legacy binary format.
 pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
     let needle: Vec<u8> = "EncryptionInfo"
         .encode_utf16()

@@ -1,4 +1,4 @@
-//! PDF reading with lopdf 0.47 (crates.md §2).
+//! PDF reading with lopdf 0.47.
 
 use crate::document::{
     Document, Format, Part, PartKind, TextBudget, check_input_size, decode_utf16, guarded,
@@ -17,7 +17,8 @@ use lopdf::{DecompressError, LoadOptions, Object};
 /// (PDFDocEncoding, or UTF-16BE/UTF-8 with a byte order mark), and `metadata:xmp` for the
 /// catalog's XMP packet.
 ///
-/// Encryption fails closed (crates.md §2): a file lopdf cannot decrypt (a user password is
+/// Encryption fails closed (lopdf itself loads such a file as `Ok` with no pages and no
+/// text): a file lopdf cannot decrypt (a user password is
 /// set) is [`ReadError::Encrypted`], never an empty document; a file with only an owner
 /// password (empty user password) is decrypted by lopdf and read normally.
 ///

@@ -1,4 +1,4 @@
-//! The bounded zip container under a DOCX (crates.md §6.3).
+//! The bounded zip container under a DOCX.
 //!
 //! The zip crate enforces neither declared sizes nor any bomb limit, so every entry is read
 //! through `Read::take`, with a running total across entries and an inflate-ratio check, and

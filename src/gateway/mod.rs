@@ -1,4 +1,4 @@
-//! The per-message mail gateway decision (NZISM 15.1, 15.2; decisions.md D5–D7).
+//! The per-message mail gateway decision (NZISM 15.1, 15.2; PSR INF014 for foreign markings).
 //!
 //! A [`Gateway`] holds a validated [`GatewayPolicy`]. For each message it takes the envelope
 //! (sender and every envelope recipient, so Bcc and expanded lists count) and the message's
@@ -9,17 +9,18 @@
 //!
 //! | rule | when | action (policy key) |
 //! |---|---|---|
-//! | NZISM 15.2.37.C.01, D7 | a part could not be read or a limit was hit | `on_error` (never accept) |
+//! | NZISM 15.2.37.C.01 | a part could not be read or a limit was hit | `on_error` (never accept) |
 //! | NZISM 15.1.11.C.01 / 15.1.12.C.01 | no marking (outbound / inbound) | `unmarked` |
 //! | NZISM 15.2.39.C.03 | a marking carrier is not a valid marking | `malformed` |
-//! | NZISM 15.2.39.C.03, D5 | header and subject disagree | `disagreement` |
+//! | NZISM 15.2.39.C.03 | header and subject disagree | `disagreement` |
 //! | NZISM 15.1.11.C.02 | declared marking below the join of the parts | `under_marked` |
 //! | NZISM 15.1.10.C.03 | reply/forward marked below quoted earlier marking | `downgrade` |
 //! | NZISM 15.2.40.C.01 | outbound: marking above a recipient path's ceiling, or a national-security endorsement the path may not carry | reject |
 //! | NZISM 15.1.8.C.01, PSR-OV | outbound: NZEO to a non-NZ path, REL TO not listing the path's country | reject |
 //! | NZISM 15.2.41.C.01 | inbound: marking above the system's accreditation | reject |
-//! | decisions.md D6 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
+//! | PSR INF014 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
 //! | NZISM 15.1.4, 15.1.12.C.01 | inbound with `[gateway.inbound_marking]`: unmarked mail from outside government | accept, marked ([`HeaderChange`]) |
+//! | PSR INF014 | inbound with `[gateway.inbound_marking]` and `foreign = true`: a foreign declared marking on mail that is let through | its NZ equivalent written into the subject ([`HeaderChange`]) |
 //!
 //! The most severe action wins: reject > tempfail > quarantine > accept.
 
@@ -173,7 +174,7 @@ impl Gateway {
     }
 
     /// The verdict for a message that could not be read at all: the `on_error` action, never
-    /// accept (decisions.md D7).
+    /// accept (what was not read may carry any marking).
     pub fn unreadable(&self, error: &ReadError) -> Verdict {
         let reasons = vec![Reason {
             rule: GatewayRule::Unreadable,
@@ -187,8 +188,8 @@ impl Gateway {
 
     /// The verdict for a message that could not be checked at all, for a reason outside the
     /// message's content (a time budget ran out, the check failed internally, the message is
-    /// over a size limit of the caller): the `on_error` action, never accept
-    /// (decisions.md D7), citing NZISM 15.2.37.C.01 with `why`.
+    /// over a size limit of the caller): the `on_error` action, never accept,
+    /// citing NZISM 15.2.37.C.01 with `why`.
     ///
     /// ```
     /// use protective_marking::{Gateway, GatewayAction, GatewayPolicy};

@@ -174,7 +174,7 @@ pub struct GatewayPolicy {
     pub unmarked: GatewayAction,
     /// Mail that cannot be read completely: corrupt, encrypted, over a limit, or a caught
     /// parser failure. Default `tempfail`; `accept` is refused when the policy loads (fail
-    /// closed, decisions.md D7).
+    /// closed: what was not read may carry any marking; NZISM 15.2.37.C.01).
     #[serde(default = "tempfail")]
     pub on_error: GatewayAction,
     /// Declared marking below the join of its parts (NZISM 15.1.11.C.02). Default `reject`.
@@ -183,15 +183,15 @@ pub struct GatewayPolicy {
     /// A marking carrier whose text is not a valid marking (NZISM 15.2.39). Default `reject`.
     #[serde(default = "reject")]
     pub malformed: GatewayAction,
-    /// Marking header and subject disagree (NZISM 15.2.39, decisions.md D5). Default
-    /// `reject`.
+    /// Marking header and subject disagree (NZISM 15.2.39). Default `reject`.
     #[serde(default = "reject")]
     pub disagreement: GatewayAction,
     /// A reply or forward marked below a marking quoted from earlier in the thread (NZISM
     /// 15.1.10.C.03, a SHOULD NOT). Default `quarantine`, for a person to review.
     #[serde(default = "quarantine")]
     pub downgrade: GatewayAction,
-    /// Foreign dissemination limits such as AUSTEO (decisions.md D6). Default `reject`.
+    /// Foreign dissemination limits such as AUSTEO (PSR INF014: handled as the originator
+    /// requires). Default `reject`.
     #[serde(default = "reject")]
     pub foreign_dissemination: GatewayAction,
     /// Add `X-Protective-Marking-Verdict` to mail that passes or is held. Default true.
@@ -210,8 +210,8 @@ pub struct GatewayPolicy {
     pub inbound_marking: Option<InboundMarking>,
 }
 
-/// Where the gateway writes a marking into a subject (decisions.md D5: at the end by
-/// default, configurable to the start).
+/// Where the gateway writes a marking into a subject: at the end by default, as the
+/// Australian standard recommends (the PSR says only "in the subject line").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectPlacement {
@@ -236,7 +236,8 @@ pub enum SubjectPlacement {
 ///
 /// With `foreign = true`, a message declared with a foreign marking (`[SEC=OFFICIAL:Sensitive]`)
 /// has that subject marking rewritten to its NZ equivalent under the agency's
-/// `foreign_mapping` (decisions.md D6); the foreign header, if any, is kept.
+/// `foreign_mapping` (PSR INF014: the equivalent NZ marking); the foreign header, if any,
+/// is kept.
 ///
 /// ```
 /// use protective_marking::GatewayPolicy;
@@ -328,7 +329,7 @@ struct PolicyFile {
 /// ```
 /// use protective_marking::{GatewayPolicy, gateway::GatewayPolicyError};
 ///
-/// // Letting unreadable mail through is refused when the policy loads (decisions.md D7).
+/// // Letting unreadable mail through is refused when the policy loads.
 /// let err = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"SECRET\"\non_error = \"accept\"\n",
 /// ).unwrap_err();
@@ -346,7 +347,8 @@ pub enum GatewayPolicyError {
     /// The `[agency]` table is not usable.
     #[error("policy file: {0}")]
     Agency(String),
-    /// `on_error = "accept"` would let unreadable mail through (decisions.md D7).
+    /// `on_error = "accept"` would let unreadable mail through; use `tempfail`, `reject` or
+    /// `quarantine`.
     #[error(
         "policy: on_error = \"accept\" is not allowed; unreadable mail must fail closed (use tempfail, reject or quarantine)"
     )]

@@ -11,7 +11,7 @@ use crate::report::Report;
 use serde::Serialize;
 use std::fmt;
 
-/// Why the gateway did what it did: one sentence and the rule behind it (decisions.md D7).
+/// Why the gateway did what it did: one sentence and the rule behind it.
 ///
 /// ```
 /// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, gateway::GatewayRule};
@@ -150,8 +150,10 @@ pub enum HeaderChange {
     },
 }
 
-/// The header an NZ agency marks mail with (decisions.md D5: the Australian grammar with NZ
-/// values and `NS=govt.nz`). Commas and backslashes in the marking are escaped.
+/// The header an NZ agency marks mail with. No NZ standard defines one (NZISM 15.1.11.C.03 asks
+/// only for the marking in the subject or a header), so this is the Australian
+/// `X-Protective-Marking` grammar with NZ values and `NS=govt.nz`. Commas and backslashes in the
+/// marking are escaped.
 fn marking_header(marking: &Marking) -> HeaderChange {
     let sec = marking
         .to_string()
@@ -197,7 +199,8 @@ fn raw_subject(raw: &[u8]) -> Option<Result<String, ()>> {
 }
 
 impl Gateway {
-    /// Inbound marking (NZISM 15.1.4, 15.1.12.C.01; decisions.md D6) on a decided verdict:
+    /// Inbound marking (NZISM 15.1.4, 15.1.12.C.01; a foreign marking is written as its NZ
+    /// equivalent, PSR INF014) on a decided verdict:
     /// `raw` gives the subject as it arrived. A no-op unless the policy has
     /// `[gateway.inbound_marking]`.
     pub(super) fn mark_inbound(

@@ -4,7 +4,8 @@ use crate::marking::Country;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// What kind of thing an action does: the rows of the handling table (domain.md §6.1).
+/// What kind of thing an action does: access, transmission, storage, disposal, copying or
+/// removal, the aspects the PSR and NZISM handling requirements cover.
 ///
 /// ```
 /// use protective_marking::handling::{ActionGroup, ActionKind};
@@ -303,10 +304,11 @@ impl std::str::FromStr for ActionKind {
 
 crate::text::serde_as_text!(ActionKind);
 
-/// A national-security clearance held by a person (PSR-CLR, domain.md §6.5), lowest first.
+/// A national-security clearance held by a person (PSR-CLR), lowest first.
 ///
-/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still
-/// applies. Non-exhaustive: sources disagree on the list (domain.md §10.11).
+/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still applies.
+/// Non-exhaustive: sources disagree on the list (the PSR lists four levels, including TOP SECRET
+/// SPECIAL; an older MFAT guide lists three).
 ///
 /// ```
 /// use protective_marking::handling::Clearance;

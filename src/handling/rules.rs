@@ -89,7 +89,7 @@ pub enum When {
 pub struct Rule {
     /// A unique key within the policy, so an agency file can replace or remove the rule.
     pub name: String,
-    /// The citation (decisions.md D7): an NZISM control (`NZISM 17.1.55.C.02`) or a PSR
+    /// The citation: an NZISM control (`NZISM 17.1.55.C.02`) or a PSR
     /// section (`PSR handling: double enveloping`).
     pub id: String,
     /// Tiers the rule applies to; empty means every tier.
@@ -178,7 +178,7 @@ pub enum HandlingPolicyError {
         name: String,
     },
     /// A rule has an empty `name`, `id` or `message`; every answer must cite a rule and say
-    /// why (decisions.md D7).
+    /// why.
     #[error("policy file: rule `{name}` has an empty `{field}`")]
     EmptyField {
         /// The rule's name (may itself be empty).

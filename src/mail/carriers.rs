@@ -66,7 +66,7 @@ impl Readers<'_> {
         }
     }
 
-    /// The marking candidates of a decoded subject (decisions.md D5), left to right: bracketed
+    /// The marking candidates of a decoded subject, left to right: bracketed
     /// markings anywhere (`[IN-CONFIDENCE]`), `[SEC=...]` (AU grammar; AU values when
     /// `au_sender`, else NZ values), SEEMail tags, and an unbracketed marking leading the
     /// subject and followed by `:` or `-`. Brackets that are not markings (`[Shapelib]`)
@@ -89,7 +89,7 @@ impl Readers<'_> {
                 (
                     SubjectCarrier::SeeMail,
                     Err(malformed(format!(
-                        "{text} is a SEEMail routing tag, not a protective marking (domain.md §5.2)"
+                        "{text} is a SEEMail routing tag, not a protective marking (PSR-HB p.16)"
                     ))),
                 )
             } else {
@@ -145,8 +145,9 @@ impl Readers<'_> {
         out
     }
 
-    /// An EPMS-grammar marking (`SEC=...`, `CAVEAT=...`), AU values when `au` (domain.md
-    /// §5.3), else NZ values (decisions.md D5 agency convention).
+    /// An EPMS-grammar marking (`SEC=...`, `CAVEAT=...`), AU values when `au` (the Australian
+    /// Email Protective Marking Standard), else NZ values (the same grammar as an NZ agency
+    /// convention).
     fn epms_marking(&self, f: &EpmsFields, au: bool) -> Result<Parsed, String> {
         let sec = f.sec.as_deref().ok_or("no SEC= element")?;
         let mut parsed = if au {
@@ -234,7 +235,8 @@ fn malformed(message: String) -> ParseError {
     ParseError::single(Diagnostic::error(DiagnosticCode::Malformed, 0, message))
 }
 
-/// Where in a subject line a marking was written (decisions.md D5).
+/// Where in a subject line a marking was written (NZISM 15.1.11.C.03 puts the marking in the
+/// subject or a header).
 ///
 /// ```
 /// use protective_marking::{MessageAnalyser, mail::SubjectCarrier};

@@ -1,9 +1,11 @@
-//! Tokenisers for the marking-header dialects of decisions.md D5.
+//! Tokenisers for the marking-header dialects this crate reads. No NZ standard defines a
+//! marking header, so these are the dialects in use: the Australian standard's, a free-text
+//! one, and two labelling products'.
 //!
-//! Each function turns one header value (already unfolded) into plain fields. Nothing here
-//! knows what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and
-//! the marking grammar decides later what the strings mean. Only the Australian-style
-//! `X-Protective-Marking` grammar (domain.md §5.3) can be malformed in a way worth an error,
+//! Each function turns one header value (already unfolded) into plain fields. Nothing here knows
+//! what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and the marking
+//! grammar decides later what the strings mean. Only the Australian-style `X-Protective-Marking`
+//! grammar (Email Protective Marking Standard 2024) can be malformed in a way worth an error,
 //! because a value that cannot be split reliably must not be half-read.
 //!
 //! ```
@@ -22,7 +24,7 @@
 use serde::Serialize;
 use thiserror::Error;
 
-/// A header dialect that can carry a protective marking (decisions.md D5).
+/// A header dialect that can carry a protective marking.
 ///
 /// Headers of any other name are not marking carriers and are ignored, never an error.
 ///
@@ -41,7 +43,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum HeaderDialect {
     /// `X-Protective-Marking`: the Australian Email Protective Marking Standard grammar
-    /// (domain.md §5.3), used with `NS=gov.au` by Australian agencies and with `NS=govt.nz`
+    /// (2024), used with `NS=gov.au` by Australian agencies and with `NS=govt.nz`
     /// as an NZ agency convention.
     ProtectiveMarking,
     /// `X-Security-Classification`: a free-text marking.
@@ -53,7 +55,7 @@ pub enum HeaderDialect {
 }
 
 impl HeaderDialect {
-    /// Every dialect, in decisions.md D5 order.
+    /// Every dialect, in the order the crate reads them.
     pub const ALL: [HeaderDialect; 4] = [
         HeaderDialect::ProtectiveMarking,
         HeaderDialect::SecurityClassification,
@@ -96,7 +98,7 @@ impl HeaderDialect {
 }
 
 /// The fields of an `X-Protective-Marking` value or of a `[SEC=...]` subject marking, split
-/// but not interpreted (domain.md §5.3).
+/// but not interpreted (the Australian Email Protective Marking Standard's grammar).
 ///
 /// Values are unescaped (`\,` becomes `,`, `\\` becomes `\`) and trimmed. Known keys are
 /// matched without regard to case; keys this crate does not know (an NZ `ENDORSEMENT=`, the
@@ -252,8 +254,8 @@ pub enum HeaderTokens {
 /// An `X-Protective-Marking` value (or `[SEC=...]` subject segment) that cannot be split
 /// reliably. `offset` is a byte offset into the value that was passed in.
 ///
-/// A gateway treats a malformed marking header as "cannot determine marking" (decisions.md
-/// D7); the sender's marking tool is at fault and the message should be re-marked.
+/// A gateway treats a malformed marking header as "cannot determine marking" and never
+/// accepts on it; the sender's marking tool is at fault and the message should be re-marked.
 ///
 /// ```
 /// use protective_marking::mail::{internal::tokenise_protective_marking, internal::HeaderError};
@@ -338,7 +340,8 @@ pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderToke
 }
 
 /// Splits an `X-Protective-Marking` value (long form) or the inside of a `[SEC=...]` subject
-/// segment (medium form) into fields (domain.md §5.3 ABNF; NZ values allowed, decisions.md D5).
+/// segment (medium form) into fields (the Australian standard's ABNF;
+/// NZ values allowed, as an NZ agency convention).
 ///
 /// Elements are separated by unescaped commas and may be surrounded by folding white space.
 /// Element order is not checked, and known keys match without regard to case: the tokeniser is

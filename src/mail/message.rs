@@ -1,4 +1,5 @@
-//! What a message carries, ready for marking detection (decisions.md D5).
+//! What a message carries, ready for marking detection: the marking headers, the subject,
+//! the bodies and the attachments.
 //!
 //! [`read_message`] turns raw message bytes into a [`MessageContent`]: the marking headers, the
 //! decoded subject, every text body (HTML converted to text) with its quoted thread text kept
@@ -45,7 +46,7 @@ pub struct MessageContent {
     pub in_reply_to: Vec<String>,
     /// `References` ids: non-empty for a reply or (for most clients) a forward.
     pub references: Vec<String>,
-    /// Every marking header present, in header order (decisions.md D5 dialects), repeated
+    /// Every marking header present, in header order ([`HeaderDialect`] dialects), repeated
     /// fields included (the Australian standard allows one `X-Protective-Marking`; two that
     /// disagree are for the grammar to reject).
     pub marking_headers: Vec<MarkingHeader>,
@@ -203,7 +204,8 @@ pub struct TextPart {
     /// tags removed, entities decoded, one block per line, `<blockquote>` lines prefixed `> `).
     pub text: String,
     /// The text without its quoted thread portions: what the sender wrote in this message.
-    /// Its first and last lines are where a body marking sits (decisions.md D5).
+    /// Its first and last lines are where a body marking sits (PSR-HB p.14 marks the start
+    /// of the body).
     pub new_text: String,
     /// Each quoted thread portion (lines starting `>` with the markers removed, or everything
     /// after a reply/forward separator such as `-----Original Message-----`, `On ... wrote:`
@@ -250,7 +252,7 @@ pub struct Attachment {
 
 /// A part that could not be read completely. Not fatal: the rest of the message was read, but
 /// the caller must know that the content may be incomplete (a gateway treats the marking as
-/// unknown or holds the message, decisions.md D7).
+/// unknown and never accepts the message).
 ///
 /// ```
 /// use protective_marking::{mail::read_message, Limits};
@@ -316,7 +318,8 @@ pub enum MailProblemKind {
     UnreadableNestedMessage,
 }
 
-/// Reads every marking carrier of one message (decisions.md D5).
+/// Reads every marking carrier of one message: marking headers, subject, bodies and
+/// attachments.
 ///
 /// The message is parsed with mail-parser 0.11.9 inside `catch_unwind`. Nested messages
 /// (`message/rfc822`, `message/global`, `multipart/digest` entries) are re-parsed here one

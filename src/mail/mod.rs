@@ -1,10 +1,12 @@
-//! Reading the marking carriers of email (decisions.md D5, domain.md §5, §7).
+//! Reading the marking carriers of email (NZISM 15.1, PSR-HB p.14).
 //!
-//! A protective marking travels in a message in several places, in this order of authority
-//! (decisions.md D5): a marking header, the subject, the first and last lines of the body; and
-//! attachments are read as documents. This module extracts all of them from raw message bytes,
-//! within explicit [`Limits`](crate::Limits), without panicking. It does not decide what is a
-//! marking: that is the marking grammar's job, which reads the strings produced here.
+//! A protective marking travels in a message in several places, in this order of authority: a
+//! marking header, the subject (NZISM 15.1.11.C.03 asks for one of the two; the header wins, as
+//! in the Australian standard), the first and last lines of the body (PSR-HB p.14 marks the
+//! start of the body); and attachments are read as documents. The message's marking is the
+//! highest of them all (NZISM 15.1.11.C.02). This module extracts all of them from raw message
+//! bytes, within explicit [`Limits`](crate::Limits), without panicking. It does not decide what
+//! is a marking: that is the marking grammar's job, which reads the strings produced here.
 //!
 //! * [`read_message`]: raw bytes to [`MessageContent`] (headers, subject, bodies with their
 //!   quoted thread text kept apart, attachments with bytes, nested messages).

@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 
 /// A classification of the New Zealand Government Security Classification System.
 ///
-/// The total order is the one in decisions.md D2:
+/// The total order follows the decision flow of PSR-HB p.9:
 /// `UNCLASSIFIED < IN-CONFIDENCE < SENSITIVE < RESTRICTED < CONFIDENTIAL < SECRET < TOP SECRET`.
-/// SENSITIVE and RESTRICTED share impact level 3 and one [`HandlingTier`] (domain.md §2.2);
-/// the order puts RESTRICTED above SENSITIVE only so that a join is defined (D2: a SENSITIVE
-/// and RESTRICTED mix is RESTRICTED). Every handling rule in this crate looks at the tier,
-/// never at that tiebreak.
+/// SENSITIVE and RESTRICTED share impact level 3 (PSR-HB p.8) and one [`HandlingTier`]: the
+/// sources handle them alike (NZISM 17.1.55.C.02, PSR-HB p.16). No source says how to combine
+/// them, so the order puts RESTRICTED above SENSITIVE only so that a join is defined (a
+/// SENSITIVE and RESTRICTED mix is RESTRICTED). Every handling rule in this crate looks at the
+/// tier, never at that tiebreak.
 ///
 /// The set is closed by definition (PSR-OV), so the enum is exhaustive.
 ///
@@ -43,7 +44,7 @@ pub enum Classification {
     TopSecret,
 }
 
-/// The family a classification belongs to (domain.md §2.1).
+/// The family a classification belongs to (PSR-OV).
 ///
 /// ```
 /// use protective_marking::{Classification, marking::Family};
@@ -61,9 +62,10 @@ pub enum Family {
     NationalSecurity,
 }
 
-/// Handling tier: the column of the handling table (domain.md §6.1) a classification uses.
+/// Handling tier: which set of handling requirements a classification uses.
 ///
-/// SENSITIVE and RESTRICTED share [`HandlingTier::SensitiveRestricted`] (decisions.md D2).
+/// SENSITIVE and RESTRICTED share [`HandlingTier::SensitiveRestricted`] (impact level 3,
+/// PSR-HB p.8; the PSR and NZISM handle them alike).
 ///
 /// ```
 /// use protective_marking::{Classification, marking::HandlingTier};
@@ -125,7 +127,7 @@ impl Classification {
         Classification::TopSecret,
     ];
 
-    /// The canonical text (decisions.md D1): `IN-CONFIDENCE`, `TOP SECRET`...
+    /// The canonical text, in the 2022 PSR spelling: `IN-CONFIDENCE`, `TOP SECRET`...
     pub fn as_str(self) -> &'static str {
         match self {
             Classification::Unclassified => "UNCLASSIFIED",
@@ -138,7 +140,7 @@ impl Classification {
         }
     }
 
-    /// The family (domain.md §2.1).
+    /// The family (PSR-OV).
     pub fn family(self) -> Family {
         match self {
             Classification::Unclassified => Family::Unclassified,
@@ -159,7 +161,7 @@ impl Classification {
         }
     }
 
-    /// The handling tier (decisions.md D2).
+    /// The handling tier (SENSITIVE and RESTRICTED share one).
     pub fn handling_tier(self) -> HandlingTier {
         match self {
             Classification::Unclassified => HandlingTier::Unclassified,
@@ -173,7 +175,7 @@ impl Classification {
         }
     }
 
-    /// The paragraph (portion) marking, e.g. `(IC)` (PSR-HB p.14, domain.md §4.2).
+    /// The paragraph (portion) marking, e.g. `(IC)` (PSR-HB p.14).
     pub fn paragraph_mark(self) -> &'static str {
         match self {
             Classification::Unclassified => "(U)",
@@ -198,7 +200,7 @@ impl Classification {
     }
 
     /// Parse one classification on its own, leniently (any case; spaces, hyphens or line
-    /// breaks between words, decisions.md D1). Returns `None` for anything else.
+    /// breaks between words). Returns `None` for anything else.
     ///
     /// ```
     /// use protective_marking::Classification;
@@ -236,7 +238,7 @@ pub struct UnknownClassification(pub String);
 impl std::str::FromStr for Classification {
     type Err = UnknownClassification;
 
-    /// Lenient: any case and separator (decisions.md D1).
+    /// Lenient: any case and separator.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Classification::from_words(s).ok_or_else(|| UnknownClassification(s.to_string()))
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// Every officially assigned ISO 3166-1 alpha-3 code (249), sorted so that membership is a
-/// binary search. REL TO lists must use these (PSR-OV, domain.md §3.3).
+/// binary search. REL TO lists must use these (PSR-OV).
 const ISO_ALPHA3: [&str; 249] = [
     "ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM", "ASM", "ATA", "ATF",
     "ATG", "AUS", "AUT", "AZE", "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS",
@@ -45,7 +45,7 @@ impl Country {
     /// New Zealand, the originator listed first in every REL TO (PSR-OV).
     pub const NZL: Country = Country(*b"NZL");
 
-    /// The FVEY group: AUS, CAN, GBR, NZL, USA (decisions.md D3).
+    /// The FVEY group: AUS, CAN, GBR, NZL, USA. `FVEY` in a REL TO list stands for these five.
     pub const FVEY: [Country; 5] = [
         Country(*b"AUS"),
         Country(*b"CAN"),
@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for Country {
 /// The countries a REL TO marking releases to. Always contains NZL (NZ information is
 /// always releasable to New Zealand; PSR-OV lists the originator first).
 ///
-/// Rendered canonically (decisions.md D4): NZL first, the rest alphabetical; exactly the five
+/// Rendered canonically: NZL first, the rest alphabetical (PSR-OV); exactly the five
 /// FVEY nations render as `NZL, FVEY`, the form PSR uses.
 ///
 /// ```
@@ -144,7 +144,8 @@ impl Releasability {
         self.0.len() == 1
     }
 
-    /// Countries in both sets (the join of two REL TO markings, decisions.md D2).
+    /// Countries in both sets (the join of two REL TO markings: combined
+    /// information may go only where both parts may).
     pub fn intersection(&self, other: &Releasability) -> Releasability {
         Releasability::new(self.0.intersection(&other.0).copied())
     }

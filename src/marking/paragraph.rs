@@ -1,4 +1,4 @@
-//! Paragraph (portion) markings and SEEMail tags (domain.md §4.2, §5.2).
+//! Paragraph (portion) markings (PSR-HB p.14) and SEEMail tags (PSR-HB p.16).
 
 use super::classification::Classification;
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,7 @@ impl ParagraphMark {
     }
 }
 
-/// A SEEMail routing tag (domain.md §5.2): not a marking, but it limits where mail may go.
+/// A SEEMail routing tag (PSR-HB p.16): not a marking, but it limits where mail may go.
 ///
 /// ```
 /// use protective_marking::marking::SeeMailTag;

@@ -205,7 +205,7 @@ impl MilterListener {
             Listener::Tcp(l) => {
                 let (stream, _) = l.accept().await?;
                 // Milter traffic is many small request/reply packets: without TCP_NODELAY,
-                // Nagle plus delayed ACKs add tens of ms per message (crates.md §5).
+                // Nagle plus delayed ACKs add tens of ms per message against Postfix.
                 stream.set_nodelay(true)?;
                 connection::quick_ack(&stream);
                 tracker.spawn(async move {

@@ -1,5 +1,5 @@
 //! What a scan collects and the report made from it: findings in order of position with
-//! line numbers, the effective marking (the join of what decides, decisions.md D2), and the
+//! line numbers, the effective marking (the join of what decides), and the
 //! problems (unmarked, banners disagree, under-marked, non-canonical, foreign, evasion,
 //! malformed).
 
@@ -220,7 +220,7 @@ fn line_at(cursor: &mut (usize, u64), hay: &[u8], base: usize, abs: usize) -> u6
 }
 
 /// The join of `markings`, each distinct marking joined once: a long text repeats its
-/// banner on every page, and joining is commutative, associative and idempotent (D2), so
+/// banner on every page, and joining is commutative, associative and idempotent, so
 /// skipping a marking already joined changes nothing. The first `RECENT` distinct markings
 /// are remembered (a comparison is cheaper than a join, and than hashing a marking).
 fn join_distinct<'a>(markings: impl Iterator<Item = &'a Marking>) -> Option<Marking> {

@@ -6,7 +6,7 @@
 //! `LEAD`, `STATEMENT`), so a window with `CONTEXT` bytes on each side of its region gives
 //! exactly the verdicts a whole slice gives: that is what makes the reader path
 //! (`reader.rs`) equal to the slice path. Stage 2 is in `verify.rs`, the folding path for
-//! disguised text in `fold.rs`, the report in `report.rs`.
+//! disguised text in `fold.rs`, the report in `collect.rs`.
 
 use super::collect::{Collector, Malformed};
 use super::fold::needs_fold;

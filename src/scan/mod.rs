@@ -2,10 +2,11 @@
 //!
 //! A [`Scanner`] is built once and shared (it is `Send + Sync`, and a clone is an `Arc`
 //! clone). [`Scanner::scan`] reads a `&str` or `&[u8]`, [`Scanner::scan_reader`] a
-//! [`Read`](std::io::Read) stream of any size in bounded memory. Both return a
-//! [`TextReport`]: every [`Finding`] with its byte [`Span`], line, text, parsed [`Marking`],
-//! [`FindingKind`], [`Confidence`] and [`Note`]s; the effective marking (the join of the
-//! deciding findings, decisions.md D2); and the [`Problem`]s.
+//! [`Read`](std::io::Read) stream of any size in bounded memory. Both give a
+//! [`Report`](crate::Report): every [`Finding`](crate::Finding) with its byte [`Span`], line,
+//! text, parsed [`Marking`](crate::Marking), [`FindingKind`], [`Confidence`] and [`Note`]s;
+//! the effective marking (the [join](crate::Marking::join) of the deciding findings); and the
+//! [`Problem`](crate::Problem)s.
 //!
 //! ```
 //! use protective_marking::{Classification, scan::FindingKind, ProblemCode, Scanner};
@@ -21,17 +22,19 @@
 //! assert!(report.problems.iter().all(|p| p.code == ProblemCode::NonCanonical));
 //! ```
 //!
-//! # Banner versus prose (decisions.md D8)
+//! # Banner versus prose
 //!
-//! Marking words are ordinary English, so *where* they stand decides whether they are a
-//! marking. Real documents rarely keep a banner on a line of its own: text extraction fuses
-//! it with a title or a page number, release stamps land above it. The rules, in order:
+//! Marking words are ordinary English, so *where* they stand decides whether they are a marking:
+//! the PSR puts a marking at the top and bottom of each page and a paragraph mark at the start of a
+//! paragraph (PSR-HB p.13-14), so text in running prose never decides. Real documents rarely keep a
+//! banner on a line of its own: text extraction fuses it with a title or a page number, release
+//! stamps land above it. The rules, in order:
 //!
 //! 1. **Paragraph mark**: `(U) (IC) (Sen) (R) (C) (S) (TS)` at the start of a line, in the
 //!    PSR's case (`(c)` and `(s)` are list items), followed by text that does not start with
 //!    a digit (`(C) 2024` is a copyright line). Deciding.
 //! 2. **Banner**: a line (up to 256 bytes, trimmed, without quotes or brackets around it)
-//!    that parses as a marking *on its own*, in any case (D1): `SECRET`, `Secret`, `In
+//!    that parses as a marking *on its own*, in any case: `SECRET`, `Secret`, `In
 //!    Confidence - Staff`, `TOP SECRET//NZEO`, `[RESTRICTED]`, `“SECRET”`. A phrase split
 //!    over two lines (`TOP` / `SECRET`, PDF text) reads as the highest marking its words
 //!    spell, when they are written in the same case. Letter-spaced banners (`S E C R E T`,
@@ -78,7 +81,7 @@
 //! Cyrillic or Greek look-alike letters are folded to ASCII, the marking is still found,
 //! and the finding carries an evasion [`Note`] (and the report an `evasion-suspected`
 //! problem). Non-breaking spaces, tabs, hyphens, runs of spaces and line breaks between the
-//! words of a marking are ordinary separators (D1), not evasion. Only the 256-byte blocks
+//! words of a marking are ordinary separators, not evasion. Only the 256-byte blocks
 //! that contain a non-ASCII byte are looked at by the folding path, and only words with a
 //! character that folds are folded, so plain ASCII text pays nothing for it and ordinary
 //! accented text (`Māori`, `café`) little.
@@ -149,7 +152,8 @@ impl Span {
     }
 }
 
-/// Where a finding stands, which decides whether it is a marking (decisions.md D8).
+/// Where a finding stands, which decides whether it is a marking (a banner or paragraph mark
+/// decides; the same words in running prose never do).
 ///
 /// ```
 /// use protective_marking::{scan::FindingKind, Scanner};
@@ -254,11 +258,12 @@ impl Confidence {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Note {
-    /// Readable, but not the canonical form (decisions.md D1).
+    /// Readable, but not the canonical form.
     NonCanonical,
     /// The marking's words are split over two lines (`TOP` / `SECRET`).
     SplitAcrossLines,
-    /// A foreign government marking, mapped to an NZ level (decisions.md D6).
+    /// A foreign government marking, mapped to an NZ level by the agency's
+    /// [`ForeignMapping`](crate::marking::ForeignMapping).
     Foreign,
     /// Evasion: invisible characters (zero-width space, soft hyphen, joiners) in a word.
     InvisibleCharacters,

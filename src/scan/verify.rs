@@ -1,4 +1,4 @@
-//! Stage 2: deciding what a candidate is (decisions.md D8). A hit is a banner (a line of
+//! Stage 2: deciding what a candidate is. A hit is a banner (a line of
 //! its own, joined with a split word on the line above or below), a paragraph mark, a
 //! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
 //! only sees lines that could be a marking.

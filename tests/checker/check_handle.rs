@@ -110,7 +110,7 @@ fn unparseable_marking_is_refused_and_exits_2() {
     assert_eq!(lines[0]["decision"], "refused");
     assert_eq!(
         lines[0]["reasons"][0]["rule"],
-        "decisions.md D7: cannot determine marking"
+        "fail closed: the marking cannot be determined"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("SECRETISH"));
 }

@@ -1,4 +1,4 @@
-//! The checker's `subject` and `mail` verbs: JSON lines and exit codes (issue 5).
+//! The checker's `subject` and `mail` verbs: JSON lines and exit codes.
 
 use crate::cli;
 

@@ -1,4 +1,4 @@
-//! The example checker's `marking` verb (issue 2): the JSON contract, strict and lenient
+//! The example checker's `marking` verb: the JSON contract, strict and lenient
 //! modes, codewords, human output and exit codes. Runs the built `examples/check` binary
 //! (`cargo test` builds examples first).
 
@@ -33,7 +33,7 @@ fn one_object_per_input_with_every_key() {
     }
     assert_eq!(lines[0]["canonical"], "IN-CONFIDENCE");
     assert_eq!(lines[0]["warnings"][0]["code"], "non-canonical-form");
-    // NZL first, then the others alphabetically (domain.md §4).
+    // NZL first, then the others alphabetically (PSR-OV).
     assert_eq!(lines[1]["canonical"], "SECRET//REL TO NZL, AUS");
     assert_eq!(lines[1]["endorsements"][0], "REL TO NZL, AUS");
 }

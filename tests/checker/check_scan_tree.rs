@@ -1,4 +1,4 @@
-//! Issue 9's "done means": `check scan` over a generated tree of 10,000 mixed files (text
+//! `check scan` at scale: over a generated tree of 10,000 mixed files (text
 //! marked at each level, unmarked and under-marked text, messages, mboxes, DOCX, PDF and
 //! corrupt files), checking the summary counts against what the generator wrote.
 //!

@@ -1,4 +1,4 @@
-//! Document checks (issue 4) on DOCX built with docx-rs, PDF built with lopdf, plain text and
+//! Document checks on DOCX built with docx-rs, PDF built with lopdf, plain text and
 //! the third-party corpus.
 
 use crate::common;
@@ -77,7 +77,7 @@ fn header_and_footer_disagree() {
         "{:?}",
         r.problems
     );
-    assert_eq!(marking(&r), "SENSITIVE", "the join decides (D2)");
+    assert_eq!(marking(&r), "SENSITIVE", "the join decides");
 }
 
 #[test]
@@ -188,8 +188,9 @@ fn multi_section_headers_each_checked() {
     );
 }
 
-/// A page's last line that is a sentence is prose, not a bottom banner (issue 12's class
-/// 9); top and bottom lines that disagree are `banners-disagree`, even on a short page.
+/// A page's last line that is a sentence is prose, not a bottom banner (a sentence that names a
+/// level is not the page's marking); top and bottom lines that disagree are `banners-disagree`,
+/// even on a short page.
 #[test]
 fn pdf_page_edges_read_as_banners_not_sentences() {
     let r = report(&common::pdf_lines(&[&[

@@ -469,7 +469,7 @@ fn malformed_xml_is_corrupt_not_a_hang() {
             "{body}"
         );
     }
-    // `<` in an attribute value made docx-rs loop forever (crates.md §1.3); here it is read.
+    // `<` in an attribute value makes docx-rs 0.4.22 loop forever; here it is read.
     let xml = document_xml(r#"<w:p><w:r><w:t a="<">x</w:t></w:r></w:p>"#);
     let bytes = docx_with(
         RawEntry::stored("word/document.xml", xml.as_bytes()),

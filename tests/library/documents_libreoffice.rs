@@ -1,6 +1,6 @@
-//! Documents written by LibreOffice from the flat ODT fixtures in `tests/data/fodt/`
-//! (crates.md §1.1, §7): headers, footers, footnotes, text boxes, two sections with different
-//! headers and core properties, read back from DOCX and PDF.
+//! Documents written by LibreOffice from the flat ODT fixtures in `tests/data/fodt/` (LibreOffice
+//! 7.4 `soffice --headless --convert-to`): headers, footers, footnotes, text boxes, two sections
+//! with different headers and core properties, read back from DOCX and PDF.
 //!
 //! Needs `soffice` (`apt-get install --no-install-recommends libreoffice-writer-nogui`); the
 //! test fails, rather than skips, when it is missing, so CI cannot pass without it.
@@ -67,7 +67,7 @@ fn libreoffice_docx_and_pdf_round_trip() {
     convert("docx", &inputs, &out);
     convert("pdf", &inputs, &out);
 
-    // DOCX: every story part, and core.xml, which docx-rs does not read (crates.md §1.1).
+    // DOCX: every story part, and core.xml, which docx-rs does not read.
     let doc = load(&out, "marked.docx");
     assert_eq!(doc.format, Format::Docx);
     assert_eq!(text_of(&doc, "header[default]/section 1"), "RESTRICTED");
@@ -83,7 +83,8 @@ fn libreoffice_docx_and_pdf_round_trip() {
     assert!(text_of(&doc, "property:core/keywords").contains("SENSITIVE: BUDGET"));
     assert_eq!(text_of(&doc, "property:core/title"), "Budget notes");
 
-    // Two sections: the first section's header is not lost (docx-rs loses it, §1.1).
+    // Two sections: the first section's header is not lost (docx-rs keeps only the last
+    // section's).
     let doc = load(&out, "two_sections.docx");
     assert_eq!(doc.sections, 2);
     let headers: Vec<(Option<u32>, String)> = doc
@@ -125,7 +126,7 @@ fn libreoffice_docx_and_pdf_round_trip() {
     assert_eq!(text_of(&doc, "page 1/top"), "HEADER-A IN CONFIDENCE");
     assert_eq!(text_of(&doc, "page 2/top"), "HEADER-B SECRET");
 
-    // The document checks on LibreOffice's own output (issue 4).
+    // The document checks on LibreOffice's own output.
     let parser = protective_marking::Scanner::new();
     let report = protective_marking::document::check(&load(&out, "marked.docx"), &parser);
     assert_eq!(
@@ -162,8 +163,8 @@ fn libreoffice_docx_and_pdf_round_trip() {
     );
 
     // A page whose last line is a sentence that names a level: prose, not a bottom banner
-    // (issue 12's class 9; it made this PDF SECRET before). The page lacks its bottom
-    // banner.
+    // (read as a banner, such a sentence once made this PDF SECRET). The page lacks its
+    // bottom banner.
     let doc = load(&out, "prose_bottom.pdf");
     assert_eq!(
         text_of(&doc, "page 1/bottom"),

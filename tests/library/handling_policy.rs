@@ -76,7 +76,7 @@ fn an_agency_can_relax_by_removing_a_rule() {
     let p = HandlingPolicy::from_toml(r#"remove = ["rubbish-refused"]"#).unwrap();
     let d = p.decide(&m("IN-CONFIDENCE"), &a("dispose-rubbish"));
     assert_eq!(d.ruling(), Ruling::Refused);
-    assert_eq!(d.reasons()[0].rule, "decisions.md D7: fail closed");
+    assert_eq!(d.reasons()[0].rule, "fail closed: no rule permits this");
 
     // Adding a permission as well relaxes it.
     let p = p
@@ -358,7 +358,7 @@ fn unknown_markings_are_refused() {
             assert_eq!(d.ruling(), Ruling::Refused, "{text:?} {kind}");
             assert_eq!(
                 d.reasons()[0].rule,
-                "decisions.md D7: cannot determine marking"
+                "fail closed: the marking cannot be determined"
             );
             assert!(
                 d.reasons()[0]

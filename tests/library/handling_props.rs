@@ -135,7 +135,7 @@ proptest! {
     }
 
     /// SENSITIVE and RESTRICTED share a handling tier: identical answers for every action
-    /// and endorsement set (decisions.md D2).
+    /// and endorsement set (impact level 3, PSR-HB p.8).
     #[test]
     fn sensitive_and_restricted_are_handled_alike(es in endorsements(), a in action()) {
         let s = POLICY.decide(&marking(Classification::Sensitive, &es), &a);
@@ -143,7 +143,7 @@ proptest! {
         prop_assert_eq!(s, r);
     }
 
-    /// A marking that cannot be determined is never permitted (decisions.md D7).
+    /// A marking that cannot be determined is never permitted (fail closed).
     #[test]
     fn unknown_markings_are_refused(a in action()) {
         let d = POLICY.decide_unknown(&a);

@@ -1,5 +1,7 @@
-//! Table tests: every cell of domain.md §6.1 (handling per tier), the §6.4 post-sanitisation
-//! table and the NZISM 13.5.25 waste-particle rule, each with the rule id it must cite.
+//! Table tests: every cell of the handling requirements per tier (one row per aspect:
+//! access, transmission, storage, disposal, removal, copying), the NZISM 13.4
+//! post-sanitisation table and the NZISM 13.5.25 waste-particle rule, each with the rule id
+//! it must cite.
 
 use Ruling::{Conditional as C, Permitted as P, Refused as R};
 use protective_marking::handling::{
@@ -7,7 +9,7 @@ use protective_marking::handling::{
 };
 use protective_marking::{Classification, Endorsement, Marking, marking::HandlingTier};
 
-/// One cell: the §6.1 row, the tier (column), an action, the expected ruling and a rule id
+/// One cell: the aspect (row), the tier (column), an action, the expected ruling and a rule id
 /// the answer must cite (as condition, reason or basis).
 struct Cell {
     row: &'static str,
@@ -717,7 +719,8 @@ fn every_row_has_a_cell_for_every_tier() {
     }
 }
 
-/// §6.4: pre-sanitisation marking × media type → post-sanitisation marking, with the rule.
+/// NZISM 13.4.12-13.4.19: pre-sanitisation marking × media type → post-sanitisation
+/// marking, with the rule.
 #[test]
 fn post_sanitisation_table() {
     use MediaType::{Eeprom, Flash, Magnetic, Volatile};

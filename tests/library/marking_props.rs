@@ -1,4 +1,4 @@
-//! Property tests: grammar round trip and lattice laws (decisions.md D2, D4).
+//! Property tests: grammar round trip (canonical form) and lattice laws (the join).
 
 use proptest::prelude::*;
 use protective_marking::{
@@ -105,7 +105,7 @@ fn marking() -> impl Strategy<Value = Marking> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
-    /// parse(render(m)) == m, in both modes (decisions.md D4).
+    /// parse(render(m)) == m, in both modes.
     #[test]
     fn round_trip(m in marking()) {
         let p = parser();
@@ -119,7 +119,7 @@ proptest! {
         prop_assert_eq!(json, format!("\"{}\"", text.replace('"', "\\\"")));
     }
 
-    /// Lenient input in other case and spacing reads as the same marking (D1).
+    /// Lenient input in other case and spacing reads as the same marking.
     #[test]
     fn lenient_case_and_spacing(m in marking(), lower in any::<bool>()) {
         let text = m.to_string();
@@ -163,7 +163,7 @@ proptest! {
         prop_assert_eq!(p.marking, j);
     }
 
-    /// The classification order is total and matches D2.
+    /// The classification order is total and matches `Classification::ALL` (PSR-HB p.9).
     #[test]
     fn order_is_total(a in classification(), b in classification()) {
         prop_assert!(a <= b || b <= a);

@@ -1,5 +1,6 @@
-//! Table tests: every example and test vector of domain.md §4.4–§4.5 and decisions.md D1–D6,
-//! and every classification and endorsement.
+//! Table tests: the marking examples of the PSR and other sources, the lenient and strict
+//! reading rules, the endorsement and foreign-marking rules, and every classification and
+//! endorsement. Each case names its basis.
 
 use protective_marking::{
     Classification, Endorsement, Marking, Parser, marking::DiagnosticCode as Code,
@@ -67,74 +68,79 @@ const fn invalid(input: &'static str, code: Code, basis: &'static str) -> Case {
 }
 
 const VECTORS: &[Case] = &[
-    // domain.md §4.5
-    valid("IN-CONFIDENCE", "IN-CONFIDENCE", true, "§4.5 PSR-OV"),
+    // The sources' examples and the forms they imply
+    valid("IN-CONFIDENCE", "IN-CONFIDENCE", true, "PSR-OV"),
     warned(
         "IN CONFIDENCE",
         "IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "§4.5 legacy spelling",
+        "PSR INF009 legacy spelling",
     ),
     warned(
         "in-confidence",
         "IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "§4.5 lenient case",
+        "lenient: any case (PSR-HB p.13 writes capitals)",
     ),
     valid(
         "MEDICAL IN-CONFIDENCE",
         "MEDICAL IN-CONFIDENCE",
         true,
-        "§4.5 PSR-HB p.12",
+        "PSR-HB p.12",
     ),
     valid(
         "BUDGET SENSITIVE",
         "BUDGET SENSITIVE",
         true,
-        "§4.5 SEE-INTRO",
+        "SEEMail guide example",
     ),
     invalid(
         "MEDICAL",
         Code::EndorsementWithoutClassification,
-        "§4.5 PSR-OV",
+        "PSR-OV: an endorsement needs a classification",
     ),
     warned(
         "SENSITIVE SPECIAL HANDLING REQUIRED",
         "SPECIAL HANDLING REQUIRED SENSITIVE",
         &[Code::NonCanonicalForm],
-        "§4.5 PSR-CAB",
+        "PSR-CAB; no source fixes the order",
     ),
     valid(
         "SPECIAL HANDLING REQUIRED SENSITIVE",
         "SPECIAL HANDLING REQUIRED SENSITIVE",
         true,
-        "§4.5 PSR-CAB",
+        "PSR-CAB",
     ),
-    valid("SECRET//NZEO", "SECRET//NZEO", true, "§4.5 TESTPATTERN"),
+    valid("SECRET//NZEO", "SECRET//NZEO", true, "third-party DLP list"),
     valid(
         "RESTRICTED//REL TO NZL, GBR",
         "RESTRICTED//REL TO NZL, GBR",
         true,
-        "§4.5 PSR-OV",
+        "PSR-OV",
     ),
     warned(
         "RESTRICTED//REL TO GBR, NZL",
         "RESTRICTED//REL TO NZL, GBR",
         &[Code::RelToOrder, Code::NonCanonicalForm],
-        "§4.5 inference: warn",
+        "NZL first, the rest alphabetical (PSR-OV)",
     ),
     invalid(
         "CONFIDENTIAL//NZEO//REL TO NZL, AUS",
         Code::NzeoWithRelTo,
-        "§4.5 contradiction",
+        "NZEO contradicts release to AUS",
     ),
-    valid("UNCLASSIFIED", "UNCLASSIFIED", true, "§4.5 PSR-HB"),
-    // domain.md §4.4 examples
+    valid(
+        "UNCLASSIFIED",
+        "UNCLASSIFIED",
+        true,
+        "PSR-HB, NZISM 15.1.11.C.01",
+    ),
+    // More examples from the sources
     warned(
         "RESTRICTED//RELEASABLE TO NZL, GBR",
         "RESTRICTED//REL TO NZL, GBR",
         &[Code::NonCanonicalForm],
-        "§4.4 PSR-OV",
+        "PSR-OV example",
     ),
     Case {
         input: "IN CONFIDENCE - NOT TO BE DISTRIBUTED WITHOUT APPROVAL FROM MANAGER OPERATIONS SUPPORT",
@@ -143,150 +149,146 @@ const VECTORS: &[Case] = &[
             strict: false,
             warnings: &[Code::NonCanonicalForm],
         },
-        basis: "§4.4 SEED agency caveat",
+        basis: "agency free-text caveat (NZ Customs guidance)",
     },
-    valid("TOP SECRET", "TOP SECRET", true, "§2.1"),
+    valid("TOP SECRET", "TOP SECRET", true, "PSR-OV"),
     warned(
         "TOP-SECRET",
         "TOP SECRET",
         &[Code::NonCanonicalForm],
-        "D1 / §9 AU email form",
+        "input variant (archived SEEMail text, AU email)",
     ),
     warned(
         "top\tsecret",
         "TOP SECRET",
         &[Code::NonCanonicalForm],
-        "D1 any separator",
+        "any separator",
     ),
     warned(
         "TOP\nSECRET",
         "TOP SECRET",
         &[Code::NonCanonicalForm],
-        "D1 line break (PDF wrap)",
+        "line break (PDF wrap)",
     ),
     warned(
         "In\u{a0}Confidence",
         "IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "crates.md §4 NBSP",
+        "NBSP (Word, PDF)",
     ),
     warned(
         "IN  CONFIDENCE",
         "IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "D1 run of spaces",
+        "run of spaces",
     ),
-    // decisions.md D4 lenient forms
+    // Lenient forms: the endorsement after the classification
     warned(
         "SENSITIVE: BUDGET",
         "BUDGET SENSITIVE",
         &[Code::NonCanonicalForm],
-        "D4",
+        "endorsement after `:`",
     ),
     warned(
         "IN-CONFIDENCE - STAFF",
         "STAFF IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "D4",
+        "endorsement after ` - `",
     ),
     warned(
         "IN-CONFIDENCE, STAFF",
         "STAFF IN-CONFIDENCE",
         &[Code::NonCanonicalForm],
-        "D4",
+        "endorsement after `,`",
     ),
     warned(
         "SENSITIVE BUDGET",
         "BUDGET SENSITIVE",
         &[Code::NonCanonicalForm],
-        "D4",
+        "endorsement after a space",
     ),
-    // D2: TOP SECRET implies ACCOUNTABLE MATERIAL
+    // TOP SECRET implies ACCOUNTABLE MATERIAL
     warned(
         "TOP SECRET//ACCOUNTABLE MATERIAL",
         "TOP SECRET",
         &[Code::Redundant, Code::NonCanonicalForm],
-        "D2",
+        "PSR-OV: TOP SECRET is accountable material",
     ),
     valid(
         "SECRET//ACCOUNTABLE MATERIAL//NZEO",
         "SECRET//ACCOUNTABLE MATERIAL//NZEO",
         true,
-        "D4 controls then dissemination",
+        "controls then dissemination",
     ),
-    // D3 endorsements
+    // Endorsements
     warned(
         "SECRET//NEW ZEALAND EYES ONLY",
         "SECRET//NZEO",
         &[Code::NonCanonicalForm],
-        "D3 NZEO spelling",
+        "PSR-OV NZEO spelling",
     ),
     warned(
         "ADDRESSEE ONLY IN-CONFIDENCE",
         "ADDRESSEE ONLY IN-CONFIDENCE",
         &[Code::Legacy],
-        "D3 legacy",
+        "legacy (pre-2022 guidance)",
     ),
     valid(
         "MFAT USE ONLY IN-CONFIDENCE",
         "MFAT USE ONLY IN-CONFIDENCE",
         true,
-        "D3 [DEPARTMENT] USE ONLY",
+        "PSR-OV [DEPARTMENT] USE ONLY",
     ),
     valid(
         "MINISTRY OF HEALTH USE ONLY SENSITIVE",
         "MINISTRY OF HEALTH USE ONLY SENSITIVE",
         true,
-        "D3",
+        "a department of several words",
     ),
     valid(
         "EMBARGOED FOR RELEASE 2026-12-01T10:00 IN-CONFIDENCE",
         "EMBARGOED FOR RELEASE 2026-12-01T10:00 IN-CONFIDENCE",
         true,
-        "D3",
+        "time kept as written",
     ),
     valid(
         "TO BE REVIEWED ON 2027-01-31 SENSITIVE",
         "TO BE REVIEWED ON 2027-01-31 SENSITIVE",
         true,
-        "D3",
+        "date kept as written",
     ),
     warned(
         "SECRET//REL TO NZL, FVEY",
         "SECRET//REL TO NZL, FVEY",
         &[],
-        "D3 FVEY group",
+        "FVEY group",
     ),
     invalid(
         "RESTRICTED//REL TO NZL, XYZ",
         Code::UnknownCountry,
-        "D3 ISO codes",
+        "ISO 3166-1 alpha-3 codes only (PSR-OV)",
     ),
     invalid(
         "SECRET//KAHU",
         Code::UnknownWord,
-        "D3 unknown word after //",
+        "an unknown word after // is reported, not guessed",
     ),
     invalid(
         "SECRET TOP SECRET",
         Code::TwoClassifications,
-        "issue 2: two classifications",
+        "two classifications",
     ),
     invalid(
         "IN-CONFIDENCE SENSITIVE",
         Code::TwoClassifications,
-        "issue 2",
+        "two policy-and-privacy classifications",
     ),
     invalid(
         "SECRET - TOP SECRET",
         Code::TwoClassifications,
         "a classification hidden in a caveat",
     ),
-    invalid(
-        "FROBNICATE SECRET",
-        Code::UnknownWord,
-        "issue 2: unknown word",
-    ),
+    invalid("FROBNICATE SECRET", Code::UnknownWord, "unknown word"),
     invalid("", Code::Empty, "empty"),
     invalid(
         "//REL TO NZL, GBR",
@@ -308,13 +310,13 @@ const VECTORS: &[Case] = &[
         "MEDICAL SECRET",
         "MEDICAL SECRET",
         &[Code::FamilyMismatch],
-        "D3 family mismatch warns",
+        "family mismatch warns (sources disagree)",
     ),
     warned(
         "IN-CONFIDENCE//ORCON",
         "IN-CONFIDENCE//ORCON",
         &[Code::FamilyMismatch],
-        "D3",
+        "national-security control on IN-CONFIDENCE",
     ),
     valid(
         "IN-CONFIDENCE//NZEO",
@@ -326,34 +328,34 @@ const VECTORS: &[Case] = &[
         "BUDGET UNCLASSIFIED",
         "BUDGET UNCLASSIFIED",
         &[Code::FamilyMismatch],
-        "§3.4 inference",
+        "an endorsement on UNCLASSIFIED warns",
     ),
     warned(
         "SPECIAL HANDING REQUIRED SENSITIVE",
         "SPECIAL HANDLING REQUIRED SENSITIVE",
         &[Code::Legacy, Code::NonCanonicalForm],
-        "§10.4 PSR typo",
+        "PSR-CAB typo",
     ),
-    // D6 foreign
-    warned(
-        "PROTECTED",
-        "RESTRICTED",
-        &[Code::Foreign],
-        "D6 AU PROTECTED",
-    ),
+    // Foreign markings, with the default mapping
+    warned("PROTECTED", "RESTRICTED", &[Code::Foreign], "AU PROTECTED"),
     warned(
         "OFFICIAL: Sensitive",
         "IN-CONFIDENCE",
         &[Code::Foreign],
-        "D6 AU",
+        "AU OFFICIAL: Sensitive",
     ),
     warned(
         "OFFICIAL-SENSITIVE",
         "IN-CONFIDENCE",
         &[Code::Foreign],
-        "D6 UK",
+        "UK OFFICIAL-SENSITIVE",
     ),
-    warned("OFFICIAL", "UNCLASSIFIED", &[Code::Foreign], "D6"),
+    warned(
+        "OFFICIAL",
+        "UNCLASSIFIED",
+        &[Code::Foreign],
+        "AU and UK OFFICIAL",
+    ),
 ];
 
 #[test]
@@ -538,7 +540,7 @@ fn every_classification() {
     ];
     assert_eq!(table.len(), Classification::ALL.len());
     for (i, (c, text, family, impact, tier, para)) in table.into_iter().enumerate() {
-        assert_eq!(Classification::ALL[i], c, "order D2");
+        assert_eq!(Classification::ALL[i], c, "order: PSR-HB p.9, lowest first");
         assert_eq!(c.to_string(), text);
         assert_eq!(c.family(), family);
         assert_eq!(c.impact_level(), impact);
@@ -706,7 +708,7 @@ fn paragraph_marks_and_seemail_tags() {
     assert_eq!(ParagraphMark::at_start("(C)opyright"), None);
     assert_eq!(SeeMailTag::parse("[SEEMAIL]"), Some(SeeMailTag::SeeMail));
     assert_eq!(SeeMailTag::parse("[TRUSTED]"), Some(SeeMailTag::Trusted));
-    // §4.5: SEEMail tags are not full markings
+    // SEEMail tags are routing tags, not full markings (PSR-HB p.16)
     assert!(Marking::parse("[SEEMAIL]").is_err());
 }
 
@@ -726,20 +728,20 @@ fn releasability_and_join_rules() {
     assert_eq!(
         a.join(&b).to_string(),
         "SECRET//REL TO NZL, GBR",
-        "D2 intersection"
+        "join: REL TO lists intersect"
     );
     let n: Marking = "RESTRICTED//NZEO".parse().unwrap();
     assert_eq!(
         a.join(&n).to_string(),
         "SECRET//NZEO",
-        "D2 NZEO absorbs REL TO"
+        "join: NZEO absorbs REL TO"
     );
     let s: Marking = "BUDGET SENSITIVE".parse().unwrap();
     let r: Marking = "RESTRICTED".parse().unwrap();
     assert_eq!(
         s.join(&r).to_string(),
         "BUDGET RESTRICTED",
-        "D2 SENSITIVE+RESTRICTED"
+        "join: SENSITIVE and RESTRICTED is RESTRICTED"
     );
     let ts: Marking = "TOP SECRET".parse().unwrap();
     assert!(ts.join(&s).has(&Endorsement::AccountableMaterial));

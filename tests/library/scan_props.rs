@@ -49,7 +49,7 @@ const WORDS: &[&str] = &[
     "top",
 ];
 
-/// Phrases from decisions.md D8 that must never decide.
+/// Marking words in running prose, which must never decide.
 const NEGATIVE: &[&str] = &[
     "told me in confidence",
     "restricted area",
@@ -98,7 +98,8 @@ const NON_ASCII: &[&str] = &[
     "naïve",
 ];
 
-/// A break that ends a banner fused with the text after it (the first two classes).
+/// A break that ends a banner fused with the text after it (a title or a sentence, a reference
+/// or a number).
 const BREAKS: &[&str] = &[
     ". Office of the Minister of Health",
     " CAB-21-MIN-0412 Cabinet Committee",

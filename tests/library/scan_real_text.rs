@@ -463,7 +463,7 @@ fn class_9_pdf_page_edges() {
     }
 }
 
-/// Prose that uses level words never decides (decisions.md D8), however it is fused,
+/// Prose that uses level words never decides, however it is fused,
 /// bracketed or stamped.
 #[test]
 fn prose_never_decides() {

@@ -1,6 +1,6 @@
-//! Banner versus prose (decisions.md D8), split words, paragraph marks and the report's
-//! problems, as tables. Every text goes through both paths (slice, and reader with a tiny
-//! window) and they must agree.
+//! Banner versus prose (a banner decides, the same words in running prose never do), split words,
+//! paragraph marks and the report's problems, as tables. Every text goes through both paths (slice,
+//! and reader with a tiny window) and they must agree.
 
 use protective_marking::{
     Classification, Marking, ProblemCode, Report, Scanner, scan::Confidence, scan::FindingKind,
@@ -32,7 +32,7 @@ fn codes(text: &str) -> Vec<ProblemCode> {
     scan(text).problems.iter().map(|p| p.code).collect()
 }
 
-/// D8: the same words in running prose never decide.
+/// The same words in running prose never decide.
 const PROSE: &[&str] = &[
     "She told me in confidence that the plan had changed.",
     "told me in confidence",
@@ -140,7 +140,7 @@ const BANNERS: &[(&str, &str)] = &[
         "IN-CONFIDENCE - NOT TO BE DISTRIBUTED WITHOUT APPROVAL",
     ),
     ("SECRET.", "SECRET"),
-    // Mixed case (D1: any case).
+    // Mixed case (lenient reading: any case).
     ("tOp SeCrEt", "TOP SECRET"),
     ("In CONFIDENCE", "IN-CONFIDENCE"),
     ("sEnSiTiVe", "SENSITIVE"),
@@ -189,7 +189,7 @@ fn positions_first_last_banner() {
 
 #[test]
 fn lower_case_single_word_rule() {
-    // A line that is only a marking, in any case, is a banner (D1); case sets confidence.
+    // A line that is only a marking, in any case, is a banner; case sets confidence.
     for (line, conf) in [
         ("SECRET", Confidence::High),
         ("Secret", Confidence::Medium),
@@ -363,7 +363,7 @@ fn header_footer_and_property_roles() {
     assert!(r.findings[0].is_evasion());
 }
 
-/// Issue 3's problems, one table: the text, the problem codes in order, the effective
+/// The report's problems, one table: the text, the problem codes in order, the effective
 /// marking.
 const PROBLEMS: &[(&str, &[ProblemCode], Option<&str>)] = &[
     (
@@ -454,7 +454,9 @@ fn issue_3_problems() {
     }
 }
 
-/// D8 and the issue's statement example: the lead decides, the sentence's end bounds it.
+/// A statement (`classified as IN CONFIDENCE`) decides, prose that defines a level
+/// (`Information classified as SECRET must ...`) does not: the lead decides, the sentence's
+/// end bounds it.
 #[test]
 fn statement_versus_prose() {
     let decide = [

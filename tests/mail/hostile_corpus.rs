@@ -1,7 +1,7 @@
-//! The hostile-input corpus (issue 8), generated here rather than committed as binaries, and
-//! driven end to end through the mail gateway: each case is a whole message (hostile
-//! documents travel as attachments) and asserts the verdict, why, and that the run stays
-//! within the documented limits (README, "Limits").
+//! The hostile-input corpus (unreadable, oversized and disguised input), generated here rather than
+//! committed as binaries, and driven end to end through the mail gateway: each case is a whole
+//! message (hostile documents travel as attachments) and asserts the verdict, why, and that the run
+//! stays within the documented limits (README, "Limits").
 //!
 //! * Unreadable or over a limit: the verdict is the policy's `on_error` action (tempfail),
 //!   never accept, and a reason names what could not be read.
@@ -13,7 +13,7 @@
 //!   peak resident memory after the whole corpus must stay under 1 GiB.
 //!
 //! To write the corpus to files (for the checker, or as fuzz seeds):
-//! `HOSTILE_CORPUS_DIR=/tmp/hostile cargo test --test hostile_corpus`.
+//! `HOSTILE_CORPUS_DIR=/tmp/hostile cargo test --test mail hostile_corpus`.
 
 use crate::common::{RawEntry, W_NS, base64, document_xml, docx_with, hand_pdf};
 use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, ProblemCode, Verdict};

@@ -1,4 +1,5 @@
-//! Message analysis: every carrier of decisions.md D5 and every problem, on real MIME made by
+//! Message analysis: every marking carrier (marking headers, subject, body, attachments) and
+//! every problem, on real MIME made by
 //! Python's `email` package (tests/data/mail/make_analysis_fixtures.py) and the third-party
 //! corpus.
 
@@ -185,7 +186,7 @@ fn msip_label_by_name_and_by_guid_mapping() {
 #[test]
 fn header_and_subject_disagree() {
     let r = analyse("header_subject_disagree.eml");
-    assert_eq!(declared(&r).0, "SENSITIVE", "the header has authority (D5)");
+    assert_eq!(declared(&r).0, "SENSITIVE", "the header has authority");
     assert!(codes(&r).contains(&ProblemCode::HeaderSubjectDisagree));
 }
 
@@ -258,7 +259,7 @@ fn unmarked_and_prose_never_decide() {
     assert!(r.declared.is_none());
     assert!(
         r.marking.is_none(),
-        "\"in confidence\" in prose is not a marking (D8)"
+        "\"in confidence\" in prose is not a marking"
     );
     assert!(codes(&r).contains(&ProblemCode::Unmarked));
 }
@@ -328,7 +329,7 @@ pattern = "*"
 ceiling = "IN-CONFIDENCE"
 "#;
 
-/// Gateway verdicts on the fixtures (issue 5: every rule, every carrier).
+/// Gateway verdicts on the fixtures: every rule, every carrier.
 #[test]
 fn gateway_verdicts_on_real_mime() {
     let g = Gateway::new(GatewayPolicy::from_toml(POLICY).unwrap()).unwrap();
@@ -401,7 +402,7 @@ fn gateway_verdicts_on_real_mime() {
     assert_ne!(v.action, GatewayAction::Accept);
 }
 
-/// Malformed mail from the issue (10,000 parts, 100-deep nesting, broken boundary, bad
+/// Malformed mail (10,000 parts, 100-deep nesting, broken boundary, bad
 /// encoding) gives a fail-closed verdict within the limits.
 #[test]
 fn hostile_mail_fails_closed_at_the_gateway() {
@@ -462,7 +463,7 @@ fn disguised_body_marking_is_read_and_flagged() {
     assert!(c.contains(&ProblemCode::EvasionSuspected), "{c:?}");
 }
 
-/// Issue 12's class 5: a marking carrier that names a level but does not read (an unknown
+/// A marking carrier that names a level but does not read (an unknown
 /// control, a repeated single-valued key) gives the level as a floor and `malformed-marking`;
 /// the gateway refuses the message, and knows how high it is.
 #[test]
