@@ -28,7 +28,7 @@
 //!   [`Action`](handling::Action) with a [`Decision`] (permitted, conditional or refused,
 //!   each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
-//! * [`Gateway`]: the per-message mail gateway verdict; [`milter`] puts it in front of
+//! * [`Gateway`]: the per-message mail gateway verdict; the `milter` module puts it in front of
 //!   Postfix (feature `milter`).
 //!
 //! # Untrusted input
@@ -43,7 +43,7 @@
 //! * `documents` (default): the DOCX and PDF readers ([`document`]).
 //! * `mail` (default; implies `documents`): MIME messages ([`mail`]), the message analysis
 //!   ([`MessageAnalyser`]), the gateway verdict ([`gateway`]) and the [`Inspector`].
-//! * `milter` (opt-in; implies `mail`): the milter service ([`milter`]) and the
+//! * `milter` (opt-in; implies `mail`): the milter service (the `milter` module) and the
 //!   `protective-marking-milter` binary. It pulls in tokio, which the default features do not.
 //!
 //! # Sources
