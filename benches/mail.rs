@@ -1,4 +1,4 @@
-//! Per-message gateway cost against a bare `mail-parser` parse of the same bytes (issue 5):
+//! Per-message gateway cost against a bare `mail-parser` parse of the same bytes:
 //! a text-only message and a ~10 MB message with DOCX and PDF attachments.
 //!
 //! `cargo bench --bench mail` prints criterion's times and then, outside `--test` mode,

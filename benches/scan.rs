@@ -1,4 +1,4 @@
-//! Scanner throughput in MB/s (issue 3, crates.md §4): (a) 100 MB of marking-free prose,
+//! Scanner throughput in MB/s: (a) 100 MB of marking-free prose,
 //! (b) the same with a banner every 50 KB, (c) 10 MB of marking-dense text, each through
 //! `Scanner::scan` (in memory), and (b) once more through `Scanner::scan_reader`.
 //!

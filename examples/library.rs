@@ -8,7 +8,7 @@ const POLICY: &str = "[gateway]\ndirection = \"outbound\"\n\
     [[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Text: build the scanner once and share it; prose never decides (decisions.md D8).
+    // Text: build the scanner once and share it; prose never decides, only banners do.
     let text = Scanner::new().scan("RESTRICTED\n\nHe told me in confidence.\n\nRESTRICTED\n");
     println!(
         "text: {:?} {:?}",

@@ -3,7 +3,7 @@
 //! src/bin) adds flags, signals and metrics on top of the same calls.
 
 use protective_marking::GatewayPolicy;
-use protective_marking::milter::MilterOptions;
+use protective_marking::milter::{MilterListener, MilterOptions, MilterService};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,8 +11,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let policy_file = args.next().ok_or("usage: milter POLICY.toml [LISTEN]")?;
     let listen = args.next().unwrap_or_else(|| "127.0.0.1:7357".into());
     let policy = GatewayPolicy::from_toml(&std::fs::read_to_string(policy_file)?)?;
-    let service = MilterOptions::new(policy).listen(listen.parse()?).build()?;
-    let listener = service.bind().await?;
+    let service = MilterService::new(MilterOptions::new(policy).listen(listen.parse()?))?;
+    let listener = MilterListener::bind(&service).await?;
     eprintln!(
         "milter: listening on {}",
         listener.local_addr()?.postfix_milter()

@@ -3,16 +3,17 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
-# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message,
-# docx, pdf, pptx, xlsx, odf, msg; and milter (the milter frame codec and session state machine, assertions in
-# src/milter/internal.rs). Sanitizer: none (AddressSanitizer needs nightly; the crate forbids unsafe code,
-# so ASan adds little: crates.md §6.2). libFuzzer limits: 2 GiB RSS, 20 s per input.
+# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message, docx, pdf,
+# pptx, xlsx, odf, msg; and milter (the milter frame codec and session state machine, assertions in
+# src/milter/internal.rs). Sanitizer: none (cargo fuzz's default AddressSanitizer needs a nightly
+# compiler; the crate forbids unsafe code, so ASan adds little). libFuzzer limits: 2 GiB RSS, 20 s
+# per input.
 #
 # Seeds: fuzz/seeds/*.txt (one input per line), the test fixtures under tests/data, and the
 # third-party corpus in ../shared/corpus/third_party when it is there. The growing corpus
 # lives in fuzz/corpus/<target> (not committed). A crash is copied to
-# tests/data/fuzz-regressions/<target>/, where tests/fuzz_regressions.rs replays it through
-# the same assertions on every `cargo test`: fix the bug, commit the input.
+# tests/data/fuzz-regressions/<target>/, where tests/library/fuzz_regressions.rs replays it
+# through the same assertions on every `cargo test`: fix the bug, commit the input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -103,7 +104,7 @@ for t in "${targets[@]}"; do
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "fuzz: crashes in ${failed[*]}; reproduce with: cargo test --test fuzz_regressions"
+  echo "fuzz: crashes in ${failed[*]}; reproduce with: cargo test --test library fuzz_regressions"
   exit 1
 fi
 echo "fuzz: all ${#targets[@]} targets ran ${seconds}s each without a crash"

@@ -174,7 +174,7 @@ def inbound_cases():
         message("inbound_unmarked", "someone@example.com", AGENCY, ENCODED_SUBJECT, "Hello.\r\n"),
     )
     # An Australian marking, rewritten to the NZ equivalent under the default mapping
-    # (decisions.md D6: OFFICIAL: Sensitive -> IN-CONFIDENCE).
+    # (OFFICIAL: Sensitive -> IN-CONFIDENCE).
     yield (
         "inbound_foreign", "officer@agency.gov.au", [AGENCY], "deliver", "250", "",
         "Budget figures [IN-CONFIDENCE]", "-",

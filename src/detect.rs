@@ -1,13 +1,15 @@
-//! Reading markings out of one piece of text according to where it sits (decisions.md D8):
-//! the single place documents and mail ask "which markings does this text carry?". It is a
-//! thin adapter over the [`Scanner`], which holds the banner-versus-prose rules.
+//! Reading markings out of one part of a document or message according to where it sits:
+//! the single place documents and mail ask "which markings does this part carry?". It is a
+//! thin adapter over the [`Scanner`], which holds the banner-versus-prose rules, and puts
+//! what the scanner found at the part's [`PartPath`].
 
 use crate::document::PartKind;
-use crate::marking::{Parsed, Parser};
+use crate::path::PartPath;
 use crate::problem::{Problem, ProblemCode};
-use crate::scan::{Confidence, FindingKind, Note, PartRole, Scanner};
+use crate::report::Finding;
+use crate::scan::{PartRole, Scanner};
 
-/// Where a piece of text sits, which decides what counts as a marking in it (D8).
+/// Where a piece of text sits, which decides what counts as a marking in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Role {
     /// The whole text is one marking candidate: a header value, a document property.
@@ -18,15 +20,15 @@ pub(crate) enum Role {
     /// A marking there decides as a banner does (title case too), a sentence stays prose
     /// (`Information classified as SECRET must be stored in a container.`).
     Edge,
-    /// Running text: a line that is wholly a marking is a banner (D8), and paragraph marks
-    /// such as `(S)` at the start of a paragraph count (PSR-HB p.14). Prose never decides.
+    /// Running text: a line that is wholly a marking is a banner, and paragraph marks such
+    /// as `(S)` at the start of a paragraph count (PSR-HB p.14). Prose never decides.
     Body,
 }
 
 impl Role {
     /// How a document part is read: headers, footers and watermarks are banner positions,
-    /// page tops and bottoms edges; properties and metadata are single values; everything else
-    /// (including tracked deletions and comments, which callers may leave out) is body text.
+    /// page tops and bottoms edges; properties and metadata are single values; everything
+    /// else (including tracked deletions and comments, which never decide) is body text.
     pub(crate) fn of(kind: PartKind) -> Role {
         match kind {
             PartKind::Header(_)
@@ -67,66 +69,24 @@ impl Role {
     }
 }
 
-/// A marking found in a text.
-#[derive(Clone, Debug)]
-pub(crate) struct Detected {
-    /// The text it was read from (a line, a value or a paragraph mark).
-    pub text: String,
-    /// 1-based line number in the text.
-    pub line: usize,
-    /// The parsed marking with its warnings.
-    pub parsed: Parsed,
-    /// Whether it is a paragraph (portion) mark rather than a banner.
-    pub paragraph: bool,
-    /// Whether it decides the classification (everything but prose, D8).
-    pub deciding: bool,
-    /// Where the scanner found it (banner, first line, paragraph mark...).
-    pub kind: FindingKind,
-    /// How sure the scanner is.
-    pub confidence: Confidence,
-}
-
-/// The markings of one text and the problems only the scanner can see in it: markings
-/// disguised with invisible or look-alike characters, and banner lines that do not parse.
+/// The markings of one part, and the problems only the scanner can see in it.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct DetectedText {
-    pub markings: Vec<Detected>,
-    /// `evasion-suspected` and `malformed-marking` problems, located `line N`.
-    pub problems: Vec<Problem>,
+pub(crate) struct PartReading {
+    /// Every finding, at the part's path.
+    pub(crate) findings: Vec<Finding>,
+    /// `evasion-suspected` and `malformed-marking` problems, at the part's path and line.
+    pub(crate) problems: Vec<Problem>,
 }
 
-/// The markings in `text` read in `role`.
-pub(crate) fn markings(scanner: &Scanner, text: &str, role: Role) -> DetectedText {
+/// The markings of `text`, the part at `at`, read in `role`.
+pub(crate) fn read_part(scanner: &Scanner, at: &PartPath, text: &str, role: Role) -> PartReading {
     let report = scanner.scan_part(text, role.part_role());
-    let parser: &Parser = scanner.parser();
-    let markings = report
+    let findings = report
         .findings
         .into_iter()
-        .map(|f| {
-            // Re-read the written text for its warnings and foreign origin. A marking the
-            // scanner had to fold (evasion) or join across lines may not parse as written;
-            // its marking stands, without warnings.
-            let parsed = match parser.parse(&f.text) {
-                Ok(p) if p.marking == f.marking => p,
-                _ => Parsed {
-                    marking: f.marking,
-                    warnings: Vec::new(),
-                    foreign: None,
-                },
-            };
-            Detected {
-                text: if f.notes.contains(&Note::SplitAcrossLines) {
-                    f.text.split_whitespace().collect::<Vec<_>>().join(" ")
-                } else {
-                    f.text
-                },
-                line: usize::try_from(f.line).unwrap_or(usize::MAX),
-                parsed,
-                paragraph: f.kind == FindingKind::ParagraphMark,
-                deciding: f.kind.is_deciding(),
-                kind: f.kind,
-                confidence: f.confidence,
-            }
+        .map(|mut f| {
+            f.at = at.clone();
+            f
         })
         .collect();
     let problems = report
@@ -138,6 +98,7 @@ pub(crate) fn markings(scanner: &Scanner, text: &str, role: Role) -> DetectedTex
                 ProblemCode::EvasionSuspected | ProblemCode::MalformedMarking
             )
         })
+        .map(|p| p.within(at))
         .collect();
-    DetectedText { markings, problems }
+    PartReading { findings, problems }
 }

@@ -1,6 +1,6 @@
 //! Error types.
 //!
-//! Two kinds of failure are kept apart (see `style.md` §6 of the design notes):
+//! Two kinds of failure are kept apart, because a caller must act differently on each:
 //!
 //! * [`ParseError`](crate::ParseError): text that was offered as a protective marking is not one. It carries the
 //!   byte offset of the problem and says what to write instead.
@@ -12,6 +12,7 @@
 //! note on a scanner finding.
 
 use crate::limits::Limit;
+use crate::report::Format;
 use thiserror::Error;
 
 /// Input that could not be read completely, so its marking cannot be determined.
@@ -23,7 +24,7 @@ use thiserror::Error;
 /// ```
 /// # #[cfg(feature = "documents")] {
 /// use protective_marking::document::read_text;
-/// use protective_marking::{Limit, Limits, ReadError};
+/// use protective_marking::{limits::Limit, Limits, ReadError};
 ///
 /// // Six bytes against a four-byte limit: an error that names the limit, never "unmarked".
 /// let limits = Limits { max_input_bytes: 4, ..Limits::default() };
@@ -57,8 +58,8 @@ pub enum ReadError {
     /// text cannot be read. Ask the sender for an unencrypted copy or scan it where the key is.
     #[error("{location}: {format} is encrypted; its marking cannot be read without the password")]
     Encrypted {
-        /// `"docx"`, `"pdf"`...
-        format: &'static str,
+        /// What it is.
+        format: Format,
         /// Where in the input.
         location: String,
     },
@@ -66,8 +67,9 @@ pub enum ReadError {
     /// description.
     #[error("{location}: corrupt {format}: {reason}")]
     Corrupt {
-        /// `"docx"`, `"pdf"`, `"zip"`, `"xml"`, `"mime"`...
-        format: &'static str,
+        /// What it was read as (a DOCX for its zip container and XML parts, a message for
+        /// its MIME).
+        format: Format,
         /// Where in the input.
         location: String,
         /// What the parser reported.
@@ -82,6 +84,15 @@ pub enum ReadError {
         /// Where in the input.
         location: String,
     },
+    /// The input could not be read from where it is (a file that cannot be opened, a read
+    /// that failed). Nothing of it was checked.
+    #[error("{location}: read failed: {reason}; its marking is unknown")]
+    Io {
+        /// The input.
+        location: String,
+        /// The operating system's description.
+        reason: String,
+    },
     /// A third-party parser panicked on this input; the panic was caught. The input is
     /// treated as corrupt.
     #[error("{location}: the {parser} parser failed on this input (caught panic)")]
@@ -91,4 +102,15 @@ pub enum ReadError {
         /// Where in the input.
         location: String,
     },
+}
+
+impl ReadError {
+    #[cfg(feature = "documents")]
+    /// A [`ReadError::Io`] for the input at `location`.
+    pub(crate) fn io(location: &str, e: &std::io::Error) -> ReadError {
+        ReadError::Io {
+            location: location.into(),
+            reason: e.to_string(),
+        }
+    }
 }

@@ -21,14 +21,14 @@
 //! * [`Marking`]: a classification with endorsements; canonical text, [`Marking::join`] and
 //!   [`Marking::dominates`].
 //! * [`Parser`]: strict and lenient reading, with agency codewords and a foreign mapping.
-//! * [`Scanner`]: finds markings in text of any size, telling banners from prose
-//!   (decisions.md D8) and flagging disguised ones; [`document::check`] and
-//!   [`MessageAnalyser`] read documents and messages through it (features `documents`,
-//!   `mail`).
+//! * [`Scanner`]: finds markings in text of any size, telling banners from prose and
+//!   flagging disguised ones, in a [`Report`]; [`document::check`] and [`MessageAnalyser`]
+//!   read documents and messages through it (features `documents`, `mail`).
 //! * [`HandlingPolicy`]: handling rules as data; [`HandlingPolicy::decide`] answers an
-//!   [`Action`] with a [`Decision`] (permitted, conditional or refused, each citing its rule).
+//!   [`Action`](handling::Action) with a [`Decision`] (permitted, conditional or refused,
+//!   each citing its rule).
 //! * [`Limits`] and [`ReadError`]: explicit resource limits for untrusted input.
-//! * [`Gateway`]: the per-message mail gateway verdict; [`milter`] puts it in front of
+//! * [`Gateway`]: the per-message mail gateway verdict; the `milter` module puts it in front of
 //!   Postfix (feature `milter`).
 //!
 //! # Untrusted input
@@ -38,56 +38,73 @@
 //! problem with its byte offset; a file or message that cannot be read gives a typed
 //! [`ReadError`], and the gateway never accepts what it could not read.
 //!
+//! # Crate features
+//!
+//! * `documents` (default): the DOCX and PDF readers ([`document`]).
+//! * `mail` (default; implies `documents`): MIME messages ([`mail`]), the message analysis
+//!   ([`MessageAnalyser`]), the gateway verdict ([`gateway`]) and the [`Inspector`].
+//! * `milter` (opt-in; implies `mail`): the milter service (the `milter` module) and the
+//!   `protective-marking-milter` binary. It pulls in tokio, which the default features do not.
+//!
 //! # Sources
 //!
-//! Rules cite the PSR and NZISM through the project's `domain.md` sections, and the product's
-//! choices where sources disagree through `decisions.md` D1–D8.
+//! Rules cite the Protective Security Requirements (PSR) and the NZ Information Security
+//! Manual (NZISM v3.9) directly: `PSR-OV` is the classification system overview, `PSR-HB p.13`
+//! a page of the PSR classification handbook, `PSR INF014` the page on foreign government
+//! information, `NZISM 15.1.11.C.01` a control. Where the sources are silent or disagree, the
+//! item's documentation states the rule this crate follows.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod config;
 #[cfg(feature = "documents")]
 mod detect;
 #[cfg(feature = "documents")]
+#[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 pub mod document;
 pub mod error;
 #[cfg(feature = "mail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
 pub mod gateway;
 pub mod handling;
+#[cfg(feature = "mail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
+pub mod input;
 pub mod limits;
 #[cfg(feature = "mail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
 pub mod mail;
 pub mod marking;
 #[cfg(feature = "milter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "milter")))]
 pub mod milter;
 pub mod path;
 pub mod problem;
+pub mod report;
 pub mod scan;
+mod text;
 
-// The public interface: the paved path is re-exported here.
+// The paved path, re-exported here; everything else is in its module.
+pub use config::AgencyConfig;
 pub use error::ReadError;
 #[cfg(feature = "mail")]
-pub use gateway::{
-    Carrier, Declared, Direction, DomainRule, Envelope, Gateway, GatewayAction, GatewayPolicy,
-    MessageAnalyser, MessageFinding, MessageReport, PolicyError, Reason, SmtpReply, SubjectCarrier,
-    SubjectMarking, UnreadablePart, Verdict,
-};
-pub use handling::{Action, ActionKind, Decision, HandlingPolicy, Ruling};
-pub use limits::{Limit, Limits};
-pub use marking::{
-    Classification, Country, Diagnostic, DiagnosticCode, Endorsement, EndorsementBlock,
-    EndorsementKind, Family, ForeignLevel, ForeignMapping, ForeignMarking, HandlingTier, Marking,
-    ParagraphMark, ParseError, ParseMode, Parsed, Parser, ParserBuilder, Releasability, SeeMailTag,
-    Severity,
-};
-pub use path::{
-    BodyKind, HeaderKind, Location, Margin, PartPath, Placeholder, PropertySet, Segment,
-};
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
+pub use gateway::{Envelope, Gateway, GatewayAction, GatewayPolicy, Verdict};
+pub use handling::{Decision, HandlingPolicy};
+#[cfg(feature = "mail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
+pub use input::Inspector;
+pub use limits::Limits;
+#[cfg(feature = "mail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mail")))]
+pub use mail::MessageAnalyser;
+pub use marking::{Classification, Endorsement, Marking, ParseError, Parser};
+pub use path::{Location, PartPath, Segment};
 pub use problem::{Problem, ProblemCode};
-pub use scan::{
-    BuildError, Confidence, Finding, FindingKind, Note, PartRole, ProseFindings, Scanner,
-    ScannerBuilder, Span, TextReport,
-};
+pub use report::{Finding, Format, Report};
+pub use scan::Scanner;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -96,7 +96,7 @@ impl Default for Limits {
 /// Names one field of [`Limits`], for [`ReadError::LimitExceeded`](crate::ReadError::LimitExceeded).
 ///
 /// ```
-/// use protective_marking::{Limit, Limits};
+/// use protective_marking::{limits::Limit, Limits};
 ///
 /// // An error names the limit; its field name says what to raise in a policy file.
 /// let limit = Limit::ZipEntries;
@@ -190,8 +190,23 @@ impl Limit {
     }
 }
 
-impl std::fmt::Display for Limit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.field_name())
-    }
+crate::text::display_as!(Limit, field_name);
+
+#[cfg(feature = "documents")]
+/// All of `reader`, refusing more than [`Limits::max_input_bytes`] (fail closed: an input
+/// is read whole or not at all, never cut short). `location` names the input in errors.
+pub(crate) fn read_input(
+    reader: impl std::io::Read,
+    limits: &Limits,
+    location: &str,
+) -> Result<Vec<u8>, crate::error::ReadError> {
+    use std::io::Read;
+    let max = limits.max_input_bytes;
+    let mut bytes = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::error::ReadError::io(location, &e))?;
+    Limit::InputBytes.check(limits, bytes.len() as u64, location)?;
+    Ok(bytes)
 }

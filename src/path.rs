@@ -4,14 +4,14 @@
 //! a caller can match on where a marking was found instead of parsing a string; `Display`
 //! gives the stable text of the checker's reports.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::fmt;
 
 /// Which page of a DOCX section a header or footer is shown on (`w:type` of a
 /// `w:headerReference` or `w:footerReference`).
 ///
 /// ```
-/// use protective_marking::HeaderKind;
+/// use protective_marking::path::HeaderKind;
 /// assert_eq!(HeaderKind::First.as_str(), "first");
 /// ```
 #[derive(
@@ -41,7 +41,7 @@ impl HeaderKind {
 /// Whether a page margin part is a header or a footer.
 ///
 /// ```
-/// use protective_marking::Margin;
+/// use protective_marking::path::Margin;
 /// assert_eq!(Margin::Footer.as_str(), "footer");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,7 +65,7 @@ impl Margin {
 /// Which set of document properties a property belongs to.
 ///
 /// ```
-/// use protective_marking::PropertySet;
+/// use protective_marking::path::PropertySet;
 /// assert_eq!(PropertySet::Custom.as_str(), "custom");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,7 +89,7 @@ impl PropertySet {
 /// A message body: plain text or HTML.
 ///
 /// ```
-/// use protective_marking::BodyKind;
+/// use protective_marking::path::BodyKind;
 /// assert_eq!(BodyKind::Html.as_str(), "html");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -119,7 +119,7 @@ impl BodyKind {
 /// page-number, header and the `presentation:footer-decl` a slide uses).
 ///
 /// ```
-/// use protective_marking::Placeholder;
+/// use protective_marking::path::Placeholder;
 /// assert_eq!(Placeholder::SlideNumber.as_str(), "slide number");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -340,7 +340,7 @@ impl fmt::Display for Segment {
 /// writes the display text.
 ///
 /// ```
-/// use protective_marking::{HeaderKind, Margin, PartPath, Segment};
+/// use protective_marking::{path::HeaderKind, path::Margin, PartPath, Segment};
 ///
 /// let footer = PartPath::of(Segment::Margin { margin: Margin::Footer, kind: HeaderKind::Default, section: 1 });
 /// let inside = PartPath::of(Segment::Attachment(2)).join(&footer);
@@ -424,11 +424,33 @@ impl fmt::Display for PartPath {
     }
 }
 
-impl Serialize for PartPath {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+/// A path equals the text it displays: `path == "attachment[1]/page 2"`.
+impl PartialEq<str> for PartPath {
+    fn eq(&self, other: &str) -> bool {
+        displays_as(self, other)
     }
 }
+
+impl PartialEq<&str> for PartPath {
+    fn eq(&self, other: &&str) -> bool {
+        displays_as(self, other)
+    }
+}
+
+/// Whether `value` displays as `text`, without building the string.
+fn displays_as(value: &dyn fmt::Display, text: &str) -> bool {
+    struct Rest<'a>(&'a str);
+    impl fmt::Write for Rest<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
+}
+
+crate::text::serialize_as_text!(PartPath);
 
 /// A [`PartPath`] and, when known, a 1-based line within that part.
 ///
@@ -481,11 +503,14 @@ impl fmt::Display for Location {
     }
 }
 
-impl Serialize for Location {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+/// A location equals the text it displays: `location == "page 2, line 3"`.
+impl PartialEq<&str> for Location {
+    fn eq(&self, other: &&str) -> bool {
+        displays_as(self, other)
     }
 }
+
+crate::text::serialize_as_text!(Location);
 
 #[cfg(test)]
 mod tests {

@@ -4,9 +4,8 @@
 //! Prose is drawn from a fixed word list with the marking words' near-misses (`secretary`,
 //! `secrets`, `confidence-building`, `top-secretive`), marking words used as ordinary
 //! English (`a trade secret`, `restricted area`): 0.3 % of words are marking words and 0.5 %
-//! near-misses, a little denser than the crates.md §4 corpus, and about 0.1 % are words with
-//! macrons (`Māori`, `whānau`), so most of the scanner's chunks contain non-ASCII bytes, as
-//! New Zealand government text does.
+//! near-misses, and about 0.1 % are words with macrons (`Māori`, `whānau`), so most of the
+//! scanner's chunks contain non-ASCII bytes, as New Zealand government text does.
 
 #![allow(dead_code)]
 
@@ -225,7 +224,7 @@ pub fn prose(bytes: usize, seed: u64) -> String {
     out
 }
 
-/// Banner lines in the mixed forms of crates.md §4.
+/// Banner lines in the mixed forms people write: case, spacing, a line break, NBSP, endorsements.
 pub const BANNERS: &[&str] = &[
     "IN-CONFIDENCE",
     "IN CONFIDENCE",

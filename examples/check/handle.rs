@@ -8,7 +8,7 @@
 
 use crate::output::{Colour, Out, Outcome};
 use protective_marking::handling::{Action, Citation, Clearance, HandlingPolicy, Ruling};
-use protective_marking::{Country, Decision, Marking};
+use protective_marking::{Decision, Marking, marking::Country};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]

@@ -122,7 +122,7 @@ pub fn run(args: &Args) -> Outcome {
                 .reasons
                 .iter()
                 .map(|r| Rule {
-                    rule: &r.rule,
+                    rule: r.rule.id(),
                     message: &r.message,
                 })
                 .collect(),

@@ -1,7 +1,7 @@
 //! `check marking [--strict] [--json] [--] TEXT...`
 
 use crate::output::{Colour, Out, Outcome};
-use protective_marking::{Diagnostic, ParseMode, Parser};
+use protective_marking::{Parser, marking::Diagnostic, marking::ParseMode};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
@@ -59,7 +59,7 @@ fn notes(d: &[Diagnostic]) -> Vec<Note<'_>> {
 /// The report for one text; shared with `check subject`.
 pub fn report<'a>(
     input: &'a str,
-    parsed: &'a Result<protective_marking::Parsed, protective_marking::ParseError>,
+    parsed: &'a Result<protective_marking::marking::Parsed, protective_marking::ParseError>,
 ) -> Report<'a> {
     match parsed {
         Ok(p) => Report {

@@ -8,11 +8,11 @@
 
 use crate::output::{Out, Outcome};
 use crate::scan_read::{Ctx, scan_item};
-use crate::scan_record::{self, Record};
+use crate::scan_record;
 use crate::scan_summary::Summary;
 use crate::walk::Walk;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use protective_marking::{Classification, ProblemCode};
+use protective_marking::{AgencyConfig, Classification, ProblemCode, Report};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,6 +71,11 @@ pub struct Args {
     /// With `--json`: after the reports, print the summary as one `{"summary": ...}` line.
     #[arg(long)]
     pub summary_json: bool,
+    /// The agency configuration: the `[agency]` table of a TOML file (codewords, foreign
+    /// mapping, sensitivity labels, limits), such as the milter's policy file, so that the
+    /// checker reads inputs as the gateway does.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// Human format: show only inputs that need attention.
     #[arg(short, long)]
     pub quiet: bool,
@@ -101,7 +106,26 @@ pub fn run(args: &Args) -> Outcome {
         return Outcome::Failed;
     }
     let gated = args.max.is_some() || !args.fail_on.is_empty();
-    let ctx = Ctx::new();
+    let config = match &args.config {
+        None => AgencyConfig::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| AgencyConfig::from_toml(&t).map_err(|e| e.to_string()))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("check scan: --config {}: {e}", path.display());
+                return Outcome::Failed;
+            }
+        },
+    };
+    let ctx = match Ctx::new(&config) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprintln!("check scan: --config: {e}");
+            return Outcome::Failed;
+        }
+    };
     let start = Instant::now();
     let progress = Progress::new();
     let mut out = Out::new();
@@ -126,7 +150,7 @@ pub fn run(args: &Args) -> Outcome {
         if batch.is_empty() {
             break;
         }
-        let reports: Vec<Vec<Record>> = batch
+        let reports: Vec<Vec<Report>> = batch
             .par_iter()
             .map(|item| {
                 let records = scan_item(&ctx, item);
@@ -136,19 +160,19 @@ pub fn run(args: &Args) -> Outcome {
             .collect();
         progress.bar.suspend(|| {
             for r in reports.iter().flatten() {
-                let over = args.max.and_then(|m| r.over(m));
+                let over = args.max.and_then(|m| scan_record::over(r, m));
                 let fail = args
                     .fail_on
                     .iter()
                     .copied()
-                    .find(|c| r.problems.iter().any(|p| p.code == *c));
+                    .find(|c| scan_record::has(r, *c));
                 summary.add(r, over.as_deref(), fail);
                 let wrong = if gated {
                     over.is_some() || fail.is_some()
                 } else {
                     r.has_problems()
                 };
-                outcome = outcome.max(if r.error.is_some() {
+                outcome = outcome.max(if r.error().is_some() {
                     Outcome::Failed
                 } else if wrong {
                     Outcome::Wrong
@@ -158,7 +182,7 @@ pub fn run(args: &Args) -> Outcome {
                 match format {
                     Format::Json => out.json(r),
                     Format::Csv => out.line(&scan_record::csv(r)),
-                    Format::Human if args.quiet && !wrong && r.error.is_none() => {}
+                    Format::Human if args.quiet && !wrong && r.error().is_none() => {}
                     Format::Human => scan_record::human(&mut out, r, args.verbose, over.as_deref()),
                 }
             }

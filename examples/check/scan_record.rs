@@ -1,188 +1,43 @@
-//! One `check scan` report per input (a file, a message of a mailbox), built from the
-//! library's reports, and its three renderings: JSON (the contract), human and CSV.
+//! The renderings of `check scan`'s reports: JSON (the contract: serde on the library's
+//! `Report`), human and CSV; and the two questions the gates ask of a report.
 
 use crate::output::{Colour, Out};
-use protective_marking::document::{DocumentReport, PartKind};
-use protective_marking::{
-    Carrier, Classification, Marking, MessageReport, Problem, ProblemCode, TextReport,
-};
-use serde::Serialize;
+use protective_marking::{Classification, ProblemCode, Report};
 
-/// The JSON contract of `check scan --json` (issues 3, 4, 5): one object per input.
-#[derive(Debug, Serialize)]
-pub struct Record {
-    pub path: String,
-    /// `text`, `docx`, `pdf`, `eml`, `mbox` or `maildir`; `unknown` when the input could
-    /// not be opened.
-    pub format: &'static str,
-    pub marking: Option<String>,
-    pub classification: Option<&'static str>,
-    pub endorsements: Vec<String>,
-    pub findings: Vec<FindingOut>,
-    pub problems: Vec<Problem>,
-    pub error: Option<String>,
-    /// The effective classification, for the summary and the `--max` gate.
-    #[serde(skip)]
-    pub level: Option<Classification>,
+/// The label the summary and the human output group by: `UNREADABLE`, the effective
+/// classification, or `UNMARKED`.
+pub fn label(r: &Report) -> &'static str {
+    match (r.error(), r.classification()) {
+        (Some(_), _) => "UNREADABLE",
+        (None, Some(c)) => c.as_str(),
+        (None, None) => "UNMARKED",
+    }
 }
 
-/// One finding in the contract's shape.
-#[derive(Debug, Serialize)]
-pub struct FindingOut {
-    /// The part: `body`, `header[default]/section 1`, `page 2/top`, `subject`, ...
-    pub location: String,
-    /// 1-based line within the part, when the reader knows it.
-    pub line: Option<u64>,
-    pub text: String,
-    pub canonical: String,
-    /// Text: the scanner's kind (`banner`, `first-line`, `last-line`, `paragraph-mark`,
-    /// `statement`, `property`, `inline`). Documents: `banner`, `paragraph-mark`,
-    /// `property`, `deleted`, `comment`. Mail: the carrier (`header`, `subject`, `body`,
-    /// `attachment`, `quoted`).
-    pub kind: &'static str,
-    /// `high`, `medium` or `low` for text; `null` where the reader does not grade.
-    pub confidence: Option<&'static str>,
+/// Why the input fails `--max level`: its classification is above it, or its marking
+/// cannot be fully determined (fail closed).
+pub fn over(r: &Report, max: Classification) -> Option<String> {
+    if r.error().is_some() {
+        return Some("cannot determine its marking (unreadable)".into());
+    }
+    if r.is_unreadable() {
+        return Some("cannot determine its marking (a part is unreadable)".into());
+    }
+    match r.classification() {
+        Some(level) if level > max => Some(format!("is {}", level.as_str())),
+        _ => None,
+    }
 }
 
-impl Record {
-    fn new(path: String, format: &'static str, marking: Option<&Marking>) -> Record {
-        Record {
-            path,
-            format,
-            marking: marking.map(|m| m.to_string()),
-            classification: marking.map(|m| m.classification().as_str()),
-            endorsements: marking
-                .map(|m| m.endorsements().iter().map(|e| e.to_string()).collect())
-                .unwrap_or_default(),
-            findings: Vec::new(),
-            problems: Vec::new(),
-            error: None,
-            level: marking.map(|m| m.classification()),
-        }
-    }
-
-    /// An input whose marking cannot be determined. Never clean: `error` is set.
-    pub fn unreadable(path: String, format: &'static str, error: String) -> Record {
-        let mut r = Record::new(path, format, None);
-        r.error = Some(error);
-        r
-    }
-
-    pub fn from_text(path: String, report: TextReport) -> Record {
-        let mut r = Record::new(path, "text", report.marking.as_ref());
-        r.findings = report
-            .findings
-            .into_iter()
-            .map(|f| FindingOut {
-                location: "body".into(),
-                line: Some(f.line),
-                canonical: f.marking.to_string(),
-                text: f.text,
-                kind: f.kind.as_str(),
-                confidence: Some(f.confidence.as_str()),
-            })
-            .collect();
-        r.problems = report.problems;
-        r
-    }
-
-    pub fn from_document(path: String, format: &'static str, report: DocumentReport) -> Record {
-        let mut r = Record::new(path, format, report.marking.as_ref());
-        r.findings = report
-            .findings
-            .into_iter()
-            .map(|f| FindingOut {
-                kind: match f.kind {
-                    PartKind::Deleted => "deleted",
-                    PartKind::Comments => "comment",
-                    _ => f.finding.as_str(),
-                },
-                location: f.path.to_string(),
-                line: Some(f.line as u64),
-                canonical: f.marking.to_string(),
-                text: f.text,
-                confidence: Some(f.confidence.as_str()),
-            })
-            .collect();
-        r.problems = report.problems;
-        r
-    }
-
-    pub fn from_message(path: String, format: &'static str, report: MessageReport) -> Record {
-        let mut r = Record::new(path, format, report.effective.as_ref());
-        r.findings = report
-            .findings
-            .into_iter()
-            .map(|f| FindingOut {
-                kind: match f.carrier {
-                    Carrier::Header => "header",
-                    Carrier::Subject => "subject",
-                    Carrier::Body => "body",
-                    Carrier::Attachment => "attachment",
-                    Carrier::Quoted => "quoted",
-                    _ => "other",
-                },
-                location: f.location,
-                line: None,
-                canonical: f.marking.to_string(),
-                text: f.text,
-                confidence: None,
-            })
-            .collect();
-        r.problems = report.problems;
-        // Parts that could not be read leave the marking unknown: say so as a problem, so
-        // the message is never reported clean (fail closed).
-        for part in report.unreadable {
-            let p = Problem::new(
-                ProblemCode::UnreadablePart,
-                part.location,
-                format!("{}; its marking is unknown", part.error),
-            );
-            if !r.problems.contains(&p) {
-                r.problems.push(p);
-            }
-        }
-        r
-    }
-
-    /// Whether any problem is not advisory.
-    pub fn has_problems(&self) -> bool {
-        self.problems.iter().any(|p| !p.code.is_advisory())
-    }
-
-    /// Why the input fails `--max level`: its classification is above it, or its marking
-    /// cannot be fully determined (fail closed).
-    pub fn over(&self, max: Classification) -> Option<String> {
-        if self.error.is_some() {
-            return Some("cannot determine its marking (unreadable)".into());
-        }
-        if self
-            .problems
-            .iter()
-            .any(|p| p.code == ProblemCode::UnreadablePart)
-        {
-            return Some("cannot determine its marking (a part is unreadable)".into());
-        }
-        match self.level {
-            Some(level) if level > max => Some(format!("is {}", level.as_str())),
-            _ => None,
-        }
-    }
-
-    /// The label the summary and the human output group by.
-    pub fn label(&self) -> &'static str {
-        match (&self.error, self.classification) {
-            (Some(_), _) => "UNREADABLE",
-            (None, Some(c)) => c,
-            (None, None) => "UNMARKED",
-        }
-    }
+/// Whether any listed problem has `code`.
+pub fn has(r: &Report, code: ProblemCode) -> bool {
+    r.listed_problems().iter().any(|p| p.code == code)
 }
 
 /// The colour of a classification label: green for the lowest levels, yellow for the
 /// policy-and-privacy family, red for national security and anything unknown.
-fn colour_of(r: &Record) -> Colour {
-    match (r.error.is_some(), r.level) {
+fn colour_of(r: &Report) -> Colour {
+    match (r.error().is_some(), r.classification()) {
         (true, _) => Colour::Red,
         (false, None) => Colour::Yellow,
         (false, Some(Classification::Unclassified)) => Colour::Green,
@@ -193,19 +48,19 @@ fn colour_of(r: &Record) -> Colour {
 
 /// Human output: a heading line per input, then its problems (and findings with
 /// `--verbose`), indented under it.
-pub fn human(out: &mut Out, r: &Record, verbose: bool, gate: Option<&str>) {
-    let label = out.paint(&format!("{:<14}", r.label()), colour_of(r));
-    let marking = match (&r.marking, r.classification) {
-        (Some(m), Some(c)) if m != c => format!("  {m}"),
+pub fn human(out: &mut Out, r: &Report, verbose: bool, gate: Option<&str>) {
+    let label = out.paint(&format!("{:<14}", label(r)), colour_of(r));
+    let marking = match &r.marking {
+        Some(m) if m.to_string() != m.classification().as_str() => format!("  {m}"),
         _ => String::new(),
     };
     out.line(&format!(
         "{label} {}{}  {}",
-        out.paint(&r.path, Colour::Bold),
+        out.paint(&r.input, Colour::Bold),
         marking,
         out.paint(&format!("({})", r.format), Colour::Dim)
     ));
-    if let Some(e) = &r.error {
+    if let Some(e) = r.error() {
         out.line(&format!("    {} {e}", out.paint("error:", Colour::Red)));
     }
     if let Some(reason) = gate {
@@ -214,7 +69,7 @@ pub fn human(out: &mut Out, r: &Record, verbose: bool, gate: Option<&str>) {
             out.paint("over --max:", Colour::Red)
         ));
     }
-    for p in &r.problems {
+    for p in &r.listed_problems() {
         let colour = if p.code.is_advisory() {
             Colour::Dim
         } else {
@@ -223,7 +78,7 @@ pub fn human(out: &mut Out, r: &Record, verbose: bool, gate: Option<&str>) {
         out.line(&format!(
             "    {} {}: {}",
             out.paint(&format!("{}:", p.code), colour),
-            p.location,
+            p.at,
             p.message
         ));
     }
@@ -234,9 +89,9 @@ pub fn human(out: &mut Out, r: &Record, verbose: bool, gate: Option<&str>) {
                 "    {} {} {}{line}: {:?} = {}",
                 out.paint("found", Colour::Dim),
                 f.kind,
-                f.location,
+                f.at,
                 f.text,
-                f.canonical
+                f.marking
             ));
         }
     }
@@ -247,22 +102,30 @@ pub const CSV_HEADER: &str =
     "path,format,classification,marking,endorsements,findings,problems,error";
 
 /// One CSV row (RFC 4180 quoting). Problems are their codes, `;`-separated, each once.
-pub fn csv(r: &Record) -> String {
+pub fn csv(r: &Report) -> String {
     let mut codes: Vec<&str> = Vec::new();
-    for p in &r.problems {
+    for p in &r.listed_problems() {
         if !codes.contains(&p.code.as_str()) {
             codes.push(p.code.as_str());
         }
     }
+    let endorsements: Vec<String> = r
+        .marking
+        .iter()
+        .flat_map(|m| m.endorsements().iter().map(|e| e.to_string()))
+        .collect();
     let fields = [
-        r.path.clone(),
+        r.input.clone(),
         r.format.to_string(),
-        r.label().to_string(),
-        r.marking.clone().unwrap_or_default(),
-        r.endorsements.join("; "),
+        label(r).to_string(),
+        r.marking
+            .as_ref()
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        endorsements.join("; "),
         r.findings.len().to_string(),
         codes.join(";"),
-        r.error.clone().unwrap_or_default(),
+        r.error().map(|e| e.to_string()).unwrap_or_default(),
     ];
     fields
         .iter()

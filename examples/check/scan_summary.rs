@@ -2,7 +2,8 @@
 //! code, unreadable inputs, gate failures, time and throughput.
 
 use crate::output::{Colour, Out};
-use crate::scan_record::Record;
+use crate::scan_record;
+use protective_marking::Report;
 use protective_marking::{Classification, ProblemCode};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,14 +40,17 @@ pub struct Summary {
 
 impl Summary {
     /// Counts `r`; `over` and `fail_on` are its gate failures.
-    pub fn add(&mut self, r: &Record, over: Option<&str>, fail_on: Option<ProblemCode>) {
+    pub fn add(&mut self, r: &Report, over: Option<&str>, fail_on: Option<ProblemCode>) {
         self.inputs += 1;
-        if matches!(r.format, "eml" | "mbox" | "maildir") {
+        if r.format.is_message() {
             self.messages += 1;
         }
-        *self.classifications.entry(r.label()).or_default() += 1;
+        *self
+            .classifications
+            .entry(scan_record::label(r))
+            .or_default() += 1;
         let mut seen: Vec<ProblemCode> = Vec::new();
-        for p in &r.problems {
+        for p in &r.listed_problems() {
             if !seen.contains(&p.code) {
                 seen.push(p.code);
                 *self.problems.entry(p.code.as_str()).or_default() += 1;
@@ -55,14 +59,14 @@ impl Summary {
         if r.has_problems() {
             self.with_problems += 1;
         }
-        if let Some(e) = &r.error {
-            self.unreadable.push((r.path.clone(), e.clone()));
+        if let Some(e) = r.error() {
+            self.unreadable.push((r.input.clone(), e.to_string()));
         }
         if let Some(why) = over {
-            self.over_max.push((r.path.clone(), why.to_string()));
+            self.over_max.push((r.input.clone(), why.to_string()));
         }
         if let Some(code) = fail_on {
-            self.fail_on.push((r.path.clone(), code.as_str()));
+            self.fail_on.push((r.input.clone(), code.as_str()));
         }
     }
 

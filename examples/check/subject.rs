@@ -1,8 +1,8 @@
-//! `check subject [--json] TEXT...`: the marking a subject line carries (decisions.md D5).
+//! `check subject [--json] TEXT...`: the marking a subject line carries.
 
 use crate::marking::{Report, print_human, report};
 use crate::output::{Out, Outcome};
-use protective_marking::{MessageAnalyser, SubjectCarrier};
+use protective_marking::{MessageAnalyser, mail::SubjectCarrier};
 use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> Outcome {
     let mut outcome = Outcome::Clean;
     for text in &args.texts {
         let found = analyser.read_subject(text, args.au);
-        // The first (leftmost) marking decides, as in the AU standard (domain.md §5.3); a
+        // The first (leftmost) marking decides, as in the Australian standard; a
         // SEEMail tag alone is reported as not a marking.
         let first = found
             .iter()

@@ -7,17 +7,17 @@ use protective_marking::document::{
     Document, read, read_docx, read_msg, read_msg_message, read_odf, read_pdf, read_pptx, read_xlsx,
 };
 use protective_marking::mail::{
-    HeaderDialect, SubjectPosition, add_marking_to_subject, split_mbox, subject_candidates,
-    tokenise_header,
+    HeaderDialect, SubjectPosition, add_marking_to_subject, internal::subject_candidates,
+    internal::tokenise_header, split_mbox,
 };
 use protective_marking::{
-    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Note, ParagraphMark,
-    Parser, PartRole, ProblemCode, Scanner,
+    Envelope, Gateway, GatewayAction, GatewayPolicy, Limits, MessageAnalyser, Parser, ProblemCode,
+    Scanner, marking::ParagraphMark, scan::Note, scan::PartRole,
 };
 use std::sync::LazyLock;
 
 /// Strict and lenient parse; whatever the lenient parser accepts prints as canonical text
-/// that the strict parser reads back to the same marking (decisions.md D1, D4).
+/// that the strict parser reads back to the same marking.
 pub fn marking(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;

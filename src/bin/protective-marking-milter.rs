@@ -12,7 +12,9 @@
 //! flag, an unreadable or invalid policy, or an address that cannot be bound.
 
 use clap::Parser;
-use protective_marking::milter::{ListenAddr, LogFormat, MilterListener, MilterOptions};
+use protective_marking::milter::{
+    ListenAddr, LogFormat, MilterListener, MilterOptions, MilterService,
+};
 use protective_marking::{Gateway, GatewayPolicy};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -98,8 +100,8 @@ fn main() -> ExitCode {
                     "{}: ok ({} gateway, {} path(s){})",
                     path.display(),
                     match p.direction {
-                        protective_marking::Direction::Inbound => "inbound",
-                        protective_marking::Direction::Outbound => "outbound",
+                        protective_marking::gateway::Direction::Inbound => "inbound",
+                        protective_marking::gateway::Direction::Outbound => "outbound",
                     },
                     p.domains.len(),
                     if p.inbound_marking.is_some() {
@@ -148,7 +150,7 @@ fn main() -> ExitCode {
     if let Some(n) = cli.max_concurrent_checks {
         options = options.max_concurrent_checks(n);
     }
-    let service = match options.build() {
+    let service = match MilterService::new(options) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("protective-marking-milter: {}: {e}", policy_path.display());
@@ -175,7 +177,7 @@ fn main() -> ExitCode {
             eprintln!("protective-marking-milter: cannot install signal handlers");
             return ExitCode::from(2);
         };
-        let listener: MilterListener = match service.bind().await {
+        let listener: MilterListener = match MilterListener::bind(&service).await {
             Ok(l) => l,
             Err(e) => {
                 eprintln!(

@@ -1,218 +1,140 @@
-//! Document checks (the project's issue 4): where a document is marked, what its marking
-//! is, and what is wrong with how it is marked.
+//! Document checks: where a document is marked, what its marking is, and what is wrong with
+//! how it is marked.
 //!
-//! The rules come from PSR-HB p.13 and PSR-APPLY (marking centred at the top **and** bottom
-//! of every page; paragraph marks; the document marking equals the highest paragraph
-//! marking) and decisions.md D2 (the effective marking is the join of deciding findings) and
-//! D8 (prose never decides).
+//! The rules come from the PSR: a marking centred at the top **and** bottom of every page
+//! (PSR-HB p.13), paragraph marks, and a document marked at least as high as its highest
+//! paragraph (PSR-HB p.14). The effective marking is the join of every deciding finding;
+//! prose never decides.
 
-use super::{Document, Format, PartKind};
+use super::{Document, Part, PartKind};
 use crate::detect::{self, Role};
-use crate::marking::{DiagnosticCode, Marking};
-use crate::path::PartPath;
-use crate::problem::{Problem, ProblemCode};
-use crate::scan::{Confidence, FindingKind, Scanner};
-use serde::Serialize;
+use crate::marking::Marking;
+use crate::path::{Location, Segment};
+use crate::problem::{BannerPlace, Problem};
+use crate::report::{Declared, Finding, Format, Report};
+use crate::scan::{FindingKind, Scanner};
 
-/// One marking found in a document.
-///
-/// ```
-/// use protective_marking::{FindingKind, Limits, Scanner};
-/// use protective_marking::document::{check, read_text};
-///
-/// let doc = read_text(b"RESTRICTED\n\n(S) The plan.\n\nRESTRICTED", &Limits::default())?;
-/// let report = check(&doc, &Scanner::new());
-/// let first = &report.findings[0];
-/// assert_eq!((first.path.to_string(), first.line), ("body".to_string(), 1));
-/// assert_eq!(first.finding, FindingKind::FirstLine);
-/// assert_eq!(first.marking.to_string(), "RESTRICTED");
-/// // A paragraph mark decides too, so `(S)` on line 3 counts towards the document's marking.
-/// let mark = report.findings.iter().find(|f| f.paragraph).unwrap();
-/// assert_eq!((mark.line, mark.deciding), (3, true));
-/// # Ok::<(), protective_marking::ReadError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DocumentFinding {
-    /// The part it was found in, e.g. `header[default]/section 1` or `page 3/top`.
-    pub path: PartPath,
-    /// The kind of part.
-    pub kind: PartKind,
-    /// 1-based line within the part.
-    pub line: usize,
-    /// The text as written.
-    pub text: String,
-    /// The marking read.
-    pub marking: Marking,
-    /// Whether it is a paragraph mark such as `(S)`.
-    pub paragraph: bool,
-    /// Where the scanner found it within the part: `banner`, `first-line`, `last-line`,
-    /// `paragraph-mark`, `statement`, `property` or `inline` (prose, never deciding).
-    pub finding: FindingKind,
-    /// How sure the scanner is that this is a marking.
-    pub confidence: Confidence,
-    /// Whether it decides the document's marking (D8): everything but tracked deletions and
-    /// comments.
-    pub deciding: bool,
-}
-
-/// The markings of one document and what is wrong with them.
-///
-/// ```
-/// use protective_marking::{Limits, ProblemCode, Scanner};
-/// use protective_marking::document::{check, read_text};
-///
-/// let doc = read_text(b"IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE", &Limits::default())?;
-/// let report = check(&doc, &Scanner::new());
-/// assert_eq!(report.marking.unwrap().to_string(), "SECRET");
-/// assert!(report.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
-/// # Ok::<(), protective_marking::ReadError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DocumentReport {
-    /// What the input was read as.
-    pub format: Format,
-    /// The effective marking: the join of every deciding finding (D2); `None` if unmarked.
-    pub marking: Option<Marking>,
-    /// The marking shown in banner positions (headers, footers, page tops and bottoms, the
-    /// first and last lines), joined; `None` if there is no banner.
-    pub banner: Option<Marking>,
-    /// Every marking found.
-    pub findings: Vec<DocumentFinding>,
-    /// What is wrong.
-    pub problems: Vec<Problem>,
-}
-
-/// Core, custom and label properties and PDF metadata: the document's labels, as opposed
-/// to what it shows.
-fn is_metadata(kind: PartKind) -> bool {
-    Role::of(kind) == Role::Value
-}
-
-/// Check `doc`: every marking, the effective marking and the problems (issue 4).
+/// Check `doc`: every marking, the effective marking and the problems.
 ///
 /// Problems: `unmarked`; `missing-banner` (a DOCX section whose header or footer lacks the
 /// marking, a PDF page without it in its top or bottom lines); `banners-disagree` (header
 /// and footer, or page top and bottom, differ); `under-marked` (body text or a paragraph mark
 /// above the banner); `metadata-disagrees` (a label property or PDF metadata differs from the
-/// visible marking); `non-canonical`.
-pub fn check(doc: &Document, scanner: &Scanner) -> DocumentReport {
-    let parser = scanner.parser();
-    let mut findings = Vec::new();
-    let mut problems = Vec::new();
-    for part in &doc.parts {
-        let role = Role::of(part.kind);
-        // A PDF page's own text is read for paragraph marks and its first/last lines; the
-        // top and bottom lines are separate banner parts.
-        let detected = detect::markings(scanner, &part.text, role);
-        for p in detected.problems {
+/// visible marking); `non-canonical`; `foreign-marking`; and the scanner's
+/// `evasion-suspected` and `malformed-marking` in any part. The report's `declared` marking
+/// is the join of the banners (headers, footers, page tops and bottoms, first and last
+/// lines).
+///
+/// ```
+/// use protective_marking::{scan::FindingKind, Limits, ProblemCode, Scanner};
+/// use protective_marking::document::{check, read_text};
+///
+/// let doc = read_text(b"IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE", &Limits::default())?;
+/// let report = check(&doc, &Scanner::new());
+/// assert_eq!(report.marking.as_ref().unwrap().to_string(), "SECRET");
+/// assert_eq!(report.declared.as_ref().unwrap().marking.to_string(), "IN-CONFIDENCE");
+/// assert!(report.has_problem(ProblemCode::UnderMarked));
+/// let mark = report.findings.iter().find(|f| f.kind == FindingKind::ParagraphMark).unwrap();
+/// assert_eq!((mark.at.to_string(), mark.line), ("body".to_string(), Some(3)));
+/// # Ok::<(), protective_marking::ReadError>(())
+/// ```
+pub fn check(doc: &Document, scanner: &Scanner) -> Report {
+    let mut problems: Vec<Problem> = Vec::new();
+    // Each finding with the part it is in.
+    let mut found: Vec<(usize, Finding)> = Vec::new();
+    for (i, part) in doc.parts.iter().enumerate() {
+        let reading = detect::read_part(scanner, &part.path, &part.text, Role::of(part.kind));
+        for p in reading.problems {
+            push(&mut problems, p);
+        }
+        found.extend(reading.findings.into_iter().map(|f| (i, f)));
+    }
+    for (_, f) in &found {
+        if f.notes.contains(&crate::scan::Note::NonCanonical) {
             push(
                 &mut problems,
-                p.code,
-                &format!("{}, {}", part.path, p.location),
-                p.message,
+                Problem::non_canonical(f.location(), &f.text, &f.marking),
             );
         }
-        for d in detected.markings {
-            let deciding =
-                d.deciding && !matches!(part.kind, PartKind::Deleted | PartKind::Comments);
-            findings.push(DocumentFinding {
-                path: part.path.clone(),
-                kind: part.kind,
-                line: d.line,
-                text: d.text,
-                marking: d.parsed.marking.clone(),
-                paragraph: d.paragraph,
-                finding: d.kind,
-                confidence: d.confidence,
-                deciding,
-            });
-        }
-    }
-    for f in &findings {
-        if let Ok(p) = parser.parse(&f.text)
-            && let Some(w) = p
-                .warnings
-                .iter()
-                .find(|w| w.code == DiagnosticCode::NonCanonicalForm)
-        {
+        if let Some(foreign) = &f.foreign {
             push(
                 &mut problems,
-                ProblemCode::NonCanonical,
-                &f.path.to_string(),
-                format!("`{}`: {}", f.text, w.message),
+                Problem::foreign_marking(f.location(), &f.text, foreign, &f.marking),
             );
         }
     }
 
-    let deciding: Vec<&DocumentFinding> = findings.iter().filter(|f| f.deciding).collect();
-    let marking = Marking::join_all(deciding.iter().map(|f| &f.marking));
-    let visible: Vec<&&DocumentFinding> =
-        deciding.iter().filter(|f| !is_metadata(f.kind)).collect();
-    let banners: Vec<&&&DocumentFinding> = visible
+    let deciding: Vec<&(usize, Finding)> = found.iter().filter(|(_, f)| f.is_deciding()).collect();
+    let marking = Marking::join_all(deciding.iter().map(|(_, f)| &f.marking));
+    let is_metadata = |i: usize| Role::of(doc.parts[i].kind) == Role::Value;
+    let visible: Vec<&(usize, Finding)> = deciding
         .iter()
-        .filter(|f| !f.paragraph && is_banner_position(doc, f))
+        .copied()
+        .filter(|(i, _)| !is_metadata(*i))
         .collect();
-    let banner = Marking::join_all(banners.iter().map(|f| &f.marking));
+    let banners: Vec<&(usize, Finding)> = visible
+        .iter()
+        .copied()
+        .filter(|(i, f)| {
+            f.kind != FindingKind::ParagraphMark && is_banner_position(&doc.parts[*i], f)
+        })
+        .collect();
+    let declared = Marking::join_all(banners.iter().map(|(_, f)| &f.marking)).map(|m| Declared {
+        marking: m,
+        at: banners[0].1.at.clone(),
+        text: banners[0].1.text.clone(),
+    });
 
+    let whole = Location::from(Segment::Document);
     if visible.is_empty() {
-        let msg = if marking.is_some() {
-            "only the document's metadata carries a marking; show it top and bottom of every page (PSR-HB p.13)"
-        } else {
-            "no protective marking found; mark the document top and bottom of every page (PSR-HB p.13)"
-        };
-        push(&mut problems, ProblemCode::Unmarked, "document", msg.into());
-    }
-
-    match doc.format {
-        Format::Docx => docx_banners(doc, &findings, &mut problems),
-        Format::Pdf => pdf_banners(doc, scanner, &findings, &mut problems),
-        // The per-format checks of presentations, workbooks, OpenDocument and messages are
-        // not written yet: their markings are read and joined as for any document.
-        _ => {}
+        push(&mut problems, Problem::unmarked(whole, marking.as_ref()));
+    } else {
+        match doc.format {
+            Format::Docx => docx_banners(doc, &deciding, &mut problems),
+            Format::Pdf => pdf_banners(doc, scanner, &mut problems),
+            _ => {}
+        }
     }
 
     // Under-marked: body text or paragraph marks above the banner (PSR-HB p.14).
-    if let Some(b) = &banner {
-        for f in visible.iter().filter(|f| !b.dominates(&f.marking)) {
+    if let Some(d) = &declared {
+        for (_, f) in visible
+            .iter()
+            .filter(|(_, f)| !d.marking.dominates(&f.marking))
+        {
             push(
                 &mut problems,
-                ProblemCode::UnderMarked,
-                &f.path.to_string(),
-                format!(
-                    "`{}` (line {}) is {} but the document is marked {b}; mark it {}",
-                    f.text,
-                    f.line,
-                    f.marking,
-                    b.join(&f.marking)
+                Problem::under_marked(
+                    f.location(),
+                    Segment::Document,
+                    &f.text,
+                    &f.marking,
+                    &d.marking,
                 ),
             );
         }
     }
     // Metadata labels against the visible marking.
-    if let Some(v) = Marking::join_all(visible.iter().map(|f| &f.marking)) {
-        for f in deciding
+    if let Some(shown) = Marking::join_all(visible.iter().map(|(_, f)| &f.marking)) {
+        for (_, f) in deciding
             .iter()
-            .filter(|f| is_metadata(f.kind) && f.marking != v)
+            .filter(|(i, f)| is_metadata(*i) && f.marking != shown)
         {
             push(
                 &mut problems,
-                ProblemCode::MetadataDisagrees,
-                &f.path.to_string(),
-                format!("the label says {} but the document shows {v}", f.marking),
+                Problem::metadata_disagrees(f.location(), &f.marking, &shown),
             );
         }
     }
-    DocumentReport {
-        format: doc.format,
-        marking,
-        banner,
-        findings,
-        problems,
-    }
+    let mut report = Report::new(doc.format);
+    report.marking = marking;
+    report.declared = declared;
+    report.findings = found.into_iter().map(|(_, f)| f).collect();
+    report.problems = problems;
+    report
 }
 
-fn push(problems: &mut Vec<Problem>, code: ProblemCode, location: &str, message: String) {
-    let p = Problem::new(code, location, message);
+fn push(problems: &mut Vec<Problem>, p: Problem) {
     if !problems.contains(&p) {
         problems.push(p);
     }
@@ -220,25 +142,23 @@ fn push(problems: &mut Vec<Problem>, code: ProblemCode, location: &str, message:
 
 /// Whether a finding sits where a banner goes: a header, footer, watermark, page top or
 /// bottom, or the first or last line of the body.
-fn is_banner_position(doc: &Document, f: &DocumentFinding) -> bool {
-    match f.kind {
+fn is_banner_position(part: &Part, f: &Finding) -> bool {
+    match part.kind {
         PartKind::Header(_)
         | PartKind::Footer(_)
         | PartKind::Watermark
         | PartKind::PageTop
         | PartKind::PageBottom => true,
         PartKind::Body | PartKind::PageText => {
-            let Some(part) = doc.parts.iter().find(|p| p.path == f.path) else {
-                return false;
-            };
-            let non_empty: Vec<usize> = part
+            let non_empty: Vec<u64> = part
                 .text
                 .lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, _)| i + 1)
+                .map(|(i, _)| i as u64 + 1)
                 .collect();
-            non_empty.first() == Some(&f.line) || non_empty.last() == Some(&f.line)
+            f.line
+                .is_some_and(|l| non_empty.first() == Some(&l) || non_empty.last() == Some(&l))
         }
         _ => false,
     }
@@ -246,13 +166,12 @@ fn is_banner_position(doc: &Document, f: &DocumentFinding) -> bool {
 
 /// DOCX: every section's headers and footers carry the marking, and agree. A section with
 /// no header of its own continues the previous section's (as Word does).
-fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec<Problem>) {
-    if findings.iter().all(|f| !f.deciding) {
-        return; // already reported unmarked
-    }
+fn docx_banners(doc: &Document, deciding: &[&(usize, Finding)], problems: &mut Vec<Problem>) {
+    let decides_in = |i: usize| deciding.iter().any(|(j, _)| *j == i);
     let mut prev: [Option<Vec<usize>>; 2] = [None, None];
     for section in 1..=doc.sections.max(1) {
-        for (slot, name) in [(0, "header"), (1, "footer")] {
+        let at_section = Location::from(Segment::Section(section));
+        for slot in [0, 1] {
             let own: Vec<usize> = doc
                 .parts
                 .iter()
@@ -271,52 +190,38 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
             } else {
                 own
             };
+            let (none, unmarked) = if slot == 0 {
+                (BannerPlace::NoHeader, BannerPlace::Header)
+            } else {
+                (BannerPlace::NoFooter, BannerPlace::Footer)
+            };
             if parts.is_empty() {
-                push(
-                    problems,
-                    ProblemCode::MissingBanner,
-                    &format!("section {section}"),
-                    format!(
-                        "section {section} has no {name}; put the marking in the {name} so every page is marked (PSR-HB p.13)"
-                    ),
-                );
+                push(problems, Problem::missing_banner(at_section.clone(), none));
             }
             for &i in &parts {
-                let p = &doc.parts[i];
-                if !findings.iter().any(|f| f.path == p.path && f.deciding) {
-                    push(
-                        problems,
-                        ProblemCode::MissingBanner,
-                        &p.path.to_string(),
-                        format!(
-                            "the {name} has no protective marking; every page needs it top and bottom (PSR-HB p.13)"
-                        ),
-                    );
+                if !decides_in(i) {
+                    let at = Location::from(doc.parts[i].path.clone());
+                    push(problems, Problem::missing_banner(at, unmarked));
                 }
             }
             prev[slot] = Some(parts);
         }
-        let marks = |slot: usize| -> Option<Marking> {
-            let paths: Vec<&PartPath> = prev[slot]
+        let marks = |slot: usize| -> Option<(Marking, Location)> {
+            let parts: Vec<usize> = prev[slot].iter().flatten().copied().collect();
+            let of_slot: Vec<&Finding> = deciding
                 .iter()
-                .flatten()
-                .map(|&i| &doc.parts[i].path)
+                .filter(|(i, _)| parts.contains(i))
+                .map(|(_, f)| f)
                 .collect();
-            Marking::join_all(
-                findings
-                    .iter()
-                    .filter(|f| f.deciding && paths.contains(&&f.path))
-                    .map(|f| &f.marking),
-            )
+            let m = Marking::join_all(of_slot.iter().map(|f| &f.marking))?;
+            Some((m, Location::from(of_slot[0].at.clone())))
         };
-        if let (Some(h), Some(f)) = (marks(0), marks(1))
+        if let (Some((h, h_at)), Some((f, f_at))) = (marks(0), marks(1))
             && h != f
         {
             push(
                 problems,
-                ProblemCode::BannersDisagree,
-                &format!("section {section}"),
-                format!("the header says {h} but the footer says {f}; use the same marking"),
+                Problem::banners_disagree(at_section, (&h, &h_at), (&f, &f_at)),
             );
         }
     }
@@ -328,15 +233,7 @@ fn docx_banners(doc: &Document, findings: &[DocumentFinding], problems: &mut Vec
 /// line (a page with `CONFIDENTIAL`, a line of text and `SECRET` has disagreeing banners,
 /// not two tops that both read SECRET). They are read as page edges: a marking there counts,
 /// a sentence that mentions a level does not.
-fn pdf_banners(
-    doc: &Document,
-    scanner: &Scanner,
-    findings: &[DocumentFinding],
-    problems: &mut Vec<Problem>,
-) {
-    if findings.iter().all(|f| !f.deciding) {
-        return;
-    }
+fn pdf_banners(doc: &Document, scanner: &Scanner, problems: &mut Vec<Problem>) {
     for part in doc.parts.iter().filter(|p| p.kind == PartKind::PageText) {
         let lines: Vec<&str> = part
             .text
@@ -344,39 +241,39 @@ fn pdf_banners(
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        let read = |ls: &[&str]| -> Option<Marking> {
-            let found = detect::markings(scanner, &ls.join("\n"), Role::Edge);
+        let read = |ls: &[&str], edge: Segment| -> Option<Marking> {
+            let at = part.path.then(edge);
+            let reading = detect::read_part(scanner, &at, &ls.join("\n"), Role::Edge);
             Marking::join_all(
-                found
-                    .markings
+                reading
+                    .findings
                     .iter()
-                    .filter(|d| d.deciding)
-                    .map(|d| &d.parsed.marking),
+                    .filter(|f| f.is_deciding())
+                    .map(|f| &f.marking),
             )
         };
         let n = lines.len();
         // Three lines each, or half the page each when it is short (one line: it is both).
         let k = if n < 2 { n } else { (n / 2).min(3) };
-        let top = read(&lines[..k]);
-        let bottom = read(&lines[n - k..]);
-        for (where_, m) in [("top", &top), ("bottom", &bottom)] {
+        let top = read(&lines[..k], Segment::Top);
+        let bottom = read(&lines[n - k..], Segment::Bottom);
+        let page = Location::from(part.path.clone());
+        for (place, m) in [
+            (BannerPlace::PageTop, &top),
+            (BannerPlace::PageBottom, &bottom),
+        ] {
             if m.is_none() {
-                push(
-                    problems,
-                    ProblemCode::MissingBanner,
-                    &part.path.to_string(),
-                    format!("no protective marking at the {where_} of the page (PSR-HB p.13)"),
-                );
+                push(problems, Problem::missing_banner(page.clone(), place));
             }
         }
         if let (Some(t), Some(b)) = (&top, &bottom)
             && t != b
         {
+            let top_at = Location::from(part.path.then(Segment::Top));
+            let bottom_at = Location::from(part.path.then(Segment::Bottom));
             push(
                 problems,
-                ProblemCode::BannersDisagree,
-                &part.path.to_string(),
-                format!("the top says {t} but the bottom says {b}; use the same marking"),
+                Problem::banners_disagree(page, (t, &top_at), (b, &bottom_at)),
             );
         }
     }

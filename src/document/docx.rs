@@ -1,4 +1,6 @@
-//! DOCX reading: the crate's own bounded zip + quick-xml walk (crates.md §1.4).
+//! DOCX reading: the crate's own bounded zip + quick-xml walk. docx-rs is not used on
+//! untrusted input: it can panic on a zip error, loop forever on malformed XML, and misses
+//! footnotes, core properties and the headers of every section but the last.
 
 use crate::document::docx_text::{StoryText, walk_story};
 use crate::document::ooxml::{
@@ -29,10 +31,10 @@ use std::collections::HashSet;
 /// `<location>/deleted` ([`PartKind::Deleted`]), `<location>/hidden` ([`PartKind::Hidden`])
 /// or `<location>/watermark` ([`PartKind::Watermark`]) part. Parts without text are left out.
 ///
-/// Text rules are those of crates.md §1.4: runs joined per paragraph, one line per paragraph
-/// with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored. Character
-/// references and the predefined entities are resolved; DTDs are never processed, so another
-/// `&name;` stays as written (no XXE).
+/// Text rules: runs joined per paragraph (Word splits a marking across runs), one line per
+/// paragraph with text, `w:tab` a space, `w:br`/`w:cr` a newline, positioning values ignored.
+/// Character references and the predefined entities are resolved; DTDs are never processed, so
+/// another `&name;` stays as written (no XXE).
 ///
 /// # Errors
 ///
@@ -84,12 +86,12 @@ struct DocxReader<'a> {
 
 impl<'a> DocxReader<'a> {
     fn new(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
-        let mut package = Package::open(bytes, limits)?;
+        let mut package = Package::open(bytes, limits, Format::Docx)?;
         let content_types = match package.read("[Content_Types].xml")? {
             Some(ct) => ContentTypes::parse(&ct, limits)?,
             None => {
                 return Err(ReadError::Corrupt {
-                    format: "docx",
+                    format: Format::Docx,
                     location: "[Content_Types].xml".to_owned(),
                     reason: "the package has no [Content_Types].xml; not an OOXML document"
                         .to_owned(),
@@ -113,8 +115,8 @@ impl<'a> DocxReader<'a> {
         }
     }
 
-    /// The main document part, checked to be a word-processing main part (crates.md §1.3:
-    /// docx-rs reads an xlsx as an empty document).
+    /// The main document part, checked to be a word-processing main part (a renamed
+    /// xlsx must not read as an empty, unmarked document).
     fn main_part(&mut self) -> Result<String, ReadError> {
         let package_rels = self.read_rels("")?;
         let main = package_rels
@@ -127,7 +129,7 @@ impl<'a> DocxReader<'a> {
                     .then(|| "word/document.xml".to_owned())
             })
             .ok_or_else(|| ReadError::Corrupt {
-                format: "docx",
+                format: Format::Docx,
                 location: "_rels/.rels".to_owned(),
                 reason: "no officeDocument relationship and no word/document.xml".to_owned(),
             })?;
@@ -153,7 +155,7 @@ impl<'a> DocxReader<'a> {
             .package
             .read(&main)?
             .ok_or_else(|| ReadError::Corrupt {
-                format: "docx",
+                format: Format::Docx,
                 location: main.clone(),
                 reason: "the main document part is missing from the zip".to_owned(),
             })?;

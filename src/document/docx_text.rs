@@ -1,13 +1,13 @@
 //! The WordprocessingML text walk of one story part (body, header, footer, notes, comments).
 //!
-//! Rules (crates.md §1.4): `w:t` joined per paragraph, one line per paragraph with text;
-//! `w:tab`/`w:ptab` in a run is a space, `w:br`/`w:cr` a newline; table cells and text boxes
-//! (`w:txbxContent`) are paragraphs like any other, so their lines belong to the part that
-//! holds them. Only text inside `t` elements is taken, so positioning values such as
-//! `wp:posOffset` never leak in. `w:delText` and `w:t` inside `w:moveFrom` go to the deleted
-//! text, runs with `w:vanish` to the hidden text. Field codes (`w:instrText`) are skipped;
-//! their displayed result is ordinary runs. Elements are matched by local name, so a package
-//! that binds the WordprocessingML namespace to another prefix reads the same.
+//! Rules: `w:t` joined per paragraph (Word splits a marking across runs), one line per paragraph
+//! with text; `w:tab`/`w:ptab` in a run is a space, `w:br`/`w:cr` a newline; table cells and text
+//! boxes (`w:txbxContent`) are paragraphs like any other, so their lines belong to the part that
+//! holds them. Only text inside `t` elements is taken, so positioning values such as `wp:posOffset`
+//! never leak in. `w:delText` and `w:t` inside `w:moveFrom` go to the deleted text, runs with
+//! `w:vanish` to the hidden text. Field codes (`w:instrText`) are skipped; their displayed result
+//! is ordinary runs. Elements are matched by local name, so a package that binds the
+//! WordprocessingML namespace to another prefix reads the same.
 //!
 //! Markup compatibility: an `mc:Fallback` after an `mc:Choice` repeats the choice for old
 //! readers (Word writes each text box twice), so its text is skipped; watermark strings are

@@ -1,8 +1,9 @@
 //! Text extraction from documents: DOCX, PDF and plain text, within explicit [`Limits`].
 //!
 //! [`read`] turns the bytes of a file into a [`Document`]: a list of text [`Part`]s, each with
-//! a stable human-readable `location` (`body`, `header[first]/section 1`, `page 3/top`,
-//! `property:custom/Classification`...) and a [`PartKind`]. This layer only extracts text
+//! a typed [`PartPath`] that prints as a stable human-readable path (`body`,
+//! `header[first]/section 1`, `page 3/top`, `property:custom/Classification`...) and a
+//! [`PartKind`]. This layer only extracts text
 //! faithfully; finding markings in it is the scanner's job.
 //!
 //! ```
@@ -20,10 +21,12 @@
 //!
 //! Every reader enforces [`Limits`] and returns [`ReadError`] instead of a partial document:
 //! a limit that is hit, an encrypted file or a corrupt container is "marking unknown", never
-//! "unmarked" (crates.md §1.4, §2). Readers never panic on input: the DOCX reader is the
-//! crate's own bounded zip + quick-xml walk (crates.md §1.3 shows why docx-rs is not used on
-//! untrusted input), and every third-party parser call runs inside `catch_unwind`, a caught
-//! panic becoming [`ReadError::ParserPanicked`].
+//! "unmarked" (lopdf, for one, reads a password-protected PDF as an empty document, so the
+//! reader checks for encryption itself). Readers never panic on input: the DOCX reader is the
+//! crate's own bounded zip + quick-xml walk (docx-rs panics on corrupt zip entries and can
+//! loop forever on malformed XML, so it is not used on untrusted input), and every
+//! third-party parser call runs inside `catch_unwind`, a caught panic becoming
+//! [`ReadError::ParserPanicked`].
 
 mod check;
 mod docx;
@@ -50,7 +53,7 @@ pub use crate::path::HeaderKind;
 use crate::path::{PartPath, Segment};
 use serde::{Deserialize, Serialize};
 
-pub use check::{DocumentFinding, DocumentReport, check};
+pub use check::check;
 pub use docx::read_docx;
 pub use msg::{MsgAttachment, MsgMessage, read_msg, read_msg_message};
 pub use odf::read_odf;
@@ -58,38 +61,8 @@ pub use pdf::read_pdf;
 pub use pptx::read_pptx;
 pub use xlsx::read_xlsx;
 
-/// The kind of input, found by [`sniff`] from the content (never from a file name).
-///
-/// ```
-/// use protective_marking::document::{sniff, Format};
-///
-/// assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
-/// assert_eq!(sniff(b"plain words"), Format::Text);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Format {
-    /// Plain text (UTF-8, or UTF-16 with a byte order mark), and anything not recognised.
-    Text,
-    /// An Office Open XML word-processing package (`.docx`, `.docm`, `.dotx`), or an OLE2
-    /// compound file (encrypted OOXML or legacy `.doc`), which [`read`] refuses.
-    Docx,
-    /// A PDF file.
-    Pdf,
-    /// An Office Open XML presentation (`.pptx`, `.pptm`, `.potx`, `.ppsx`).
-    Pptx,
-    /// An Office Open XML workbook (`.xlsx`, `.xlsm`, `.xltx`).
-    Xlsx,
-    /// An OpenDocument text (`.odt`, `.ott`, flat `.fodt`).
-    Odt,
-    /// An OpenDocument spreadsheet (`.ods`, `.ots`, flat `.fods`).
-    Ods,
-    /// An OpenDocument presentation (`.odp`, `.otp`, flat `.fodp`).
-    Odp,
-    /// An Outlook message (`.msg`, an OLE2 compound file).
-    Msg,
-}
+/// What a document was read as; the one [`Format`] of every report.
+pub use crate::report::Format;
 
 /// One extracted document: its format, its text parts and its page or section count.
 ///
@@ -239,7 +212,7 @@ pub enum PartKind {
     MessageBody,
 }
 
-/// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc` (crates.md §1.4).
+/// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc`.
 const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Finds the format of `bytes` from its content.
@@ -322,8 +295,53 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         // A zip that is no known package (a truncated one, an archive) is refused by the
         // DOCX reader rather than read as text, which would say "no marking".
         Format::Text if bytes.starts_with(b"PK\x03\x04") => read_docx(bytes, limits),
-        Format::Text => read_text(bytes, limits),
+        _ => read_text(bytes, limits),
     }
+}
+
+/// Reads a document from `reader`, as [`read`] does from bytes.
+///
+/// A DOCX's central directory and a PDF's cross-reference table are at the end of the file,
+/// so a document is read whole before it is parsed: up to [`Limits::max_input_bytes`], and an
+/// input over that is refused, never cut short. For plain text of any size in bounded
+/// memory, use [`Scanner::scan_reader`](crate::Scanner::scan_reader).
+///
+/// # Errors
+///
+/// [`ReadError::Io`] if the reader fails, [`ReadError::LimitExceeded`] over the input limit,
+/// and whatever [`read`] returns.
+///
+/// ```
+/// use protective_marking::{Limits, ReadError};
+/// use protective_marking::document::read_reader;
+///
+/// let doc = read_reader(&b"IN-CONFIDENCE\nminutes\nIN-CONFIDENCE\n"[..], &Limits::default())?;
+/// assert_eq!(doc.parts[0].text.lines().next(), Some("IN-CONFIDENCE"));
+///
+/// let small = Limits { max_input_bytes: 4, ..Limits::default() };
+/// assert!(matches!(read_reader(&b"%PDF-1.7"[..], &small), Err(ReadError::LimitExceeded { .. })));
+/// # Ok::<(), ReadError>(())
+/// ```
+pub fn read_reader(reader: impl std::io::Read, limits: &Limits) -> Result<Document, ReadError> {
+    let bytes = crate::limits::read_input(reader, limits, "document")?;
+    read(&bytes, limits)
+}
+
+/// Reads the document at `path` (see [`read_reader`]).
+///
+/// # Errors
+///
+/// [`ReadError::Io`] if the file cannot be opened or read (its location is the path), and
+/// whatever [`read_reader`] returns.
+pub fn read_path(
+    path: impl AsRef<std::path::Path>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ReadError::io(&name, &e))?;
+    let bytes = crate::limits::read_input(file, limits, &name)?;
+    read(&bytes, limits)
 }
 
 /// Reads plain text into one [`PartKind::Body`] part at location `body`.
@@ -424,8 +442,8 @@ impl TextBudget {
     }
 }
 
-/// Runs a parser, turning a panic into [`ReadError::ParserPanicked`] (crates.md §1.3: docx-rs
-/// and zip errors have panicked on mutated input; lopdf has had crash advisories).
+/// Runs a parser, turning a panic into [`ReadError::ParserPanicked`] (docx-rs and zip
+/// errors have panicked on mutated input; lopdf has had crash advisories).
 pub(crate) fn guarded<T>(
     parser: &'static str,
     location: &str,
@@ -440,7 +458,7 @@ pub(crate) fn guarded<T>(
 }
 
 /// Refuses an OLE2 compound file: encrypted OOXML when it holds an `EncryptionInfo` stream
-/// (its directory entry name is UTF-16LE), otherwise a legacy binary format (crates.md §1.4).
+/// (its directory entry name is UTF-16LE), otherwise a legacy binary format.
 pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
     let needle: Vec<u8> = "EncryptionInfo"
         .encode_utf16()
@@ -449,7 +467,7 @@ pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
     if memchr::memmem::find(bytes, &needle).is_some() {
         // Which OOXML kind (DOCX, PPTX, XLSX) is inside the encrypted package is not known.
         ReadError::Encrypted {
-            format: "ooxml",
+            format: Format::Ooxml,
             location: "EncryptionInfo".to_owned(),
         }
     } else {

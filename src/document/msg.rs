@@ -72,7 +72,7 @@ pub struct MsgAttachment {
 
 fn corrupt(location: &str, reason: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt {
-        format: "msg",
+        format: Format::Msg,
         location: location.to_owned(),
         reason: reason.to_string(),
     }
@@ -471,6 +471,10 @@ fn relocate(e: ReadError, prefix: &PartPath) -> ReadError {
         ReadError::ParserPanicked { parser, location } => ReadError::ParserPanicked {
             parser,
             location: at(location),
+        },
+        ReadError::Io { location, reason } => ReadError::Io {
+            location: at(location),
+            reason,
         },
     }
 }

@@ -75,17 +75,20 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         });
     }
     guarded("zip", "odf", || {
-        let mut package = Package::open(bytes, limits)?;
+        // The kind the sniffer tells, for errors; a package it cannot tell is named as a
+        // text until its `mimetype` says otherwise.
+        let sniffed = crate::document::sniff::package_format(bytes)
+            .filter(|f| matches!(f, Format::Odt | Format::Ods | Format::Odp));
+        let mut package = Package::open(bytes, limits, sniffed.unwrap_or(Format::Odt))?;
         if let Some(manifest) = package.read("META-INF/manifest.xml")?
             && memchr::memmem::find(&manifest, b"encryption-data").is_some()
         {
             return Err(ReadError::Encrypted {
-                format: "odf",
+                format: sniffed.unwrap_or(Format::Odt),
                 location: "META-INF/manifest.xml".to_owned(),
             });
         }
-        let format = crate::document::sniff::package_format(bytes)
-            .filter(|f| matches!(f, Format::Odt | Format::Ods | Format::Odp))
+        let format = sniffed
             .or_else(|| {
                 package
                     .read("mimetype")
@@ -104,7 +107,7 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 Some(bytes) => text = walk_odf(&bytes, part, limits, text)?,
                 None if part == "content.xml" => {
                     return Err(ReadError::Corrupt {
-                        format: "odf",
+                        format,
                         location: part.to_owned(),
                         reason: "the package has no content.xml".to_owned(),
                     });

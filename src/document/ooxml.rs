@@ -2,13 +2,13 @@
 //! relationships, and the property parts (`docProps/core.xml`, `docProps/custom.xml`,
 //! `customXml/item*.xml`).
 
-use crate::document::PartKind;
 use crate::document::xml::{XmlWalk, local_name, normalise_encoding};
 use crate::document::zip_reader::Package;
+use crate::document::{Format, PartKind};
 use crate::error::ReadError;
 use crate::limits::Limits;
 use crate::path::{PartPath, PropertySet, Segment};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 
 /// Content types of a word-processing main part: document, macro-enabled document, template,
@@ -204,40 +204,20 @@ const CORE_PROPERTIES: [&str; 6] = [
 ];
 
 /// Reads `docProps/core.xml`: the text of the root's child elements named in
-/// [`CORE_PROPERTIES`], as `(local name, text)`.
+/// [`CORE_PROPERTIES`], as `(local name, text)`; empty ones are left out.
 pub(crate) fn core_properties(
     bytes: &[u8],
     part: &str,
     limits: &Limits,
 ) -> Result<Vec<(String, String)>, ReadError> {
-    let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) if xml.depth() == 2 => {
-                let name = local_name(e);
-                if CORE_PROPERTIES.contains(&name.as_str()) {
-                    current = Some((name, String::new()));
-                }
-            }
-            Event::End(_) if xml.depth() == 1 => {
-                if let Some((name, text)) = current.take()
-                    && !text.trim().is_empty()
-                {
-                    out.push((name, text));
-                }
-            }
-            Event::Eof => return Ok(out),
-            other => {
-                if let Some((_, text)) = current.as_mut() {
-                    xml.append_text(other, text)?;
-                }
-            }
-        }
-    }
+    let properties = root_children(bytes, part, limits, |_, e| {
+        let name = local_name(e);
+        Ok(CORE_PROPERTIES.contains(&name.as_str()).then_some(name))
+    })?;
+    Ok(properties
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .collect())
 }
 
 /// Reads `docProps/custom.xml`: each `property` element's `name` and the text of its value
@@ -247,6 +227,22 @@ pub(crate) fn custom_properties(
     part: &str,
     limits: &Limits,
 ) -> Result<Vec<(String, String)>, ReadError> {
+    root_children(bytes, part, limits, |xml, e| {
+        if e.local_name().as_ref() != b"property" {
+            return Ok(None);
+        }
+        Ok(Some(xml.attr(e, b"name")?.unwrap_or_default()))
+    })
+}
+
+/// The text of each child of the root element that `name_of` names, as `(name, text)`, in
+/// document order (an empty element has empty text).
+fn root_children(
+    bytes: &[u8],
+    part: &str,
+    limits: &Limits,
+    name_of: impl Fn(&XmlWalk, &BytesStart) -> Result<Option<String>, ReadError>,
+) -> Result<Vec<(String, String)>, ReadError> {
     let bytes = normalise_encoding(bytes);
     let mut xml = XmlWalk::new(&bytes, part, limits);
     let mut out = Vec::new();
@@ -254,19 +250,17 @@ pub(crate) fn custom_properties(
     loop {
         let event = xml.next()?;
         match &event {
-            Event::Start(e) if xml.depth() == 2 && e.local_name().as_ref() == b"property" => {
-                let name = xml.attr(e, b"name")?.unwrap_or_default();
-                current = Some((name, String::new()));
-            }
-            Event::Empty(e) if xml.depth() == 1 && e.local_name().as_ref() == b"property" => {
-                let name = xml.attr(e, b"name")?.unwrap_or_default();
-                out.push((name, String::new()));
-            }
-            Event::End(_) if xml.depth() == 1 => {
-                if let Some(p) = current.take() {
-                    out.push(p);
+            Event::Start(e) if xml.depth() == 2 => {
+                if let Some(name) = name_of(&xml, e)? {
+                    current = Some((name, String::new()));
                 }
             }
+            Event::Empty(e) if xml.depth() == 1 => {
+                if let Some(name) = name_of(&xml, e)? {
+                    out.push((name, String::new()));
+                }
+            }
+            Event::End(_) if xml.depth() == 1 => out.extend(current.take()),
             Event::Eof => return Ok(out),
             other => {
                 if let Some((_, text)) = current.as_mut() {
@@ -363,9 +357,9 @@ impl<'a> Opc<'a> {
     pub(crate) fn open(
         bytes: &'a [u8],
         limits: &'a Limits,
-        format: &'static str,
+        format: Format,
     ) -> Result<Self, ReadError> {
-        let mut package = Package::open(bytes, limits)?;
+        let mut package = Package::open(bytes, limits, format)?;
         let content_types = match package.read("[Content_Types].xml")? {
             Some(ct) => ContentTypes::parse(&ct, limits)?,
             None => {
@@ -401,7 +395,7 @@ impl<'a> Opc<'a> {
         types: &[&str],
         fallback: &str,
         what: &str,
-        format: &'static str,
+        format: Format,
     ) -> Result<String, ReadError> {
         let rels = self.rels("")?;
         let main = rels
@@ -427,11 +421,7 @@ impl<'a> Opc<'a> {
     }
 
     /// Reads a part that a relationship names; `Corrupt` if it is missing.
-    pub(crate) fn required(
-        &mut self,
-        name: &str,
-        format: &'static str,
-    ) -> Result<Vec<u8>, ReadError> {
+    pub(crate) fn required(&mut self, name: &str, format: Format) -> Result<Vec<u8>, ReadError> {
         self.package.read(name)?.ok_or_else(|| ReadError::Corrupt {
             format,
             location: name.to_owned(),

@@ -1,4 +1,4 @@
-//! PDF reading with lopdf 0.47 (crates.md §2).
+//! PDF reading with lopdf 0.47.
 
 use crate::document::{
     Document, Format, Part, PartKind, TextBudget, check_input_size, decode_utf16, guarded,
@@ -17,7 +17,8 @@ use lopdf::{DecompressError, LoadOptions, Object};
 /// (PDFDocEncoding, or UTF-16BE/UTF-8 with a byte order mark), and `metadata:xmp` for the
 /// catalog's XMP packet.
 ///
-/// Encryption fails closed (crates.md §2): a file lopdf cannot decrypt (a user password is
+/// Encryption fails closed (lopdf itself loads such a file as `Ok` with no pages and no
+/// text): a file lopdf cannot decrypt (a user password is
 /// set) is [`ReadError::Encrypted`], never an empty document; a file with only an owner
 /// password (empty user password) is decrypted by lopdf and read normally.
 ///
@@ -58,7 +59,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 
 fn corrupt(location: impl Into<String>, reason: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt {
-        format: "pdf",
+        format: Format::Pdf,
         location: location.into(),
         reason: reason.to_string(),
     }
@@ -66,7 +67,7 @@ fn corrupt(location: impl Into<String>, reason: impl std::fmt::Display) -> ReadE
 
 fn encrypted(location: &str) -> ReadError {
     ReadError::Encrypted {
-        format: "pdf",
+        format: Format::Pdf,
         location: location.to_owned(),
     }
 }

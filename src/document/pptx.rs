@@ -58,7 +58,7 @@ pub fn read_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     guarded("zip", "pptx", || {
         let reader = PptxReader {
-            opc: Opc::open(bytes, limits, "pptx")?,
+            opc: Opc::open(bytes, limits, Format::Pptx)?,
             parts: Parts::new(limits),
             done: HashSet::new(),
         };
@@ -148,9 +148,9 @@ impl PptxReader<'_> {
             &PRESENTATION_MAIN_TYPES,
             "ppt/presentation.xml",
             "a presentation",
-            "pptx",
+            Format::Pptx,
         )?;
-        let bytes = self.opc.required(&main, "pptx")?;
+        let bytes = self.opc.required(&main, Format::Pptx)?;
         let pres = parse_presentation(&bytes, &main, self.opc.limits)?;
         drop(bytes);
         self.done.insert(part_key(&main));

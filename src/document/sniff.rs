@@ -59,7 +59,7 @@ pub(crate) fn package_format(bytes: &[u8]) -> Option<Format> {
         max_decompressed_bytes: 2 * 1024 * 1024,
         ..Limits::default()
     };
-    let mut package = Package::open(bytes, &limits).ok()?;
+    let mut package = Package::open(bytes, &limits, Format::Text).ok()?;
     for (main, format) in [
         ("word/document.xml", Format::Docx),
         ("ppt/presentation.xml", Format::Pptx),

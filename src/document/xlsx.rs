@@ -47,7 +47,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         return Err(refuse_ole2(bytes));
     }
     guarded("zip", "xlsx", || {
-        read_package(Opc::open(bytes, limits, "xlsx")?)
+        read_package(Opc::open(bytes, limits, Format::Xlsx)?)
     })
 }
 
@@ -57,9 +57,9 @@ fn read_package(mut opc: Opc<'_>) -> Result<Document, ReadError> {
         &WORKBOOK_MAIN_TYPES,
         "xl/workbook.xml",
         "a workbook",
-        "xlsx",
+        Format::Xlsx,
     )?;
-    let bytes = opc.required(&main, "xlsx")?;
+    let bytes = opc.required(&main, Format::Xlsx)?;
     let sheets = workbook_sheets(&bytes, &main, limits)?;
     drop(bytes);
     let rels = opc.rels(&main)?;

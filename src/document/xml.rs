@@ -1,7 +1,8 @@
 //! A bounded, strict quick-xml 0.41 event walk shared by the DOCX part readers.
 //!
 //! Strict: end names are checked, the document must close every element it opens, and
-//! attribute values must unescape (crates.md §6.4). Bounded: nesting deeper than
+//! attribute values must unescape (malformed XML, such as an unterminated attribute value, is
+//! refused rather than half-read). Bounded: nesting deeper than
 //! [`Limits::max_xml_depth`] stops the walk. Entities: character references and the five
 //! predefined entities are resolved. DTDs are skipped unread, so external entities (XXE) are
 //! never fetched and entity bombs never expand. Any other `&name;` in text makes the part
@@ -12,6 +13,7 @@
 use crate::document::decode_utf16;
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::report::Format;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use std::borrow::Cow;
@@ -90,7 +92,7 @@ impl<'a> XmlWalk<'a> {
     /// A `Corrupt` error for this part.
     pub(crate) fn corrupt(&self, reason: String) -> ReadError {
         ReadError::Corrupt {
-            format: "xml",
+            format: Format::Docx,
             location: self.part.to_owned(),
             reason,
         }

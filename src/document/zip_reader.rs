@@ -1,4 +1,4 @@
-//! The bounded zip container under OOXML and OpenDocument packages (crates.md §6.3).
+//! The bounded zip container under OOXML (DOCX, PPTX, XLSX) and OpenDocument packages.
 //!
 //! The zip crate enforces neither declared sizes nor any bomb limit, so every entry is read
 //! through `Read::take`, with a running total across entries and an inflate-ratio check, and
@@ -8,6 +8,7 @@
 
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::report::Format;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -49,35 +50,42 @@ pub(crate) struct Package<'a> {
     names: Vec<String>,
     limits: &'a Limits,
     total: u64,
+    /// The document format the package holds, for errors.
+    format: Format,
 }
 
-fn corrupt(location: &str, reason: impl std::fmt::Display) -> ReadError {
+fn corrupt(format: Format, location: &str, reason: impl std::fmt::Display) -> ReadError {
     ReadError::Corrupt {
-        format: "zip",
+        format,
         location: location.to_owned(),
         reason: reason.to_string(),
     }
 }
 
-fn zip_error(location: &str, e: ZipError) -> ReadError {
+fn zip_error(format: Format, location: &str, e: ZipError) -> ReadError {
     match e {
         ZipError::UnsupportedArchive(what) => ReadError::Unsupported {
             what: format!("zip feature: {what}"),
             location: location.to_owned(),
         },
-        other => corrupt(location, other),
+        other => corrupt(format, location, other),
     }
 }
 
 impl<'a> Package<'a> {
-    /// Opens the archive and checks [`Limits::max_zip_entries`] before reading any entry.
-    pub(crate) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
+    /// Opens the archive of a `format` document and checks [`Limits::max_zip_entries`]
+    /// before reading any entry.
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        limits: &'a Limits,
+        format: Format,
+    ) -> Result<Self, ReadError> {
         let compressed_read = Rc::new(Cell::new(0));
         let source = Counting {
             cursor: Cursor::new(bytes),
             read: Rc::clone(&compressed_read),
         };
-        let archive = ZipArchive::new(source).map_err(|e| zip_error("zip", e))?;
+        let archive = ZipArchive::new(source).map_err(|e| zip_error(format, "zip", e))?;
         Limit::ZipEntries.check(limits, archive.len() as u64, "zip")?;
         // The zip crate keeps one entry per name, silently: a central directory that lists
         // more entries than the archive has names holds two of one name.
@@ -85,6 +93,7 @@ impl<'a> Package<'a> {
             && listed != archive.len()
         {
             return Err(corrupt(
+                format,
                 "zip",
                 format!(
                     "the central directory lists {listed} entries but {} distinct names: two \
@@ -101,6 +110,7 @@ impl<'a> Package<'a> {
                 let key = name.trim_start_matches('/').to_ascii_lowercase();
                 if index.insert(key, i).is_some() {
                     return Err(corrupt(
+                        format,
                         name,
                         "the zip holds two entries with this name; which one a reader takes \
                          decides what it sees, so the package is refused",
@@ -115,6 +125,7 @@ impl<'a> Package<'a> {
             names,
             limits,
             total: 0,
+            format,
         })
     }
 
@@ -138,15 +149,24 @@ impl<'a> Package<'a> {
         };
         let limits = self.limits;
         let start = self.compressed_read.get();
-        let file = self.archive.by_index(i).map_err(|e| zip_error(name, e))?;
+        let file = self
+            .archive
+            .by_index(i)
+            .map_err(|e| zip_error(self.format, name, e))?;
         let mut reader = file.take(limits.max_entry_bytes.saturating_add(1));
         let mut out = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             // Reading to the end (n == 0) is what makes the zip crate check the CRC.
-            let n = reader.read(&mut buf).map_err(|e| corrupt(name, e))?;
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| corrupt(self.format, name, e))?;
             let Some(chunk) = buf.get(..n) else {
-                return Err(corrupt(name, "reader returned more bytes than asked"));
+                return Err(corrupt(
+                    self.format,
+                    name,
+                    "reader returned more bytes than asked",
+                ));
             };
             if chunk.is_empty() {
                 break;

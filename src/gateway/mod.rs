@@ -1,45 +1,44 @@
-//! The per-message mail gateway decision (NZISM 15.1, 15.2; decisions.md D5–D7).
+//! The per-message mail gateway decision (NZISM 15.1, 15.2; PSR INF014 for foreign markings).
 //!
 //! A [`Gateway`] holds a validated [`GatewayPolicy`]. For each message it takes the envelope
 //! (sender and every envelope recipient, so Bcc and expanded lists count) and the message's
-//! [`MessageReport`], and returns a [`Verdict`]: accept, reject, tempfail or quarantine, with
+//! [`Report`], and returns a [`Verdict`]: accept, reject, tempfail or quarantine, with
 //! an SMTP reply, reasons that cite their rules, and headers to add.
 //!
 //! Rules applied (each a [`Reason`] with its rule id):
 //!
 //! | rule | when | action (policy key) |
 //! |---|---|---|
-//! | NZISM 15.2.37.C.01, D7 | a part could not be read or a limit was hit | `on_error` (never accept) |
+//! | NZISM 15.2.37.C.01 | a part could not be read or a limit was hit | `on_error` (never accept) |
 //! | NZISM 15.1.11.C.01 / 15.1.12.C.01 | no marking (outbound / inbound) | `unmarked` |
 //! | NZISM 15.2.39.C.03 | a marking carrier is not a valid marking | `malformed` |
-//! | NZISM 15.2.39.C.03, D5 | header and subject disagree | `disagreement` |
+//! | NZISM 15.2.39.C.03 | header and subject disagree | `disagreement` |
 //! | NZISM 15.1.11.C.02 | declared marking below the join of the parts | `under_marked` |
 //! | NZISM 15.1.10.C.03 | reply/forward marked below quoted earlier marking | `downgrade` |
 //! | NZISM 15.2.40.C.01 | outbound: marking above a recipient path's ceiling, or a national-security endorsement the path may not carry | reject |
 //! | NZISM 15.1.8.C.01, PSR-OV | outbound: NZEO to a non-NZ path, REL TO not listing the path's country | reject |
 //! | NZISM 15.2.41.C.01 | inbound: marking above the system's accreditation | reject |
-//! | decisions.md D6 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
+//! | PSR INF014 | a foreign dissemination limit (AUSTEO, AGAO) | `foreign_dissemination` |
 //! | NZISM 15.1.4, 15.1.12.C.01 | inbound with `[gateway.inbound_marking]`: unmarked mail from outside government | accept, marked ([`HeaderChange`]) |
+//! | PSR INF014 | inbound with `[gateway.inbound_marking]` and `foreign = true`: a foreign declared marking on mail that is let through | its NZ equivalent written into the subject ([`HeaderChange`]) |
 //!
 //! The most severe action wins: reject > tempfail > quarantine > accept.
 
-mod analysis;
-mod carriers;
 mod policy;
-mod report;
+mod rule;
 mod verdict;
 
-pub use analysis::MessageAnalyser;
-pub use carriers::{SubjectCarrier, SubjectMarking};
 pub use policy::{
-    Direction, DomainRule, GatewayAction, GatewayPolicy, InboundMarking, PolicyError,
+    Direction, DomainRule, GatewayAction, GatewayPolicy, GatewayPolicyError, InboundMarking,
     SubjectPlacement,
 };
-pub use report::{Carrier, Declared, MessageFinding, MessageReport, UnreadablePart};
+pub use rule::GatewayRule;
 pub use verdict::{HeaderChange, Reason, SmtpReply, Verdict};
 
 use crate::error::ReadError;
-use crate::marking::{Classification, Country, Endorsement, EndorsementBlock, Parser};
+use crate::mail::MessageAnalyser;
+use crate::marking::{Classification, Country, Endorsement, EndorsementBlock};
+use crate::report::Report;
 
 use crate::problem::ProblemCode;
 use serde::Serialize;
@@ -85,9 +84,9 @@ fn domain_of(address: &str) -> String {
     }
 }
 
-fn reason(rule: &str, action: GatewayAction, message: String) -> Reason {
+fn reason(rule: GatewayRule, action: GatewayAction, message: String) -> Reason {
     Reason {
-        rule: rule.into(),
+        rule,
         message,
         action,
     }
@@ -96,7 +95,7 @@ fn reason(rule: &str, action: GatewayAction, message: String) -> Reason {
 /// The mail gateway: a validated policy, ready to judge messages. Build once and share.
 ///
 /// ```
-/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, MessageReport};
+/// use protective_marking::{Envelope, Format, Gateway, GatewayAction, GatewayPolicy, gateway::GatewayRule, Report};
 ///
 /// let policy = GatewayPolicy::from_toml(r#"
 ///     [gateway]
@@ -108,14 +107,14 @@ fn reason(rule: &str, action: GatewayAction, message: String) -> Reason {
 /// let gateway = Gateway::new(policy).unwrap();
 /// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
 ///
-/// let report = MessageReport::default();
+/// let report = Report::new(Format::Eml);
 /// assert_eq!(gateway.decide(&env, &report).action, GatewayAction::Reject); // unmarked
 ///
 /// let secret = gateway.analyser().analyse(b"Subject: [SECRET] plan\r\n\r\nhi\r\n").unwrap();
 /// let v = gateway.decide(&env, &secret);
 /// assert_eq!(v.action, GatewayAction::Reject);
 /// assert_eq!(v.smtp.unwrap().code, 550);
-/// assert_eq!(v.reasons[0].rule, "NZISM 15.2.40.C.01");
+/// assert_eq!(v.reasons[0].rule, GatewayRule::PathCeiling);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Gateway {
@@ -127,18 +126,13 @@ impl Gateway {
     /// A gateway for `policy`.
     ///
     /// # Errors
-    /// [`PolicyError`] if the policy is unusable (e.g. `on_error = "accept"`).
-    pub fn new(policy: GatewayPolicy) -> Result<Gateway, PolicyError> {
+    /// [`GatewayPolicyError`] if the policy is unusable (e.g. `on_error = "accept"`).
+    pub fn new(policy: GatewayPolicy) -> Result<Gateway, GatewayPolicyError> {
         policy.validate()?;
-        let mut b = Parser::builder();
-        for c in &policy.codewords {
-            b.codeword(c);
-        }
-        b.foreign_mapping(policy.foreign_mapping.clone());
-        let analyser = MessageAnalyser::new()
-            .with_parser(b.build())
-            .with_limits(policy.limits.clone())
-            .with_msip_labels(policy.msip_labels.clone());
+        let analyser = policy
+            .agency
+            .analyser()
+            .map_err(|e| GatewayPolicyError::Agency(e.to_string()))?;
         Ok(Gateway { policy, analyser })
     }
 
@@ -180,22 +174,22 @@ impl Gateway {
     }
 
     /// The verdict for a message that could not be read at all: the `on_error` action, never
-    /// accept (decisions.md D7).
+    /// accept (what was not read may carry any marking).
     pub fn unreadable(&self, error: &ReadError) -> Verdict {
         let reasons = vec![Reason {
-            rule: "NZISM 15.2.37.C.01".into(),
+            rule: GatewayRule::Unreadable,
             message: format!(
                 "message cannot be read, so its marking cannot be determined: {error}"
             ),
             action: self.policy.on_error,
         }];
-        self.finish(reasons, &MessageReport::default())
+        self.finish(reasons, &Report::new(crate::report::Format::Eml))
     }
 
     /// The verdict for a message that could not be checked at all, for a reason outside the
     /// message's content (a time budget ran out, the check failed internally, the message is
-    /// over a size limit of the caller): the `on_error` action, never accept
-    /// (decisions.md D7), citing NZISM 15.2.37.C.01 with `why`.
+    /// over a size limit of the caller): the `on_error` action, never accept,
+    /// citing NZISM 15.2.37.C.01 with `why`.
     ///
     /// ```
     /// use protective_marking::{Gateway, GatewayAction, GatewayPolicy};
@@ -208,46 +202,46 @@ impl Gateway {
     /// ```
     pub fn fail_closed(&self, why: &str) -> Verdict {
         let reasons = vec![Reason {
-            rule: "NZISM 15.2.37.C.01".into(),
+            rule: GatewayRule::Unreadable,
             message: format!("message could not be checked, so its marking is unknown: {why}"),
             action: self.policy.on_error,
         }];
-        self.finish(reasons, &MessageReport::default())
+        self.finish(reasons, &Report::new(crate::report::Format::Eml))
     }
 
     /// The verdict for a message described by `report`, sent with `envelope`.
-    pub fn decide(&self, envelope: &Envelope, report: &MessageReport) -> Verdict {
+    pub fn decide(&self, envelope: &Envelope, report: &Report) -> Verdict {
         let p = &self.policy;
         let mut reasons: Vec<Reason> = Vec::new();
 
         for u in &report.unreadable {
             reasons.push(reason(
-                "NZISM 15.2.37.C.01",
+                GatewayRule::Unreadable,
                 p.on_error,
                 format!(
                     "{} cannot be read, so the message's marking cannot be determined: {}",
-                    u.location, u.error
+                    if u.at.is_empty() {
+                        "the message".to_string()
+                    } else {
+                        u.at.to_string()
+                    },
+                    u.error
                 ),
             ));
         }
         for problem in &report.problems {
-            let (rule, action) = match problem.code {
-                ProblemCode::UnreadablePart => ("NZISM 15.2.37.C.01", p.on_error),
-                ProblemCode::UnderMarked => ("NZISM 15.1.11.C.02", p.under_marked),
-                ProblemCode::MalformedMarking => ("NZISM 15.2.39.C.03", p.malformed),
-                ProblemCode::HeaderSubjectDisagree => ("NZISM 15.2.39.C.03", p.disagreement),
-                ProblemCode::Downgrade => ("NZISM 15.1.10.C.03", p.downgrade),
-                _ => continue,
+            let Some((rule, action)) = self.rule_of(problem.code) else {
+                continue;
             };
             reasons.push(reason(
                 rule,
                 action,
-                format!("{}: {}", problem.location, problem.message),
+                format!("{}: {}", problem.at, problem.message),
             ));
         }
-        for caveat in &report.foreign_caveats {
+        for caveat in report.foreign_caveats() {
             reasons.push(reason(
-                "decisions.md D6",
+                GatewayRule::ForeignDissemination,
                 p.foreign_dissemination,
                 format!(
                     "foreign dissemination limit {caveat}: not releasable beyond the originating nation"
@@ -259,8 +253,8 @@ impl Gateway {
         // even when an attachment is.
         if report.declared.is_none() {
             let rule = match p.direction {
-                Direction::Outbound => "NZISM 15.1.11.C.01",
-                Direction::Inbound => "NZISM 15.1.12.C.01",
+                Direction::Outbound => GatewayRule::UnmarkedOutbound,
+                Direction::Inbound => GatewayRule::UnmarkedInbound,
             };
             reasons.push(reason(
                 rule,
@@ -269,7 +263,7 @@ impl Gateway {
                     .into(),
             ));
         }
-        match &report.effective {
+        match &report.marking {
             None => {}
             Some(marking) => match p.direction {
                 Direction::Inbound => {
@@ -277,7 +271,7 @@ impl Gateway {
                         && marking.classification().handling_tier() > acc.handling_tier()
                     {
                         reasons.push(reason(
-                            "NZISM 15.2.41.C.01",
+                            GatewayRule::Accreditation,
                             GatewayAction::Reject,
                             format!("{marking} is above this system's accreditation ({acc})"),
                         ));
@@ -289,7 +283,7 @@ impl Gateway {
                     }
                     if envelope.recipients.is_empty() {
                         reasons.push(reason(
-                            "NZISM 15.2.40.C.01",
+                            GatewayRule::PathCeiling,
                             GatewayAction::Reject,
                             "no envelope recipients to check the communication path against".into(),
                         ));
@@ -300,13 +294,39 @@ impl Gateway {
         self.finish(reasons, report)
     }
 
+    /// The rule a problem breaks and the action the policy gives it; `None` for the problems
+    /// that are advice (a non-canonical or foreign form, a disguised marking, which is still
+    /// read) or that the gateway judges itself (`unmarked`, from the declared marking) or
+    /// that only documents have (a missing page banner, banners that disagree, a label that
+    /// disagrees: the marking is still read).
+    /// Every code is named, so a new one cannot slip through unhandled.
+    fn rule_of(&self, code: ProblemCode) -> Option<(GatewayRule, GatewayAction)> {
+        let p = &self.policy;
+        match code {
+            ProblemCode::UnreadablePart => Some((GatewayRule::Unreadable, p.on_error)),
+            ProblemCode::UnderMarked => Some((GatewayRule::UnderMarked, p.under_marked)),
+            ProblemCode::MalformedMarking => Some((GatewayRule::Malformed, p.malformed)),
+            ProblemCode::HeaderSubjectDisagree => Some((GatewayRule::Disagreement, p.disagreement)),
+            ProblemCode::Downgrade => Some((GatewayRule::Downgrade, p.downgrade)),
+            // A disguised marking is still read, and its level decides the path.
+            ProblemCode::Unmarked
+            | ProblemCode::EvasionSuspected
+            | ProblemCode::NonCanonical
+            | ProblemCode::ForeignMarking
+            | ProblemCode::BannersDisagree
+            | ProblemCode::MissingBanner
+            | ProblemCode::MetadataDisagrees => None,
+        }
+    }
+
     /// Outbound: whether `marking` may travel the path to `rcpt` (NZISM 15.2.40.C.01: the
     /// marking or an endorsement must not exceed the path; 15.1.8.C.01 for NZEO).
     fn path_reasons(&self, rcpt: &str, marking: &crate::marking::Marking) -> Vec<Reason> {
-        let reject = |rule: &str, message: String| reason(rule, GatewayAction::Reject, message);
+        let reject =
+            |rule: GatewayRule, message: String| reason(rule, GatewayAction::Reject, message);
         let Some(path) = self.policy.path_for(&domain_of(rcpt)) else {
             return vec![reject(
-                "NZISM 15.2.40.C.01",
+                GatewayRule::PathCeiling,
                 format!("no communication path is configured for {rcpt}; refusing (fail closed)"),
             )];
         };
@@ -314,7 +334,7 @@ impl Gateway {
         let class = marking.classification();
         if class.handling_tier() > path.ceiling.handling_tier() {
             out.push(reject(
-                "NZISM 15.2.40.C.01",
+                GatewayRule::PathCeiling,
                 format!(
                     "{class} exceeds the {} ceiling of the path to {rcpt}",
                     path.ceiling
@@ -325,12 +345,12 @@ impl Gateway {
             match e {
                 e if e.block() == EndorsementBlock::PolicyAndPrivacy => {}
                 Endorsement::RelTo(r) if !r.allows(path.country) => out.push(reject(
-                    "NZISM 15.2.40.C.01",
+                    GatewayRule::PathCeiling,
                     format!("REL TO {r} does not include {} ({rcpt})", path.country),
                 )),
                 Endorsement::RelTo(_) => {}
                 Endorsement::Nzeo if path.country != Country::NZL => out.push(reject(
-                    "NZISM 15.1.8.C.01",
+                    GatewayRule::Releasability,
                     format!(
                         "NZEO may go only to New Zealand nationals; the path to {rcpt} is {}",
                         path.country
@@ -339,7 +359,7 @@ impl Gateway {
                 // TOP SECRET implies ACCOUNTABLE MATERIAL; the ceiling already covers it.
                 Endorsement::AccountableMaterial if class == Classification::TopSecret => {}
                 e if !path.endorsements.contains(e) => out.push(reject(
-                    "NZISM 15.2.40.C.01",
+                    GatewayRule::PathCeiling,
                     format!("the path to {rcpt} may not carry the endorsement {e}"),
                 )),
                 _ => {}
@@ -348,7 +368,7 @@ impl Gateway {
         out
     }
 
-    fn finish(&self, reasons: Vec<Reason>, report: &MessageReport) -> Verdict {
+    fn finish(&self, reasons: Vec<Reason>, report: &Report) -> Verdict {
         let action = reasons
             .iter()
             .map(|r| r.action)
@@ -360,10 +380,10 @@ impl Gateway {
             && matches!(action, GatewayAction::Accept | GatewayAction::Quarantine)
         {
             let marking = report
-                .effective
+                .marking
                 .as_ref()
                 .map_or_else(|| "none".to_string(), |m| m.to_string());
-            let mut rules: Vec<&str> = reasons.iter().map(|r| r.rule.as_str()).collect();
+            let mut rules: Vec<&str> = reasons.iter().map(|r| r.rule.id()).collect();
             rules.dedup();
             let rules = if rules.is_empty() {
                 "none".to_string()
@@ -381,7 +401,7 @@ impl Gateway {
             reasons,
             headers,
             changes: Vec::new(),
-            marking: report.effective.clone(),
+            marking: report.marking.clone(),
             declared: report.declared.as_ref().map(|d| d.marking.clone()),
             problems: report.problems.clone(),
         }

@@ -1,15 +1,14 @@
 //! The gateway policy: direction, accreditation, communication-path ceilings and what to do
 //! with each kind of problem. Loaded from TOML.
 
-use crate::limits::Limits;
-use crate::marking::{Classification, Country, Endorsement, ForeignMapping};
+use crate::config::AgencyConfig;
+use crate::marking::{Classification, Country, Endorsement};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Which way mail crosses the gateway.
 ///
 /// ```
-/// use protective_marking::{Classification, Direction, GatewayPolicy};
+/// use protective_marking::{Classification, gateway::Direction, GatewayPolicy};
 ///
 /// let policy = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
@@ -76,11 +75,7 @@ impl GatewayAction {
     }
 }
 
-impl fmt::Display for GatewayAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(GatewayAction, as_str);
 
 /// One communication path: the recipient domains it serves, its ceiling, and the
 /// national-security endorsements it may carry (NZISM 15.2.40.C.01: the marking **or
@@ -179,7 +174,7 @@ pub struct GatewayPolicy {
     pub unmarked: GatewayAction,
     /// Mail that cannot be read completely: corrupt, encrypted, over a limit, or a caught
     /// parser failure. Default `tempfail`; `accept` is refused when the policy loads (fail
-    /// closed, decisions.md D7).
+    /// closed: what was not read may carry any marking; NZISM 15.2.37.C.01).
     #[serde(default = "tempfail")]
     pub on_error: GatewayAction,
     /// Declared marking below the join of its parts (NZISM 15.1.11.C.02). Default `reject`.
@@ -188,34 +183,24 @@ pub struct GatewayPolicy {
     /// A marking carrier whose text is not a valid marking (NZISM 15.2.39). Default `reject`.
     #[serde(default = "reject")]
     pub malformed: GatewayAction,
-    /// Marking header and subject disagree (NZISM 15.2.39, decisions.md D5). Default
-    /// `reject`.
+    /// Marking header and subject disagree (NZISM 15.2.39). Default `reject`.
     #[serde(default = "reject")]
     pub disagreement: GatewayAction,
     /// A reply or forward marked below a marking quoted from earlier in the thread (NZISM
     /// 15.1.10.C.03, a SHOULD NOT). Default `quarantine`, for a person to review.
     #[serde(default = "quarantine")]
     pub downgrade: GatewayAction,
-    /// Foreign dissemination limits such as AUSTEO (decisions.md D6). Default `reject`.
+    /// Foreign dissemination limits such as AUSTEO (PSR INF014: handled as the originator
+    /// requires). Default `reject`.
     #[serde(default = "reject")]
     pub foreign_dissemination: GatewayAction,
     /// Add `X-Protective-Marking-Verdict` to mail that passes or is held. Default true.
     #[serde(default = "yes")]
     pub verdict_header: bool,
-    /// Agency codewords accepted after `//`.
-    #[serde(default)]
-    pub codewords: Vec<String>,
-    /// Foreign-marking mapping (decisions.md D6); the conservative default if absent.
-    #[serde(default)]
-    pub foreign_mapping: ForeignMapping,
-    /// Microsoft sensitivity labels: label GUID -> marking (decisions.md D5, agency
-    /// configuration), e.g. `[gateway.msip_labels]` then
-    /// `"f42aa342-8706-4288-bd11-ebb85995028c" = "IN-CONFIDENCE"`.
-    #[serde(default)]
-    pub msip_labels: std::collections::BTreeMap<String, crate::marking::Marking>,
-    /// Reader limits (bytes, parts, nesting...); defaults from [`Limits`].
-    #[serde(default)]
-    pub limits: Limits,
+    /// The agency configuration (codewords, foreign mapping, sensitivity labels, limits):
+    /// the `[agency]` table of the policy file, read by [`GatewayPolicy::from_toml`].
+    #[serde(skip)]
+    pub agency: AgencyConfig,
     /// Communication paths for outbound mail, tried in order.
     #[serde(default, rename = "domain")]
     pub domains: Vec<DomainRule>,
@@ -225,8 +210,8 @@ pub struct GatewayPolicy {
     pub inbound_marking: Option<InboundMarking>,
 }
 
-/// Where the gateway writes a marking into a subject (decisions.md D5: at the end by
-/// default, configurable to the start).
+/// Where the gateway writes a marking into a subject: at the end by default, as the
+/// Australian standard recommends (the PSR says only "in the subject line").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectPlacement {
@@ -251,7 +236,8 @@ pub enum SubjectPlacement {
 ///
 /// With `foreign = true`, a message declared with a foreign marking (`[SEC=OFFICIAL:Sensitive]`)
 /// has that subject marking rewritten to its NZ equivalent under the agency's
-/// `foreign_mapping` (decisions.md D6); the foreign header, if any, is kept.
+/// `foreign_mapping` (PSR INF014: the equivalent NZ marking); the foreign header, if any,
+/// is kept.
 ///
 /// ```
 /// use protective_marking::GatewayPolicy;
@@ -334,29 +320,35 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     gateway: GatewayPolicy,
+    #[serde(default)]
+    agency: AgencyConfig,
 }
 
 /// A policy that cannot be used. Fix the file; the message says what to change.
 ///
 /// ```
-/// use protective_marking::{GatewayPolicy, PolicyError};
+/// use protective_marking::{GatewayPolicy, gateway::GatewayPolicyError};
 ///
-/// // Letting unreadable mail through is refused when the policy loads (decisions.md D7).
+/// // Letting unreadable mail through is refused when the policy loads.
 /// let err = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"SECRET\"\non_error = \"accept\"\n",
 /// ).unwrap_err();
-/// assert_eq!(err, PolicyError::AcceptOnError);
+/// assert_eq!(err, GatewayPolicyError::AcceptOnError);
 /// // A misspelt key is an error too, not silently ignored.
 /// let typo = GatewayPolicy::from_toml("[gateway]\ndirecton = \"inbound\"\n");
-/// assert!(matches!(typo, Err(PolicyError::Toml(_))));
+/// assert!(matches!(typo, Err(GatewayPolicyError::Toml(_))));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PolicyError {
+pub enum GatewayPolicyError {
     /// The TOML does not parse or has unknown keys.
     #[error("policy file: {0}")]
     Toml(String),
-    /// `on_error = "accept"` would let unreadable mail through (decisions.md D7).
+    /// The `[agency]` table is not usable.
+    #[error("policy file: {0}")]
+    Agency(String),
+    /// `on_error = "accept"` would let unreadable mail through; use `tempfail`, `reject` or
+    /// `quarantine`.
     #[error(
         "policy: on_error = \"accept\" is not allowed; unreadable mail must fail closed (use tempfail, reject or quarantine)"
     )]
@@ -394,52 +386,58 @@ pub enum PolicyError {
 }
 
 impl GatewayPolicy {
-    /// Read a policy file's text (a `[gateway]` table) and validate it.
+    /// Read a policy file's text (a `[gateway]` table, and the `[agency]` table of the
+    /// agency's configuration, if any) and validate it.
     ///
     /// # Errors
-    /// [`PolicyError`] naming what to fix.
-    pub fn from_toml(text: &str) -> Result<GatewayPolicy, PolicyError> {
+    /// [`GatewayPolicyError`] naming what to fix.
+    pub fn from_toml(text: &str) -> Result<GatewayPolicy, GatewayPolicyError> {
         let file: PolicyFile =
-            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        file.gateway.validate()?;
-        Ok(file.gateway)
+            toml::from_str(text).map_err(|e| GatewayPolicyError::Toml(e.to_string()))?;
+        let mut policy = file.gateway;
+        file.agency
+            .validate()
+            .map_err(|e| GatewayPolicyError::Agency(e.to_string()))?;
+        policy.agency = file.agency;
+        policy.validate()?;
+        Ok(policy)
     }
 
     /// Check the policy is usable (also done by [`Gateway::new`](crate::Gateway::new)).
     ///
     /// # Errors
-    /// [`PolicyError`] naming what to fix.
-    pub fn validate(&self) -> Result<(), PolicyError> {
+    /// [`GatewayPolicyError`] naming what to fix.
+    pub fn validate(&self) -> Result<(), GatewayPolicyError> {
         if self.on_error == GatewayAction::Accept {
-            return Err(PolicyError::AcceptOnError);
+            return Err(GatewayPolicyError::AcceptOnError);
         }
         if self.direction == Direction::Inbound && self.accreditation.is_none() {
-            return Err(PolicyError::MissingAccreditation);
+            return Err(GatewayPolicyError::MissingAccreditation);
         }
         if self.direction == Direction::Outbound && self.domains.is_empty() {
-            return Err(PolicyError::NoDomains);
+            return Err(GatewayPolicyError::NoDomains);
         }
         if let Some(m) = &self.inbound_marking {
             if self.direction == Direction::Outbound {
-                return Err(PolicyError::InboundMarkingOutbound);
+                return Err(GatewayPolicyError::InboundMarkingOutbound);
             }
             if let Some(acc) = self.accreditation
                 && m.marking.classification().handling_tier() > acc.handling_tier()
             {
-                return Err(PolicyError::InboundMarkingAboveAccreditation {
+                return Err(GatewayPolicyError::InboundMarkingAboveAccreditation {
                     marking: m.marking.to_string(),
                     accreditation: acc,
                 });
             }
             for p in &m.government {
                 if !valid_pattern(p) || p.trim() == "*" {
-                    return Err(PolicyError::BadPattern(p.clone()));
+                    return Err(GatewayPolicyError::BadPattern(p.clone()));
                 }
             }
         }
         for d in &self.domains {
             if !valid_pattern(&d.pattern) {
-                return Err(PolicyError::BadPattern(d.pattern.clone()));
+                return Err(GatewayPolicyError::BadPattern(d.pattern.clone()));
             }
         }
         Ok(())

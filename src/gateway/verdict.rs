@@ -1,31 +1,33 @@
 //! The gateway's answer for one message and how it maps to SMTP.
 
+use super::GatewayRule;
 use super::policy::{Direction, GatewayAction, SubjectPlacement};
-use super::report::{Carrier, MessageReport};
 use super::{Envelope, Gateway, domain_of};
+use crate::mail::Carrier;
 use crate::mail::{SubjectPosition, add_marking_to_subject};
 use crate::marking::Marking;
-use crate::problem::{Problem, ProblemCode};
+use crate::problem::Problem;
+use crate::report::Report;
 use serde::Serialize;
 use std::fmt;
 
-/// Why the gateway did what it did: one sentence and the rule behind it (decisions.md D7).
+/// Why the gateway did what it did: one sentence and the rule behind it.
 ///
 /// ```
-/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy};
+/// use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, gateway::GatewayRule};
 /// let gateway = Gateway::new(GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
 /// ).unwrap()).unwrap();
 /// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
 /// // Unmarked outbound mail: the reason cites the rule that refuses it.
 /// let verdict = gateway.check(&env, b"Subject: Hello\r\n\r\nhi\r\n");
-/// assert_eq!(verdict.reasons[0].rule, "NZISM 15.1.11.C.01");
+/// assert_eq!(verdict.reasons[0].rule, GatewayRule::UnmarkedOutbound);
 /// assert_eq!(verdict.reasons[0].action, GatewayAction::Reject);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Reason {
-    /// The rule, e.g. `NZISM 15.2.40.C.01`.
-    pub rule: String,
+    /// The rule, e.g. [`GatewayRule::PathCeiling`] (`NZISM 15.2.40.C.01`).
+    pub rule: GatewayRule,
     /// What happened, in one sentence.
     pub message: String,
     /// The action this reason asks for.
@@ -35,7 +37,7 @@ pub struct Reason {
 /// An SMTP reply: basic code, enhanced status code and text.
 ///
 /// ```
-/// use protective_marking::SmtpReply;
+/// use protective_marking::gateway::SmtpReply;
 /// let r = SmtpReply { code: 550, enhanced: "5.7.1".into(), text: "no".into() };
 /// assert_eq!(r.to_string(), "550 5.7.1 no");
 /// ```
@@ -148,8 +150,10 @@ pub enum HeaderChange {
     },
 }
 
-/// The header an NZ agency marks mail with (decisions.md D5: the Australian grammar with NZ
-/// values and `NS=govt.nz`). Commas and backslashes in the marking are escaped.
+/// The header an NZ agency marks mail with. No NZ standard defines one (NZISM 15.1.11.C.03 asks
+/// only for the marking in the subject or a header), so this is the Australian
+/// `X-Protective-Marking` grammar with NZ values and `NS=govt.nz`. Commas and backslashes in the
+/// marking are escaped.
 fn marking_header(marking: &Marking) -> HeaderChange {
     let sec = marking
         .to_string()
@@ -195,14 +199,15 @@ fn raw_subject(raw: &[u8]) -> Option<Result<String, ()>> {
 }
 
 impl Gateway {
-    /// Inbound marking (NZISM 15.1.4, 15.1.12.C.01; decisions.md D6) on a decided verdict:
+    /// Inbound marking (NZISM 15.1.4, 15.1.12.C.01; a foreign marking is written as its NZ
+    /// equivalent, PSR INF014) on a decided verdict:
     /// `raw` gives the subject as it arrived. A no-op unless the policy has
     /// `[gateway.inbound_marking]`.
     pub(super) fn mark_inbound(
         &self,
         verdict: Verdict,
         envelope: &Envelope,
-        report: &MessageReport,
+        report: &Report,
         raw: &[u8],
     ) -> Verdict {
         let p = &self.policy;
@@ -224,7 +229,7 @@ impl Gateway {
                 }
                 // NZISM 15.1.11.C.02: a marked part raises the marking given to the message.
                 let marking = report
-                    .effective
+                    .marking
                     .as_ref()
                     .map_or_else(|| im.marking.clone(), |m| m.join(&im.marking));
                 let from = if domain.is_empty() { "<>" } else { &domain };
@@ -232,7 +237,7 @@ impl Gateway {
                     .reasons
                     .into_iter()
                     .map(|r| {
-                        if r.rule == "NZISM 15.1.12.C.01" {
+                        if r.rule == GatewayRule::UnmarkedInbound {
                             Reason {
                                 rule: r.rule,
                                 message: format!(
@@ -246,7 +251,7 @@ impl Gateway {
                     })
                     .collect();
                 let mut marked = report.clone();
-                marked.effective = Some(marking.clone());
+                marked.marking = Some(marking.clone());
                 let mut v = self.finish(reasons, &marked);
                 if matches!(v.action, GatewayAction::Accept | GatewayAction::Quarantine) {
                     v.changes.push(marking_header(&marking));
@@ -256,9 +261,10 @@ impl Gateway {
                 v
             }
             Some(declared) => {
-                let foreign = report.problems.iter().any(|pr| {
-                    pr.code == ProblemCode::ForeignMarking && pr.location == declared.location
-                });
+                let foreign = report
+                    .findings
+                    .iter()
+                    .any(|f| f.at == declared.at && f.foreign.is_some());
                 if !im.foreign
                     || !foreign
                     || !matches!(
@@ -272,12 +278,7 @@ impl Gateway {
                 let foreign_text = report
                     .findings
                     .iter()
-                    .find(|f| {
-                        f.carrier == Carrier::Subject
-                            && report.problems.iter().any(|pr| {
-                                pr.code == ProblemCode::ForeignMarking && pr.location == f.location
-                            })
-                    })
+                    .find(|f| Carrier::of(&f.at) == Carrier::Subject && f.foreign.is_some())
                     .map(|f| f.text.as_str());
                 let Some(change) = subject_change(raw, &declared.marking, foreign_text, position)
                 else {
@@ -285,7 +286,7 @@ impl Gateway {
                 };
                 let mut reasons = verdict.reasons;
                 reasons.push(Reason {
-                    rule: "decisions.md D6".into(),
+                    rule: GatewayRule::ForeignEquivalent,
                     message: format!(
                         "foreign marking `{}` written in the subject as its NZ equivalent {}",
                         declared.text, declared.marking
@@ -419,7 +420,7 @@ mod tests {
         assert_eq!(v.action, GatewayAction::Accept);
         assert_eq!(subject_of(&v), Some("[UNCLASSIFIED] Hello"));
         assert_eq!(v.marking.as_ref().unwrap().to_string(), "UNCLASSIFIED");
-        assert_eq!(v.reasons[0].rule, "NZISM 15.1.12.C.01");
+        assert_eq!(v.reasons[0].rule, GatewayRule::UnmarkedInbound);
         // No Subject at all: one is added.
         let v = g.check(&env, b"From: x@example.com\r\n\r\nhi\r\n");
         assert!(v.changes.contains(&HeaderChange::Add {
@@ -466,7 +467,11 @@ mod tests {
         let v = g.check(&env, raw);
         assert_eq!(v.action, GatewayAction::Accept, "{:?}", v.reasons);
         assert_eq!(subject_of(&v), Some("Budget [IN-CONFIDENCE]"));
-        assert!(v.reasons.iter().any(|r| r.rule == "decisions.md D6"));
+        assert!(
+            v.reasons
+                .iter()
+                .any(|r| r.rule == GatewayRule::ForeignEquivalent)
+        );
         // Without `foreign = true` it is left alone.
         let plain = Gateway::new(
             GatewayPolicy::from_toml(
@@ -487,7 +492,7 @@ mod tests {
         );
         assert_eq!(
             outbound.unwrap_err(),
-            crate::gateway::PolicyError::InboundMarkingOutbound
+            crate::gateway::GatewayPolicyError::InboundMarkingOutbound
         );
         let above = GatewayPolicy::from_toml(
             "[gateway]\ndirection = \"inbound\"\naccreditation = \"IN-CONFIDENCE\"\n\
@@ -495,7 +500,7 @@ mod tests {
         );
         assert!(matches!(
             above,
-            Err(crate::gateway::PolicyError::InboundMarkingAboveAccreditation { .. })
+            Err(crate::gateway::GatewayPolicyError::InboundMarkingAboveAccreditation { .. })
         ));
     }
 }

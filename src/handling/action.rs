@@ -1,10 +1,11 @@
 //! Typed actions: what someone wants to do with marked information, and to whom.
 
 use crate::marking::Country;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// What kind of thing an action does: the rows of the handling table (domain.md §6.1).
+/// What kind of thing an action does: access, transmission, storage, disposal, copying or
+/// removal, the aspects the PSR and NZISM handling requirements cover.
 ///
 /// ```
 /// use protective_marking::handling::{ActionGroup, ActionKind};
@@ -291,11 +292,7 @@ impl ActionKind {
     }
 }
 
-impl fmt::Display for ActionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
+crate::text::display_as!(ActionKind, id);
 
 impl std::str::FromStr for ActionKind {
     type Err = ParseActionError;
@@ -305,23 +302,13 @@ impl std::str::FromStr for ActionKind {
     }
 }
 
-impl Serialize for ActionKind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
+crate::text::serde_as_text!(ActionKind);
 
-impl<'de> Deserialize<'de> for ActionKind {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// A national-security clearance held by a person (PSR-CLR, domain.md §6.5), lowest first.
+/// A national-security clearance held by a person (PSR-CLR), lowest first.
 ///
-/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still
-/// applies. Non-exhaustive: sources disagree on the list (domain.md §10.11).
+/// No clearance is needed for IN-CONFIDENCE, SENSITIVE or RESTRICTED; need-to-know still applies.
+/// Non-exhaustive: sources disagree on the list (the PSR lists four levels, including TOP SECRET
+/// SPECIAL; an older MFAT guide lists three).
 ///
 /// ```
 /// use protective_marking::handling::Clearance;
@@ -368,11 +355,7 @@ impl Clearance {
     }
 }
 
-impl fmt::Display for Clearance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
+crate::text::display_as!(Clearance, id);
 
 impl std::str::FromStr for Clearance {
     type Err = ParseActionError;
@@ -382,18 +365,7 @@ impl std::str::FromStr for Clearance {
     }
 }
 
-impl Serialize for Clearance {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for Clearance {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Clearance);
 
 /// An action to decide on: a kind, and what is known about the recipient.
 ///
@@ -405,7 +377,7 @@ impl<'de> Deserialize<'de> for Clearance {
 /// by commas, with keys `clearance` and `nationality`:
 ///
 /// ```
-/// use protective_marking::{Country, handling::{Action, ActionKind, Clearance}};
+/// use protective_marking::{marking::Country, handling::{Action, ActionKind, Clearance}};
 ///
 /// let a = Action::new(ActionKind::EmailInternetEncrypted)
 ///     .recipient_nationality(Country::new("AUS").unwrap());
@@ -510,18 +482,7 @@ impl std::str::FromStr for Action {
     }
 }
 
-impl Serialize for Action {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Action);
 
 /// Text that is not an [`Action`], [`ActionKind`] or [`Clearance`].
 ///

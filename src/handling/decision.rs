@@ -4,7 +4,7 @@ use super::action::ActionKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Which of the three answers (decisions.md D7). Closed by definition.
+/// Which of the three answers. Closed by definition.
 ///
 /// Serialised as `"permitted"`, `"conditional"` or `"refused"`.
 ///
@@ -35,15 +35,11 @@ impl Ruling {
     }
 }
 
-impl fmt::Display for Ruling {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Ruling, as_str);
 
 /// A sentence and the rule it comes from: `rule` is an NZISM control (`NZISM 17.1.55.C.02`),
-/// a PSR section (`PSR handling: double enveloping`), or `decisions.md D7: ...` for the
-/// fail-closed answers.
+/// a PSR section (`PSR handling: double enveloping`), or `fail closed: no rule permits this`
+/// and `fail closed: the marking cannot be determined` for the crate's fail-closed answers.
 ///
 /// ```
 /// use protective_marking::handling::Citation;

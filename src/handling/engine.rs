@@ -10,11 +10,11 @@ use super::decision::{Citation, Decision};
 use super::rules::{Effect, Rule, When};
 use crate::marking::{Endorsement, EndorsementKind, Marking};
 
-/// The citation for "no rule permits this" (decisions.md D7: fail closed).
-pub(crate) const NO_RULE: &str = "decisions.md D7: fail closed";
+/// The citation for "no rule permits this": anything not permitted is refused.
+pub(crate) const NO_RULE: &str = "fail closed: no rule permits this";
 
-/// The citation for an unknown or unreadable marking (decisions.md D7).
-pub(crate) const UNKNOWN_MARKING: &str = "decisions.md D7: cannot determine marking";
+/// The citation for an unknown or unreadable marking, which is never permitted.
+pub(crate) const UNKNOWN_MARKING: &str = "fail closed: the marking cannot be determined";
 
 pub(crate) fn decide(rules: &[Rule], marking: &Marking, action: &Action) -> Decision {
     let tier = marking.classification().handling_tier();

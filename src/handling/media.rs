@@ -1,4 +1,4 @@
-//! ICT media after sanitisation and destruction (NZISM v3.9 ch. 13; domain.md §6.4).
+//! ICT media after sanitisation and destruction (NZISM v3.9 ch. 13).
 //!
 //! These are fixed NZISM tables (all MUST, "All Classifications"), not agency policy, so they
 //! are Rust tables here rather than rules in the policy file.
@@ -6,7 +6,8 @@
 use crate::marking::{Classification, Endorsement, HandlingTier, Marking};
 use serde::{Deserialize, Serialize};
 
-/// A media type of the NZISM post-sanitisation table (domain.md §6.4).
+/// A media type of the NZISM post-sanitisation table (NZISM 13.4.12, 13.4.14, 13.4.17,
+/// 13.4.19).
 ///
 /// ```
 /// use protective_marking::handling::MediaType;
@@ -53,7 +54,7 @@ impl MediaType {
     }
 }
 
-/// How sanitised media is to be treated when redeployed (domain.md §6.4); see
+/// How sanitised media is to be treated when redeployed (NZISM 13.4); see
 /// [`post_sanitisation`].
 ///
 /// ```
@@ -82,7 +83,7 @@ impl PostSanitisation {
 }
 
 /// The classification sanitised media of `media_type` carries when redeployed, for media
-/// that held `marking` (NZISM 13.4.12, 13.4.14, 13.4.17, 13.4.19; domain.md §6.4):
+/// that held `marking` (NZISM 13.4.12.C.01, 13.4.14.C.01, 13.4.17.C.01, 13.4.19.C.01):
 ///
 /// | before | volatile | magnetic | EEPROM | flash |
 /// |---|---|---|---|---|
@@ -176,7 +177,7 @@ pub struct WasteTreatment {
 }
 
 /// How to treat waste particles of `size` from destroying media that held `marking`
-/// (NZISM 13.5.25.C.01; domain.md §6.1 "destruction waste particle rule"):
+/// (NZISM 13.5.25.C.01):
 ///
 /// | media | ≤ 3 mm | ≤ 6 mm |
 /// |---|---|---|

@@ -1,12 +1,12 @@
 //! The handling rules engine: may this marking be sent, stored, copied or destroyed this way?
 //!
 //! [`HandlingPolicy::decide`] answers one [`Action`] for one [`Marking`] with a [`Decision`]:
-//! permitted, permitted with conditions, or refused, each condition and reason a sentence with
-//! the rule it comes from (decisions.md D7). [`HandlingPolicy::requirements`] answers every
-//! action kind at once ("how must I send, store and destroy this?").
+//! permitted, permitted with conditions, or refused, each condition and reason a sentence with the
+//! rule it comes from (an NZISM control or a PSR section). [`HandlingPolicy::requirements`] answers
+//! every action kind at once ("how must I send, store and destroy this?").
 //!
 //! ```
-//! use protective_marking::{Country, Marking};
+//! use protective_marking::{marking::Country, Marking};
 //! use protective_marking::handling::{Action, ActionKind, HandlingPolicy, Ruling};
 //!
 //! let policy = HandlingPolicy::default();
@@ -56,13 +56,13 @@
 //!
 //! # How an answer is reached
 //!
-//! 1. Every rule that applies to the marking's [handling tier](crate::HandlingTier) (SENSITIVE
-//!    and RESTRICTED share one; decisions.md D2), to any of its endorsements, and to the
-//!    action is collected.
+//! 1. Every rule that applies to the marking's [handling tier](crate::marking::HandlingTier)
+//!    (SENSITIVE and RESTRICTED share one: impact level 3, PSR-HB p.8), to any of its endorsements,
+//!    and to the action is collected.
 //! 2. Any refusal wins: the answer is refused with every refusing rule as a reason.
 //! 3. Otherwise the action needs a *base* permission: a `permit` or `condition` rule with no
 //!    endorsements and no recipient test. Without one the answer is refused, citing
-//!    `decisions.md D7: fail closed` (anything not permitted is refused).
+//!    `fail closed: no rule permits this` (anything not permitted is refused).
 //! 4. Otherwise every applicable condition is attached; none means permitted.
 //!
 //! Endorsements and recipient details can therefore only add conditions and refusals, never
@@ -71,15 +71,15 @@
 //!
 //! # Where the sources are silent
 //!
-//! domain.md leaves gaps (open question 4: container classes, paper shredder classes, the
-//! SECRET and TOP SECRET courier rule). The shipped rules take the answer an agency security
+//! Some rules could not be found in the public PSR guidance (container classes, paper shredder
+//! classes, the SECRET and TOP SECRET courier rule). The shipped rules take the answer an agency security
 //! adviser would expect, the stricter one, and their messages say "Inference:" where they do.
 //!
 //! # Media
 //!
 //! [`post_sanitisation`] and [`destruction_waste`] give the fixed NZISM chapter 13 tables
-//! (domain.md §6.4): the classification of sanitised media, and how to treat destruction
-//! waste particles.
+//! (NZISM 13.4.12-13.4.19 and 13.5.25.C.01): the classification of sanitised media, and
+//! how to treat destruction waste particles.
 
 mod action;
 mod decision;
@@ -93,7 +93,7 @@ pub use decision::{Citation, Decision, Requirement, Ruling};
 pub use media::{
     MediaType, ParticleSize, PostSanitisation, WasteTreatment, destruction_waste, post_sanitisation,
 };
-pub use rules::{Effect, PolicyError, Rule, When};
+pub use rules::{Effect, HandlingPolicyError, Rule, When};
 
 use crate::marking::Marking;
 use rules::PolicyFile;
@@ -124,7 +124,7 @@ pub fn default_policy_toml() -> &'static str {
 ///
 /// Build it once and share it: a clone is cheap (the rules are behind an `Arc`), and every
 /// method takes `&self`. [`HandlingPolicy::default`] is the shipped NZ policy (PSR, NZISM
-/// v3.9, domain.md §6); [`HandlingPolicy::from_toml`] lays an agency file over it.
+/// v3.9); [`HandlingPolicy::from_toml`] lays an agency file over it.
 ///
 /// ```
 /// use protective_marking::{Marking, handling::{ActionKind, HandlingPolicy, Ruling}};
@@ -157,10 +157,10 @@ impl HandlingPolicy {
     /// ```
     ///
     /// # Errors
-    /// A [`PolicyError`] for invalid TOML, unknown ids or values, duplicate names, empty
+    /// A [`HandlingPolicyError`] for invalid TOML, unknown ids or values, duplicate names, empty
     /// fields, a `remove` of a rule that does not exist, or a `permit` that is not a base
     /// permission.
-    pub fn from_toml(text: &str) -> Result<HandlingPolicy, PolicyError> {
+    pub fn from_toml(text: &str) -> Result<HandlingPolicy, HandlingPolicyError> {
         HandlingPolicy::default().overlay(text)
     }
 
@@ -174,7 +174,7 @@ impl HandlingPolicy {
     ///
     /// # Errors
     /// As [`HandlingPolicy::from_toml`].
-    pub fn overlay(&self, text: &str) -> Result<HandlingPolicy, PolicyError> {
+    pub fn overlay(&self, text: &str) -> Result<HandlingPolicy, HandlingPolicyError> {
         let rules = PolicyFile::parse(text)?.apply(&self.rules)?;
         Ok(HandlingPolicy {
             rules: rules.into(),
@@ -205,7 +205,8 @@ impl HandlingPolicy {
     }
 
     /// The answer when the marking could not be determined (unmarked, unreadable, unparseable
-    /// input): always refused, "cannot determine marking" (fail closed, decisions.md D7).
+    /// input): always refused, "cannot determine marking" (fail closed: unknown or unreadable
+    /// input is never permitted).
     ///
     /// ```
     /// use protective_marking::handling::{ActionKind, HandlingPolicy, Ruling};

@@ -89,7 +89,7 @@ pub enum When {
 pub struct Rule {
     /// A unique key within the policy, so an agency file can replace or remove the rule.
     pub name: String,
-    /// The citation (decisions.md D7): an NZISM control (`NZISM 17.1.55.C.02`) or a PSR
+    /// The citation: an NZISM control (`NZISM 17.1.55.C.02`) or a PSR
     /// section (`PSR handling: double enveloping`).
     pub id: String,
     /// Tiers the rule applies to; empty means every tier.
@@ -150,13 +150,13 @@ pub(crate) struct PolicyFile {
 /// error.
 ///
 /// ```
-/// use protective_marking::handling::{HandlingPolicy, PolicyError};
+/// use protective_marking::handling::{HandlingPolicy, HandlingPolicyError};
 /// let e = HandlingPolicy::from_toml("remove = [\"no-such-rule\"]").unwrap_err();
-/// assert!(matches!(e, PolicyError::UnknownRule { .. }));
+/// assert!(matches!(e, HandlingPolicyError::UnknownRule { .. }));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PolicyError {
+pub enum HandlingPolicyError {
     /// Not valid TOML, or a field has the wrong type or an unknown value (an action id, a
     /// tier, an endorsement kind). The message names the line and column.
     #[error("policy file: {message}")]
@@ -178,7 +178,7 @@ pub enum PolicyError {
         name: String,
     },
     /// A rule has an empty `name`, `id` or `message`; every answer must cite a rule and say
-    /// why (decisions.md D7).
+    /// why.
     #[error("policy file: rule `{name}` has an empty `{field}`")]
     EmptyField {
         /// The rule's name (may itself be empty).
@@ -199,27 +199,27 @@ pub enum PolicyError {
 }
 
 impl PolicyFile {
-    pub(crate) fn parse(text: &str) -> Result<PolicyFile, PolicyError> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| PolicyError::Syntax {
+    pub(crate) fn parse(text: &str) -> Result<PolicyFile, HandlingPolicyError> {
+        let file: PolicyFile = toml::from_str(text).map_err(|e| HandlingPolicyError::Syntax {
             message: e.to_string().trim().replace('\n', " "),
         })?;
         let mut names = BTreeSet::new();
         for r in &file.rules {
             for (field, value) in [("name", &r.name), ("id", &r.id), ("message", &r.message)] {
                 if value.trim().is_empty() {
-                    return Err(PolicyError::EmptyField {
+                    return Err(HandlingPolicyError::EmptyField {
                         name: r.name.clone(),
                         field,
                     });
                 }
             }
             if !names.insert(r.name.as_str()) {
-                return Err(PolicyError::DuplicateName {
+                return Err(HandlingPolicyError::DuplicateName {
                     name: r.name.clone(),
                 });
             }
             if r.effect == Effect::Permit && !r.is_base() {
-                return Err(PolicyError::PermitNotBase {
+                return Err(HandlingPolicyError::PermitNotBase {
                     name: r.name.clone(),
                 });
             }
@@ -228,7 +228,7 @@ impl PolicyFile {
     }
 
     /// `base` with this file applied.
-    pub(crate) fn apply(self, base: &[Rule]) -> Result<Vec<Rule>, PolicyError> {
+    pub(crate) fn apply(self, base: &[Rule]) -> Result<Vec<Rule>, HandlingPolicyError> {
         let mut rules: Vec<Rule> = if self.replace_defaults {
             Vec::new()
         } else {
@@ -238,7 +238,7 @@ impl PolicyFile {
             let before = rules.len();
             rules.retain(|r| &r.name != name);
             if rules.len() == before {
-                return Err(PolicyError::UnknownRule { name: name.clone() });
+                return Err(HandlingPolicyError::UnknownRule { name: name.clone() });
             }
         }
         for rule in self.rules {

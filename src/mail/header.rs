@@ -1,13 +1,15 @@
-//! Tokenisers for the marking-header dialects of decisions.md D5.
+//! Tokenisers for the marking-header dialects this crate reads. No NZ standard defines a
+//! marking header, so these are the dialects in use: the Australian standard's, a free-text
+//! one, and two labelling products'.
 //!
-//! Each function turns one header value (already unfolded) into plain fields. Nothing here
-//! knows what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and
-//! the marking grammar decides later what the strings mean. Only the Australian-style
-//! `X-Protective-Marking` grammar (domain.md §5.3) can be malformed in a way worth an error,
+//! Each function turns one header value (already unfolded) into plain fields. Nothing here knows
+//! what a classification is: `SEC=IN-CONFIDENCE` and `SEC=BANANA` tokenise alike, and the marking
+//! grammar decides later what the strings mean. Only the Australian-style `X-Protective-Marking`
+//! grammar (Email Protective Marking Standard 2024) can be malformed in a way worth an error,
 //! because a value that cannot be split reliably must not be half-read.
 //!
 //! ```
-//! use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+//! use protective_marking::mail::{internal::tokenise_header, HeaderDialect, internal::HeaderTokens};
 //!
 //! let tokens = tokenise_header(
 //!     HeaderDialect::ProtectiveMarking,
@@ -16,32 +18,32 @@
 //! let HeaderTokens::ProtectiveMarking(fields) = tokens else { unreachable!() };
 //! assert_eq!(fields.sec.as_deref(), Some("RESTRICTED"));
 //! assert_eq!(fields.namespace.as_deref(), Some("govt.nz"));
-//! # Ok::<(), protective_marking::mail::HeaderError>(())
+//! # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 //! ```
 
 use serde::Serialize;
 use thiserror::Error;
 
-/// A header dialect that can carry a protective marking (decisions.md D5).
+/// A header dialect that can carry a protective marking.
 ///
 /// Headers of any other name are not marking carriers and are ignored, never an error.
 ///
 /// ```
-/// use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+/// use protective_marking::mail::{internal::tokenise_header, HeaderDialect, internal::HeaderTokens};
 ///
 /// let dialect = HeaderDialect::from_header_name("x-security-classification").unwrap();
 /// assert_eq!(dialect, HeaderDialect::SecurityClassification);
 /// // The dialect picks how the header's value is split.
 /// let tokens = tokenise_header(dialect, " RESTRICTED ")?;
 /// assert_eq!(tokens, HeaderTokens::SecurityClassification("RESTRICTED".into()));
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum HeaderDialect {
     /// `X-Protective-Marking`: the Australian Email Protective Marking Standard grammar
-    /// (domain.md §5.3), used with `NS=gov.au` by Australian agencies and with `NS=govt.nz`
+    /// (2024), used with `NS=gov.au` by Australian agencies and with `NS=govt.nz`
     /// as an NZ agency convention.
     ProtectiveMarking,
     /// `X-Security-Classification`: a free-text marking.
@@ -53,7 +55,7 @@ pub enum HeaderDialect {
 }
 
 impl HeaderDialect {
-    /// Every dialect, in decisions.md D5 order.
+    /// Every dialect, in the order the crate reads them.
     pub const ALL: [HeaderDialect; 4] = [
         HeaderDialect::ProtectiveMarking,
         HeaderDialect::SecurityClassification,
@@ -96,14 +98,14 @@ impl HeaderDialect {
 }
 
 /// The fields of an `X-Protective-Marking` value or of a `[SEC=...]` subject marking, split
-/// but not interpreted (domain.md §5.3).
+/// but not interpreted (the Australian Email Protective Marking Standard's grammar).
 ///
 /// Values are unescaped (`\,` becomes `,`, `\\` becomes `\`) and trimmed. Known keys are
 /// matched without regard to case; keys this crate does not know (an NZ `ENDORSEMENT=`, the
 /// 2012 `DLM=`) are kept in [`other`](Self::other) in the order written.
 ///
 /// ```
-/// use protective_marking::mail::tokenise_protective_marking;
+/// use protective_marking::mail::internal::tokenise_protective_marking;
 ///
 /// let f = tokenise_protective_marking(
 ///     "VER=2018.4, NS=gov.au, SEC=OFFICIAL:Sensitive, ACCESS=Legal-Privilege, DLM=x",
@@ -113,7 +115,7 @@ impl HeaderDialect {
 /// assert_eq!(f.access, ["Legal-Privilege"]);
 /// // A key this crate does not know is kept, not dropped.
 /// assert_eq!(f.other, [("DLM".to_string(), "x".to_string())]);
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EpmsFields {
@@ -143,7 +145,7 @@ pub struct EpmsFields {
 /// pre-2012 form without a type (`CAVEAT=AUSTEO`) has no type.
 ///
 /// ```
-/// use protective_marking::mail::tokenise_protective_marking;
+/// use protective_marking::mail::internal::tokenise_protective_marking;
 ///
 /// let f = tokenise_protective_marking("SEC=SECRET, CAVEAT=RI:REL/NZL/AUS, CAVEAT=AUSTEO")?;
 /// assert_eq!(f.caveats[0].caveat_type.as_deref(), Some("RI"));
@@ -151,7 +153,7 @@ pub struct EpmsFields {
 /// // The pre-2012 form has no type.
 /// assert_eq!(f.caveats[1].caveat_type, None);
 /// assert_eq!(f.caveats[1].value, "AUSTEO");
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EpmsCaveat {
@@ -164,7 +166,7 @@ pub struct EpmsCaveat {
 /// A Microsoft sensitivity label read from `msip_labels`, grouped by label GUID.
 ///
 /// ```
-/// use protective_marking::mail::tokenise_msip_labels;
+/// use protective_marking::mail::internal::tokenise_msip_labels;
 ///
 /// let labels = tokenise_msip_labels(
 ///     "MSIP_Label_0f1e2d3c-0000-4000-8000-00000000abcd_Enabled=true; \
@@ -196,7 +198,7 @@ pub struct MsipLabel {
 /// Titus `key=value;` properties, in order, e.g. `TLPropertyRoot` and `Classification`.
 ///
 /// ```
-/// use protective_marking::mail::tokenise_titus;
+/// use protective_marking::mail::internal::tokenise_titus;
 ///
 /// let t = tokenise_titus("TLPropertyRoot=Agency;Classification=RESTRICTED;");
 /// assert_eq!(t.pairs[0], ("TLPropertyRoot".to_string(), "Agency".to_string()));
@@ -212,7 +214,7 @@ impl TitusFields {
     /// The first value of `key` (case-insensitive).
     ///
     /// ```
-    /// use protective_marking::mail::tokenise_titus;
+    /// use protective_marking::mail::internal::tokenise_titus;
     /// let t = tokenise_titus("TLPropertyRoot=Agency;Classification=IN-CONFIDENCE;");
     /// assert_eq!(t.get("classification"), Some("IN-CONFIDENCE"));
     /// ```
@@ -227,13 +229,13 @@ impl TitusFields {
 /// A tokenised marking header, one variant per [`HeaderDialect`].
 ///
 /// ```
-/// use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+/// use protective_marking::mail::{internal::tokenise_header, HeaderDialect, internal::HeaderTokens};
 ///
 /// let tokens = tokenise_header(HeaderDialect::Titus, "Classification=RESTRICTED;")?;
 /// // One variant per dialect: match to reach that dialect's fields.
 /// let HeaderTokens::Titus(fields) = tokens else { panic!("not Titus") };
 /// assert_eq!(fields.get("classification"), Some("RESTRICTED"));
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "dialect", content = "fields")]
@@ -252,11 +254,11 @@ pub enum HeaderTokens {
 /// An `X-Protective-Marking` value (or `[SEC=...]` subject segment) that cannot be split
 /// reliably. `offset` is a byte offset into the value that was passed in.
 ///
-/// A gateway treats a malformed marking header as "cannot determine marking" (decisions.md
-/// D7); the sender's marking tool is at fault and the message should be re-marked.
+/// A gateway treats a malformed marking header as "cannot determine marking" and never
+/// accepts on it; the sender's marking tool is at fault and the message should be re-marked.
 ///
 /// ```
-/// use protective_marking::mail::{tokenise_protective_marking, HeaderError};
+/// use protective_marking::mail::{internal::tokenise_protective_marking, internal::HeaderError};
 ///
 /// // Two SEC= values make the marking ambiguous, so the value is refused, not half-read.
 /// let err = tokenise_protective_marking("SEC=SECRET, SEC=RESTRICTED").unwrap_err();
@@ -319,10 +321,10 @@ pub enum HeaderError {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::{tokenise_header, HeaderDialect, HeaderTokens};
+/// use protective_marking::mail::{internal::tokenise_header, HeaderDialect, internal::HeaderTokens};
 /// let t = tokenise_header(HeaderDialect::SecurityClassification, "  IN-CONFIDENCE ")?;
 /// assert_eq!(t, HeaderTokens::SecurityClassification("IN-CONFIDENCE".into()));
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderTokens, HeaderError> {
     Ok(match dialect {
@@ -338,7 +340,8 @@ pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderToke
 }
 
 /// Splits an `X-Protective-Marking` value (long form) or the inside of a `[SEC=...]` subject
-/// segment (medium form) into fields (domain.md §5.3 ABNF; NZ values allowed, decisions.md D5).
+/// segment (medium form) into fields (the Australian standard's ABNF;
+/// NZ values allowed, as an NZ agency convention).
 ///
 /// Elements are separated by unescaped commas and may be surrounded by folding white space.
 /// Element order is not checked, and known keys match without regard to case: the tokeniser is
@@ -351,7 +354,7 @@ pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderToke
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::tokenise_protective_marking;
+/// use protective_marking::mail::internal::tokenise_protective_marking;
 /// let f = tokenise_protective_marking(
 ///     r"SEC=SECRET, CAVEAT=SH:ACCOUNTABLE-MATERIAL, CAVEAT=RI:REL/NZL/AUS, NOTE=a\, b",
 /// )?;
@@ -360,7 +363,7 @@ pub fn tokenise_header(dialect: HeaderDialect, value: &str) -> Result<HeaderToke
 /// assert_eq!(f.caveats[1].value, "REL/NZL/AUS");
 /// assert_eq!(f.note.as_deref(), Some("a, b"));
 /// assert!(tokenise_protective_marking("SEC=SECRET, SECRET").is_err());
-/// # Ok::<(), protective_marking::mail::HeaderError>(())
+/// # Ok::<(), protective_marking::mail::internal::HeaderError>(())
 /// ```
 pub fn tokenise_protective_marking(value: &str) -> Result<EpmsFields, HeaderError> {
     let mut fields = EpmsFields::default();
@@ -484,7 +487,7 @@ fn unescape(raw: &str) -> String {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::tokenise_msip_labels;
+/// use protective_marking::mail::internal::tokenise_msip_labels;
 /// let labels = tokenise_msip_labels(
 ///     "MSIP_Label_0f1e2d3c-0000-4000-8000-00000000abcd_Enabled=true; \
 ///      MSIP_Label_0f1e2d3c-0000-4000-8000-00000000abcd_Name=In Confidence; \
@@ -557,7 +560,7 @@ pub fn tokenise_msip_labels(value: &str) -> Vec<MsipLabel> {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::tokenise_titus;
+/// use protective_marking::mail::internal::tokenise_titus;
 /// let t = tokenise_titus("TLPropertyRoot=Agency;Classification=IN-CONFIDENCE;");
 /// assert_eq!(t.pairs.len(), 2);
 /// assert_eq!(t.get("TLPropertyRoot"), Some("Agency"));

@@ -1,8 +1,8 @@
 //! A small HTML-to-text converter for mail bodies.
 //!
 //! mail-parser 0.11.9 has `html_to_text`, but it breaks lines only at `<br>` and `</p>`. A
-//! marking is found by its line (decisions.md D8: a banner is a line of its own, the first or
-//! last line of a part), so block elements must end lines here, and `<blockquote>` must stay
+//! marking is found by its line (a banner is a line of its own, the first or last line of a
+//! part), so block elements must end lines here, and `<blockquote>` must stay
 //! recognisable as quoted thread text: its lines get a `> ` prefix per level.
 //!
 //! Linear in the input: every search starts where the previous one stopped.

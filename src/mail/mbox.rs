@@ -306,7 +306,7 @@ impl<R: BufRead> MboxReader<R> {
             return Some((
                 index,
                 Err(crate::ReadError::LimitExceeded {
-                    limit: crate::Limit::InputBytes,
+                    limit: crate::limits::Limit::InputBytes,
                     value: size,
                     max: self.max,
                     location: format!("message {index}"),

@@ -1,4 +1,5 @@
-//! What a message carries, ready for marking detection (decisions.md D5).
+//! What a message carries, ready for marking detection: the marking headers, the subject,
+//! the bodies and the attachments.
 //!
 //! [`read_message`] turns raw message bytes into a [`MessageContent`]: the marking headers, the
 //! decoded subject, every text body (HTML converted to text) with its quoted thread text kept
@@ -11,6 +12,7 @@ use super::header::{HeaderDialect, HeaderError, HeaderTokens, tokenise_header};
 use super::subject::{SubjectCandidates, subject_candidates};
 use crate::error::ReadError;
 use crate::limits::Limits;
+use crate::path::PartPath;
 
 /// Everything in one message that can carry a protective marking.
 ///
@@ -33,7 +35,7 @@ use crate::limits::Limits;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MessageContent {
     /// Where this message is: empty for the message read, `attachment[2]` for a nested one.
-    pub path: String,
+    pub path: PartPath,
     /// The `Subject`, RFC 2047 decoded and unfolded.
     pub subject: Option<String>,
     /// The first `From` address (or display name when there is no address).
@@ -44,7 +46,7 @@ pub struct MessageContent {
     pub in_reply_to: Vec<String>,
     /// `References` ids: non-empty for a reply or (for most clients) a forward.
     pub references: Vec<String>,
-    /// Every marking header present, in header order (decisions.md D5 dialects), repeated
+    /// Every marking header present, in header order ([`HeaderDialect`] dialects), repeated
     /// fields included (the Australian standard allows one `X-Protective-Marking`; two that
     /// disagree are for the grammar to reject).
     pub marking_headers: Vec<MarkingHeader>,
@@ -77,14 +79,8 @@ impl MessageContent {
                 .is_some_and(|c| c.is_reply_or_forward())
     }
 
-    /// The marking candidates of the subject (see [`subject_candidates`]).
-    ///
-    /// ```
-    /// use protective_marking::{mail::read_message, Limits};
-    /// let m = read_message(b"Subject: Plans [IN-CONFIDENCE]\r\n\r\nok\r\n", &Limits::default())?;
-    /// assert_eq!(m.subject_candidates().unwrap().brackets[0].text, "IN-CONFIDENCE");
-    /// # Ok::<(), protective_marking::ReadError>(())
-    /// ```
+    /// The marking candidates of the subject; for the crate's tests and fuzz targets.
+    #[doc(hidden)]
     pub fn subject_candidates(&self) -> Option<SubjectCandidates> {
         self.subject.as_deref().map(subject_candidates)
     }
@@ -96,7 +92,7 @@ impl MessageContent {
     /// let raw = b"Subject: outer\r\nContent-Type: message/rfc822\r\n\r\n\
     ///             Subject: inner\r\n\r\nSECRET\r\n";
     /// let m = read_message(raw, &Limits::default())?;
-    /// let paths: Vec<_> = m.all_bodies().iter().map(|b| b.path.as_str()).collect();
+    /// let paths: Vec<_> = m.all_bodies().iter().map(|b| b.path.to_string()).collect();
     /// assert_eq!(paths, ["attachment[1]/body/text"]);
     /// # Ok::<(), protective_marking::ReadError>(())
     /// ```
@@ -171,48 +167,18 @@ pub struct MarkingHeader {
 }
 
 impl MarkingHeader {
-    /// Tokenises the value by its dialect (see [`tokenise_header`]).
+    /// Tokenises the value by its dialect; for the crate's tests and fuzz targets (the
+    /// [`MessageAnalyser`](super::MessageAnalyser) reads the marking).
     ///
     /// # Errors
     /// A malformed `X-Protective-Marking` value.
-    ///
-    /// ```
-    /// use protective_marking::{mail::{read_message, HeaderTokens}, Limits};
-    /// let raw = b"X-Protective-Marking: VER=2024.1, NS=govt.nz, SEC=RESTRICTED,\r\n \
-    ///             ORIGIN=a@agency.govt.nz\r\n\r\nbody\r\n";
-    /// let m = read_message(raw, &Limits::default())?;
-    /// let HeaderTokens::ProtectiveMarking(f) = m.marking_headers[0].tokenise().unwrap() else {
-    ///     unreachable!()
-    /// };
-    /// assert_eq!(f.origin.as_deref(), Some("a@agency.govt.nz"));
-    /// # Ok::<(), protective_marking::ReadError>(())
-    /// ```
+    #[doc(hidden)]
     pub fn tokenise(&self) -> Result<HeaderTokens, HeaderError> {
         tokenise_header(self.dialect, &self.value)
     }
 }
 
-/// The media type of a body.
-///
-/// ```
-/// use protective_marking::{mail::{read_message, BodyKind}, Limits};
-///
-/// let raw = b"Content-Type: text/html\r\n\r\n<p>SECRET</p><p>The plan.</p>\r\n";
-/// let body = &read_message(raw, &Limits::default())?.bodies[0];
-/// assert_eq!(body.kind, BodyKind::Html);
-/// // HTML is read as text, one block per line.
-/// assert_eq!(body.text, "SECRET\nThe plan.");
-/// # Ok::<(), protective_marking::ReadError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum BodyKind {
-    /// `text/plain`.
-    Plain,
-    /// `text/html`, converted to text.
-    Html,
-}
+use crate::path::BodyKind;
 
 /// One text body.
 ///
@@ -231,14 +197,15 @@ pub enum BodyKind {
 pub struct TextPart {
     /// `body/text`, `body/html`, `body/text[2]` (a second plain body), with the nested
     /// message's path in front for nested messages.
-    pub path: String,
+    pub path: PartPath,
     /// Plain or HTML.
     pub kind: BodyKind,
     /// The whole decoded text, with `\n` line ends and no trailing line break (for HTML:
     /// tags removed, entities decoded, one block per line, `<blockquote>` lines prefixed `> `).
     pub text: String,
     /// The text without its quoted thread portions: what the sender wrote in this message.
-    /// Its first and last lines are where a body marking sits (decisions.md D5).
+    /// Its first and last lines are where a body marking sits (PSR-HB p.14 marks the start
+    /// of the body).
     pub new_text: String,
     /// Each quoted thread portion (lines starting `>` with the markers removed, or everything
     /// after a reply/forward separator such as `-----Original Message-----`, `On ... wrote:`
@@ -256,7 +223,8 @@ pub struct TextPart {
 ///             Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n\
 ///             Content-Type: application/pdf; name=plan.pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n";
 /// let a = &read_message(raw, &Limits::default())?.attachments[0];
-/// assert_eq!((a.path.as_str(), a.filename.as_deref()), ("attachment[1]", Some("plan.pdf")));
+/// assert_eq!(a.path, "attachment[1]");
+/// assert_eq!(a.filename.as_deref(), Some("plan.pdf"));
 /// assert_eq!(a.content_type, "application/pdf");
 /// // The decoded bytes, ready for a document reader.
 /// assert!(a.bytes.starts_with(b"%PDF-"));
@@ -265,7 +233,7 @@ pub struct TextPart {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attachment {
     /// `attachment[1]`, `attachment[2]/attachment[1]`...
-    pub path: String,
+    pub path: PartPath,
     /// The file name (RFC 2231 / RFC 2047 decoded) from `Content-Disposition` or
     /// `Content-Type`.
     pub filename: Option<String>,
@@ -284,7 +252,7 @@ pub struct Attachment {
 
 /// A part that could not be read completely. Not fatal: the rest of the message was read, but
 /// the caller must know that the content may be incomplete (a gateway treats the marking as
-/// unknown or holds the message, decisions.md D7).
+/// unknown and never accepts the message).
 ///
 /// ```
 /// use protective_marking::{mail::read_message, Limits};
@@ -301,19 +269,18 @@ pub struct Attachment {
 pub struct MailProblem {
     /// Where: `body/text`, `attachment[3]`, `attachment[2]/attachment[1]`, or empty for the
     /// message itself.
-    pub path: String,
+    pub path: PartPath,
     /// What is wrong.
     pub kind: MailProblemKind,
 }
 
 impl std::fmt::Display for MailProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() {
-            "message"
+        if self.path.is_empty() {
+            write!(f, "message: {}", self.kind)
         } else {
-            &self.path
-        };
-        write!(f, "{path}: {}", self.kind)
+            write!(f, "{}: {}", self.path, self.kind)
+        }
     }
 }
 
@@ -351,7 +318,8 @@ pub enum MailProblemKind {
     UnreadableNestedMessage,
 }
 
-/// Reads every marking carrier of one message (decisions.md D5).
+/// Reads every marking carrier of one message: marking headers, subject, bodies and
+/// attachments.
 ///
 /// The message is parsed with mail-parser 0.11.9 inside `catch_unwind`. Nested messages
 /// (`message/rfc822`, `message/global`, `multipart/digest` entries) are re-parsed here one
@@ -375,7 +343,7 @@ pub enum MailProblemKind {
 ///
 /// # Errors
 /// * [`ReadError::LimitExceeded`] as above.
-/// * [`ReadError::Corrupt`] (`format: "mime"`) when the input has no header field at all
+/// * [`ReadError::Corrupt`] (`format: Format::Eml`) when the input has no header field at all
 ///   (it is not a message).
 /// * [`ReadError::ParserPanicked`] if mail-parser panics (caught; requires `panic = "unwind"`).
 ///

@@ -1,16 +1,19 @@
-//! Reading the marking carriers of email (decisions.md D5, domain.md §5, §7).
+//! Reading the marking carriers of email (NZISM 15.1, PSR-HB p.14).
 //!
-//! A protective marking travels in a message in several places, in this order of authority
-//! (decisions.md D5): a marking header, the subject, the first and last lines of the body; and
-//! attachments are read as documents. This module extracts all of them from raw message bytes,
-//! within explicit [`Limits`](crate::Limits), without panicking. It does not decide what is a
-//! marking: that is the marking grammar's job, which reads the strings produced here.
+//! A protective marking travels in a message in several places, in this order of authority: a
+//! marking header, the subject (NZISM 15.1.11.C.03 asks for one of the two; the header wins, as
+//! in the Australian standard), the first and last lines of the body (PSR-HB p.14 marks the
+//! start of the body); and attachments are read as documents. The message's marking is the
+//! highest of them all (NZISM 15.1.11.C.02). This module extracts all of them from raw message
+//! bytes, within explicit [`Limits`](crate::Limits), without panicking. It does not decide what
+//! is a marking: that is the marking grammar's job, which reads the strings produced here.
 //!
 //! * [`read_message`]: raw bytes to [`MessageContent`] (headers, subject, bodies with their
 //!   quoted thread text kept apart, attachments with bytes, nested messages).
-//! * [`tokenise_header`] and the per-dialect tokenisers: `X-Protective-Marking`,
-//!   `X-Security-Classification`, `msip_labels`, `x-tituslabs-classifications-30`.
-//! * [`subject_candidates`] and [`add_marking_to_subject`]: the subject dialect.
+//! * [`MessageAnalyser`]: a message's [`Report`](crate::Report), every carrier read
+//!   (`X-Protective-Marking`, `X-Security-Classification`, `msip_labels`,
+//!   `x-tituslabs-classifications-30`, the subject, the body, the attachments).
+//! * [`add_marking_to_subject`]: writes a marking into a subject.
 //! * [`split_mbox`], [`MboxReader`] (streaming), [`is_mbox`], [`maildir_messages`], [`is_maildir`]:
 //!   mailbox containers; [`is_message`] tells a message file by its content.
 //!
@@ -22,7 +25,7 @@
 //!             msip_labels: MSIP_Label_1234-abcd_Enabled=true; MSIP_Label_1234-abcd_Name=IC\r\n\
 //!             \r\nIN-CONFIDENCE\r\n\r\nThe figures.\r\n";
 //! let m = read_message(raw, &Limits::default())?;
-//! assert_eq!(m.subject_candidates().unwrap().brackets[0].text, "IN-CONFIDENCE");
+//! assert_eq!(m.subject.as_deref(), Some("Budget [IN-CONFIDENCE]"));
 //! assert_eq!(m.marking_headers[0].name, "msip_labels");
 //! assert_eq!(m.bodies[0].new_text.lines().next(), Some("IN-CONFIDENCE"));
 //! # Ok::<(), protective_marking::ReadError>(())
@@ -35,6 +38,8 @@
 //! stops reading early is a [`ReadError`](crate::ReadError); anything read only partly is a
 //! [`MailProblem`].
 
+mod analysis;
+mod carriers;
 mod header;
 pub(crate) mod html;
 mod mbox;
@@ -44,16 +49,25 @@ mod quote;
 mod subject;
 mod walk;
 
-pub use header::{
-    EpmsCaveat, EpmsFields, HeaderDialect, HeaderError, HeaderTokens, MsipLabel, TitusFields,
-    tokenise_header, tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
-};
+pub use analysis::{Carrier, MessageAnalyser};
+pub use carriers::{SubjectCarrier, SubjectMarking};
+pub use header::HeaderDialect;
 pub use mbox::{MboxReader, is_maildir, is_mbox, is_message, maildir_messages, split_mbox};
 pub use message::{
-    Attachment, BodyKind, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
+    Attachment, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
     MessageContent, TextPart, read_message,
 };
-pub use subject::{
-    BracketCandidate, SubjectCandidates, SubjectPosition, SubjectToken, add_marking_to_subject,
-    subject_candidates,
-};
+pub use subject::{SubjectPosition, add_marking_to_subject};
+
+/// The tokenisers under the message analysis, for the crate's fuzz targets and tests. Not part
+/// of the semver-public API: read markings through [`MessageAnalyser`].
+#[doc(hidden)]
+pub mod internal {
+    pub use super::header::{
+        EpmsCaveat, EpmsFields, HeaderError, HeaderTokens, MsipLabel, TitusFields, tokenise_header,
+        tokenise_msip_labels, tokenise_protective_marking, tokenise_titus,
+    };
+    pub use super::subject::{
+        BracketCandidate, SubjectCandidates, SubjectToken, subject_candidates,
+    };
+}

@@ -4,7 +4,8 @@
 //!    `message/rfc822` part in line, to any depth, into a tree of `Message` values that is
 //!    dropped recursively: a message nested 10,000 deep (300 KB) overflows a 2 MB thread stack
 //!    and aborts the process, which no `catch_unwind` can stop. Encoded nested messages are
-//!    parsed only 3 levels deep and then silently left as bytes (crates.md §3). So
+//!    parsed only 3 levels deep (its private `MAX_NESTED_ENCODED`) and then silently left as
+//!    bytes. So
 //!    [`defuse_nesting`] rewrites the subtype in every `Content-Type:` header that declares
 //!    `message/rfc822`, `message/global` or `multipart/digest` to a same-length private name.
 //!    mail-parser then treats such a part as an opaque attachment, and

@@ -1,4 +1,4 @@
-//! Marking candidates in a decoded subject, and writing a marking into one (decisions.md D5).
+//! Marking candidates in a decoded subject, and writing a marking into one.
 //!
 //! [`subject_candidates`] lists the places where a subject *could* carry a marking: every
 //! bracketed segment (`[IN-CONFIDENCE]`, the SEEMail tags `[SEEMAIL]` and `[TRUSTED]`, but also
@@ -8,7 +8,7 @@
 //! marking grammar to decide; this module has no marking vocabulary.
 //!
 //! ```
-//! use protective_marking::mail::subject_candidates;
+//! use protective_marking::mail::internal::subject_candidates;
 //!
 //! let c = subject_candidates("RE: [SEEMAIL] Budget bid [IN-CONFIDENCE]");
 //! let texts: Vec<_> = c.brackets.iter().map(|b| b.text.as_str()).collect();
@@ -34,7 +34,7 @@ const REPLY_PREFIXES: &[&str] = &[
 /// A piece of the subject with its byte span in the subject string.
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("RE: SECRET: the plan");
 /// assert_eq!((c.prefixes[0].text.as_str(), c.prefixes[0].span.clone()), ("RE:", 0..3));
@@ -53,7 +53,7 @@ pub struct SubjectToken {
 /// A bracketed segment `[...]`.
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Plan [ RESTRICTED ] [SEC=PROTECTED]");
 /// assert_eq!(c.brackets[0].text, "RESTRICTED");
@@ -69,7 +69,7 @@ pub struct BracketCandidate {
     pub span: Range<usize>,
     /// The text between the brackets, trimmed.
     pub text: String,
-    /// For a segment starting `SEC=`: its fields (the medium form of domain.md §5.3), or why
+    /// For a segment starting `SEC=`: its fields (the Australian standard's medium form), or why
     /// they could not be split. `None` for any other segment.
     pub epms: Option<Result<EpmsFields, HeaderError>>,
 }
@@ -77,7 +77,7 @@ pub struct BracketCandidate {
 /// Every marking candidate in one subject, from [`subject_candidates`].
 ///
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Fwd: [Shapelib] IN-CONFIDENCE - budget");
 /// assert!(c.is_reply_or_forward());
@@ -92,7 +92,7 @@ pub struct SubjectCandidates {
     /// (NZISM 15.1.10.C.03 compares its marking with earlier ones).
     pub prefixes: Vec<SubjectToken>,
     /// Every bracketed segment, left to right. The leftmost marking wins when several are
-    /// markings (domain.md §5.3).
+    /// markings, as in the Australian standard.
     pub brackets: Vec<BracketCandidate>,
     /// Unbracketed text at the start of the subject (after any prefixes and leading bracketed
     /// segments) ending before a `:` or ` - `: shortest first, at most three, so
@@ -114,7 +114,7 @@ impl SubjectCandidates {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::subject_candidates;
+/// use protective_marking::mail::internal::subject_candidates;
 ///
 /// let c = subject_candidates("Fwd: SENSITIVE - BUDGET: draft [SEC=OFFICIAL:Sensitive]");
 /// assert_eq!(c.leading[0].text, "SENSITIVE");
@@ -257,7 +257,7 @@ fn bracket_segments(subject: &str) -> Vec<BracketCandidate> {
     out
 }
 
-/// Where [`add_marking_to_subject`] writes the marking (decisions.md D5).
+/// Where [`add_marking_to_subject`] writes the marking.
 ///
 /// ```
 /// use protective_marking::mail::{add_marking_to_subject, SubjectPosition};
@@ -271,7 +271,7 @@ fn bracket_segments(subject: &str) -> Vec<BracketCandidate> {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SubjectPosition {
-    /// `subject [MARKING]`: the default, as the Australian standard recommends (domain.md §5.3).
+    /// `subject [MARKING]`: the default, as the Australian standard recommends.
     #[default]
     End,
     /// `[MARKING] subject`, before any `RE:`/`FW:` prefix.
@@ -282,7 +282,7 @@ pub enum SubjectPosition {
     Replace(Range<usize>),
 }
 
-/// Writes `[marking_text]` into a subject (decisions.md D5).
+/// Writes `[marking_text]` into a subject.
 ///
 /// * `marking_text` is trimmed; outer brackets are not doubled; line breaks and other control
 ///   characters become spaces, so the result is safe to write back as a header value.
@@ -294,7 +294,7 @@ pub enum SubjectPosition {
 ///
 /// # Example
 /// ```
-/// use protective_marking::mail::{add_marking_to_subject, subject_candidates, SubjectPosition};
+/// use protective_marking::mail::{add_marking_to_subject, internal::subject_candidates, SubjectPosition};
 ///
 /// assert_eq!(
 ///     add_marking_to_subject("Budget bid", "IN-CONFIDENCE", SubjectPosition::End),

@@ -1,6 +1,8 @@
 //! The walk behind [`read_message`](super::read_message): one mail-parser parse per nesting
 //! level, limits counted across levels.
 
+use crate::path::{PartPath, Segment};
+use crate::report::Format;
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -12,13 +14,14 @@ use memchr::memmem;
 use super::header::HeaderDialect;
 use super::html::html_to_text;
 use super::message::{
-    Attachment, BodyKind, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
+    Attachment, MAX_SUPPORTED_NESTING_DEPTH, MailProblem, MailProblemKind, MarkingHeader,
     MessageContent, TextPart,
 };
 use super::prescan::{DIGEST, NESTED_GLOBAL, NESTED_RFC822, defuse_nesting, delimiter_upper_bound};
 use super::quote::split_quoted;
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
+use crate::path::BodyKind;
 
 const PARSER: &str = "mail-parser";
 
@@ -31,7 +34,7 @@ struct Ctx<'l> {
 }
 
 impl Ctx<'_> {
-    fn exceeded(&self, limit: Limit, value: u64, location: &str) -> ReadError {
+    fn exceeded(&self, limit: Limit, value: u64, location: &PartPath) -> ReadError {
         let max = match limit {
             Limit::NestingDepth => self.max_depth,
             other => other.max_in(self.limits),
@@ -44,7 +47,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn check_depth(&self, depth: u64, location: &str) -> Result<(), ReadError> {
+    fn check_depth(&self, depth: u64, location: &PartPath) -> Result<(), ReadError> {
         if depth > self.max_depth {
             return Err(self.exceeded(Limit::NestingDepth, depth, location));
         }
@@ -52,19 +55,11 @@ impl Ctx<'_> {
     }
 }
 
-fn location_of(path: &str) -> String {
+fn location_of(path: &PartPath) -> String {
     if path.is_empty() {
         "message".to_string()
     } else {
         path.to_string()
-    }
-}
-
-fn join(prefix: &str, rest: &str) -> String {
-    if prefix.is_empty() {
-        rest.to_string()
-    } else {
-        format!("{prefix}/{rest}")
     }
 }
 
@@ -76,8 +71,8 @@ pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, Re
         parts: 0,
         text_bytes: 0,
     };
-    read_level(&mut ctx, raw, "", 0, false)?.ok_or_else(|| ReadError::Corrupt {
-        format: "mime",
+    read_level(&mut ctx, raw, &PartPath::default(), 0, false)?.ok_or_else(|| ReadError::Corrupt {
+        format: Format::Eml,
         location: "message".to_string(),
         reason: "no header fields found".to_string(),
     })
@@ -91,7 +86,7 @@ pub(crate) fn read_top(raw: &[u8], limits: &Limits) -> Result<MessageContent, Re
 fn read_level(
     ctx: &mut Ctx<'_>,
     raw: &[u8],
-    prefix: &str,
+    prefix: &PartPath,
     depth: u64,
     scanned: bool,
 ) -> Result<Option<MessageContent>, ReadError> {
@@ -132,7 +127,7 @@ fn read_level(
         ctx,
         msg: &msg,
         out: MessageContent {
-            path: prefix.to_string(),
+            path: prefix.clone(),
             ..MessageContent::default()
         },
         prefix,
@@ -149,7 +144,7 @@ struct Walker<'c, 'l, 'm, 'x> {
     ctx: &'c mut Ctx<'l>,
     msg: &'m Message<'x>,
     out: MessageContent,
-    prefix: &'m str,
+    prefix: &'m PartPath,
     attachments: usize,
     plain: usize,
     html: usize,
@@ -199,7 +194,7 @@ impl Walker<'_, '_, '_, '_> {
         Ok(())
     }
 
-    fn problem(&mut self, path: String, kind: MailProblemKind) {
+    fn problem(&mut self, path: PartPath, kind: MailProblemKind) {
         self.out.problems.push(MailProblem { path, kind });
     }
 
@@ -228,8 +223,7 @@ impl Walker<'_, '_, '_, '_> {
                 .and_then(|ct| ct.subtype())
                 .is_some_and(|s| s.eq_ignore_ascii_case(DIGEST));
             if children.is_empty() {
-                let path = location_of(self.prefix);
-                self.problem(path, MailProblemKind::EmptyMultipart);
+                self.problem(self.prefix.clone(), MailProblemKind::EmptyMultipart);
             }
             for &child in children {
                 let child = child as usize;
@@ -281,22 +275,21 @@ impl Walker<'_, '_, '_, '_> {
             let (kind, n) = match part.body {
                 PartType::Html(_) => {
                     self.html += 1;
-                    ("html", self.html)
+                    (BodyKind::Html, self.html)
                 }
                 _ => {
                     self.plain += 1;
-                    ("text", self.plain)
+                    (BodyKind::Text, self.plain)
                 }
             };
-            let name = if n == 1 {
-                format!("body/{kind}")
-            } else {
-                format!("body/{kind}[{n}]")
-            };
-            join(self.prefix, &name)
+            self.prefix.then(Segment::MailBody {
+                kind,
+                index: u32::try_from(n).unwrap_or(u32::MAX),
+            })
         } else {
             self.attachments += 1;
-            join(self.prefix, &format!("attachment[{}]", self.attachments))
+            self.prefix
+                .then(Segment::Attachment(count(self.attachments)))
         };
 
         if boundary_missing {
@@ -312,7 +305,7 @@ impl Walker<'_, '_, '_, '_> {
         if is_body {
             let (kind, text) = match &part.body {
                 PartType::Html(h) => (BodyKind::Html, html_to_text(&restore_text(h))),
-                PartType::Text(t) => (BodyKind::Plain, normalise_newlines(&restore_text(t))),
+                PartType::Text(t) => (BodyKind::Text, normalise_newlines(&restore_text(t))),
                 _ => return Ok(()),
             };
             if text.is_empty() && self.is_headers_only(part) {
@@ -365,7 +358,9 @@ impl Walker<'_, '_, '_, '_> {
         implicit: bool,
     ) -> Result<(), ReadError> {
         self.attachments += 1;
-        let path = join(self.prefix, &format!("attachment[{}]", self.attachments));
+        let path = self
+            .prefix
+            .then(Segment::Attachment(count(self.attachments)));
         let depth = depth + 1;
         self.ctx.check_depth(depth, &path)?;
 
@@ -415,6 +410,11 @@ impl Walker<'_, '_, '_, '_> {
     }
 }
 
+/// A count as an index in a path (saturating: a message has far fewer parts than that).
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn text_list(value: &HeaderValue<'_>) -> Vec<String> {
     match value {
         HeaderValue::Text(t) => vec![t.to_string()],
@@ -441,7 +441,7 @@ fn unfold(raw: &[u8]) -> String {
 
 /// Decodes RFC 2047 encoded words in a marking header value, using mail-parser's unstructured
 /// field decoder (the value is read as if it were a `Subject`).
-fn decode_header_value(value: &str, prefix: &str) -> Result<String, ReadError> {
+fn decode_header_value(value: &str, prefix: &PartPath) -> Result<String, ReadError> {
     if !value.contains("=?") {
         return Ok(value.to_string());
     }

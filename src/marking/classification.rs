@@ -1,21 +1,21 @@
 //! The seven classification values, their families, impact levels and handling tiers.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
+use serde::{Deserialize, Serialize};
 
 /// A classification of the New Zealand Government Security Classification System.
 ///
-/// The total order is the one in decisions.md D2:
+/// The total order follows the decision flow of PSR-HB p.9:
 /// `UNCLASSIFIED < IN-CONFIDENCE < SENSITIVE < RESTRICTED < CONFIDENTIAL < SECRET < TOP SECRET`.
-/// SENSITIVE and RESTRICTED share impact level 3 and one [`HandlingTier`] (domain.md §2.2);
-/// the order puts RESTRICTED above SENSITIVE only so that a join is defined (D2: a SENSITIVE
-/// and RESTRICTED mix is RESTRICTED). Every handling rule in this crate looks at the tier,
-/// never at that tiebreak.
+/// SENSITIVE and RESTRICTED share impact level 3 (PSR-HB p.8) and one [`HandlingTier`]: the
+/// sources handle them alike (NZISM 17.1.55.C.02, PSR-HB p.16). No source says how to combine
+/// them, so the order puts RESTRICTED above SENSITIVE only so that a join is defined (a
+/// SENSITIVE and RESTRICTED mix is RESTRICTED). Every handling rule in this crate looks at the
+/// tier, never at that tiebreak.
 ///
 /// The set is closed by definition (PSR-OV), so the enum is exhaustive.
 ///
 /// ```
-/// use protective_marking::{Classification, Family};
+/// use protective_marking::{Classification, marking::Family};
 ///
 /// let c: Classification = "in confidence".parse().unwrap();
 /// assert_eq!(c, Classification::InConfidence);
@@ -44,10 +44,10 @@ pub enum Classification {
     TopSecret,
 }
 
-/// The family a classification belongs to (domain.md §2.1).
+/// The family a classification belongs to (PSR-OV).
 ///
 /// ```
-/// use protective_marking::{Classification, Family};
+/// use protective_marking::{Classification, marking::Family};
 /// assert_eq!(Classification::Secret.family(), Family::NationalSecurity);
 /// assert_eq!(Classification::Unclassified.family(), Family::Unclassified);
 /// ```
@@ -62,12 +62,13 @@ pub enum Family {
     NationalSecurity,
 }
 
-/// Handling tier: the column of the handling table (domain.md §6.1) a classification uses.
+/// Handling tier: which set of handling requirements a classification uses.
 ///
-/// SENSITIVE and RESTRICTED share [`HandlingTier::SensitiveRestricted`] (decisions.md D2).
+/// SENSITIVE and RESTRICTED share [`HandlingTier::SensitiveRestricted`] (impact level 3,
+/// PSR-HB p.8; the PSR and NZISM handle them alike).
 ///
 /// ```
-/// use protective_marking::{Classification, HandlingTier};
+/// use protective_marking::{Classification, marking::HandlingTier};
 /// assert_eq!(Classification::Sensitive.handling_tier(), HandlingTier::SensitiveRestricted);
 /// assert!(HandlingTier::Confidential > HandlingTier::SensitiveRestricted);
 /// ```
@@ -112,11 +113,7 @@ impl HandlingTier {
     }
 }
 
-impl fmt::Display for HandlingTier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(HandlingTier, as_str);
 
 impl Classification {
     /// Every classification, lowest first.
@@ -130,7 +127,7 @@ impl Classification {
         Classification::TopSecret,
     ];
 
-    /// The canonical text (decisions.md D1): `IN-CONFIDENCE`, `TOP SECRET`...
+    /// The canonical text, in the 2022 PSR spelling: `IN-CONFIDENCE`, `TOP SECRET`...
     pub fn as_str(self) -> &'static str {
         match self {
             Classification::Unclassified => "UNCLASSIFIED",
@@ -143,7 +140,7 @@ impl Classification {
         }
     }
 
-    /// The family (domain.md §2.1).
+    /// The family (PSR-OV).
     pub fn family(self) -> Family {
         match self {
             Classification::Unclassified => Family::Unclassified,
@@ -164,7 +161,7 @@ impl Classification {
         }
     }
 
-    /// The handling tier (decisions.md D2).
+    /// The handling tier (SENSITIVE and RESTRICTED share one).
     pub fn handling_tier(self) -> HandlingTier {
         match self {
             Classification::Unclassified => HandlingTier::Unclassified,
@@ -178,7 +175,7 @@ impl Classification {
         }
     }
 
-    /// The paragraph (portion) marking, e.g. `(IC)` (PSR-HB p.14, domain.md §4.2).
+    /// The paragraph (portion) marking, e.g. `(IC)` (PSR-HB p.14).
     pub fn paragraph_mark(self) -> &'static str {
         match self {
             Classification::Unclassified => "(U)",
@@ -203,7 +200,7 @@ impl Classification {
     }
 
     /// Parse one classification on its own, leniently (any case; spaces, hyphens or line
-    /// breaks between words, decisions.md D1). Returns `None` for anything else.
+    /// breaks between words). Returns `None` for anything else.
     ///
     /// ```
     /// use protective_marking::Classification;
@@ -219,11 +216,7 @@ impl Classification {
     }
 }
 
-impl fmt::Display for Classification {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Classification, as_str);
 
 /// The error from parsing a lone [`Classification`].
 ///
@@ -245,21 +238,10 @@ pub struct UnknownClassification(pub String);
 impl std::str::FromStr for Classification {
     type Err = UnknownClassification;
 
-    /// Lenient: any case and separator (decisions.md D1).
+    /// Lenient: any case and separator.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Classification::from_words(s).ok_or_else(|| UnknownClassification(s.to_string()))
     }
 }
 
-impl Serialize for Classification {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Classification {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Classification);

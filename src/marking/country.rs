@@ -1,11 +1,11 @@
 //! ISO 3166-1 alpha-3 country codes for REL TO, and the FVEY group.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeSet;
 use std::fmt;
 
 /// Every officially assigned ISO 3166-1 alpha-3 code (249), sorted so that membership is a
-/// binary search. REL TO lists must use these (PSR-OV, domain.md §3.3).
+/// binary search. REL TO lists must use these (PSR-OV).
 const ISO_ALPHA3: [&str; 249] = [
     "ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM", "ASM", "ATA", "ATF",
     "ATG", "AUS", "AUT", "AZE", "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS",
@@ -32,7 +32,7 @@ const ISO_ALPHA3: [&str; 249] = [
 /// A country as its ISO 3166-1 alpha-3 code (`NZL`, `AUS`...), validated on construction.
 ///
 /// ```
-/// use protective_marking::Country;
+/// use protective_marking::marking::Country;
 /// let gbr = Country::new("gbr").unwrap();
 /// assert_eq!(gbr.as_str(), "GBR");
 /// assert!(Country::new("XYZ").is_none());
@@ -45,7 +45,7 @@ impl Country {
     /// New Zealand, the originator listed first in every REL TO (PSR-OV).
     pub const NZL: Country = Country(*b"NZL");
 
-    /// The FVEY group: AUS, CAN, GBR, NZL, USA (decisions.md D3).
+    /// The FVEY group: AUS, CAN, GBR, NZL, USA. `FVEY` in a REL TO list stands for these five.
     pub const FVEY: [Country; 5] = [
         Country(*b"AUS"),
         Country(*b"CAN"),
@@ -88,17 +88,9 @@ impl fmt::Debug for Country {
     }
 }
 
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(Country, as_str);
 
-impl Serialize for Country {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+crate::text::serialize_as_text!(Country);
 
 impl<'de> Deserialize<'de> for Country {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -112,11 +104,11 @@ impl<'de> Deserialize<'de> for Country {
 /// The countries a REL TO marking releases to. Always contains NZL (NZ information is
 /// always releasable to New Zealand; PSR-OV lists the originator first).
 ///
-/// Rendered canonically (decisions.md D4): NZL first, the rest alphabetical; exactly the five
+/// Rendered canonically: NZL first, the rest alphabetical (PSR-OV); exactly the five
 /// FVEY nations render as `NZL, FVEY`, the form PSR uses.
 ///
 /// ```
-/// use protective_marking::{Country, Releasability};
+/// use protective_marking::{marking::Country, marking::Releasability};
 /// let r = Releasability::new([Country::new("GBR").unwrap(), Country::new("AUS").unwrap()]);
 /// assert_eq!(r.to_string(), "NZL, AUS, GBR");
 /// assert_eq!(Releasability::fvey().to_string(), "NZL, FVEY");
@@ -152,7 +144,8 @@ impl Releasability {
         self.0.len() == 1
     }
 
-    /// Countries in both sets (the join of two REL TO markings, decisions.md D2).
+    /// Countries in both sets (the join of two REL TO markings: combined
+    /// information may go only where both parts may).
     pub fn intersection(&self, other: &Releasability) -> Releasability {
         Releasability::new(self.0.intersection(&other.0).copied())
     }

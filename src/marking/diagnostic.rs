@@ -6,7 +6,7 @@ use std::fmt;
 /// Whether a diagnostic makes the marking invalid.
 ///
 /// ```
-/// use protective_marking::{Marking, Severity};
+/// use protective_marking::{Marking, marking::Severity};
 ///
 /// // An unusual spelling still parses; the diagnostic is only a warning.
 /// let parsed = Marking::parse("in confidence").unwrap();
@@ -28,7 +28,7 @@ pub enum Severity {
 /// in JSON reports (e.g. `unknown-country`).
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 ///
 /// let err = Marking::parse_strict("In Confidence").unwrap_err();
 /// let code = err.errors()[0].code;
@@ -46,12 +46,14 @@ pub enum DiagnosticCode {
     EndorsementWithoutClassification,
     /// Error: a REL TO code that is not an ISO 3166-1 alpha-3 code.
     UnknownCountry,
-    /// Error: NZEO together with REL TO another country (decisions.md D3).
+    /// Error: NZEO together with REL TO another country, a contradiction (NZEO is for NZ
+    /// citizens only, PSR-OV).
     NzeoWithRelTo,
     /// Error: more than one classification.
     TwoClassifications,
     /// Error: a word that is neither a classification nor an endorsement; after `//` only
-    /// configured codewords are accepted (decisions.md D3: reported, not guessed).
+    /// configured codewords are accepted (codewords are the agency's open set: an unknown
+    /// word is reported, not guessed).
     UnknownWord,
     /// Error: a parameterised endorsement without its parameter (`USE ONLY` with no
     /// department, `EMBARGOED FOR RELEASE` with no time).
@@ -61,9 +63,11 @@ pub enum DiagnosticCode {
     /// Error in strict mode: the text is not the canonical form.
     NonCanonical,
     /// Error under a strict family profile, warning otherwise: an endorsement of the other
-    /// family (decisions.md D3), or any endorsement on UNCLASSIFIED (domain.md §3.4).
+    /// family (the 2022 PSR groups endorsements by family, older guidance allows any), or any
+    /// endorsement on UNCLASSIFIED (endorsements go with a classification, PSR-HB p.12, and
+    /// UNCLASSIFIED is not one of the six, PSR-HB p.7).
     FamilyMismatch,
-    /// Warning: readable but not the canonical spelling, case or order (decisions.md D1).
+    /// Warning: readable but not the canonical spelling, case or order.
     NonCanonicalForm,
     /// Warning: REL TO not written NZL first, the rest alphabetical (PSR-OV).
     RelToOrder,
@@ -72,7 +76,8 @@ pub enum DiagnosticCode {
     /// Warning: an endorsement repeated or implied (TOP SECRET is always ACCOUNTABLE
     /// MATERIAL; NZEO makes REL TO NZL redundant).
     Redundant,
-    /// Warning: a foreign government's marking, mapped to an NZ level (decisions.md D6).
+    /// Warning: a foreign government's marking, mapped to an NZ level (PSR INF014: foreign
+    /// information takes the equivalent NZ marking).
     Foreign,
 }
 
@@ -101,16 +106,12 @@ impl DiagnosticCode {
     }
 }
 
-impl fmt::Display for DiagnosticCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(DiagnosticCode, as_str);
 
 /// One error or warning about a written marking, with the byte offset it refers to.
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 ///
 /// let err = Marking::parse("RESTRICTED//REL TO NZL, XYZ").unwrap_err();
 /// let d = &err.errors()[0];

@@ -1,18 +1,18 @@
 //! Endorsements: policy-and-privacy endorsements, national-security controls and
-//! dissemination limits (domain.md §3, decisions.md D3).
+//! dissemination limits (PSR-OV; PSR-CAB for the Cabinet endorsement).
 
 use super::country::Releasability;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// One endorsement on a [`Marking`](crate::Marking).
 ///
-/// The variant order is the canonical render order (decisions.md D4): policy-and-privacy
+/// The variant order is the canonical render order: policy-and-privacy
 /// endorsements in the PSR-OV list order, then national-security controls, then
 /// dissemination limits. Parameter values are kept in capitals.
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementBlock};
+/// use protective_marking::{Endorsement, marking::EndorsementBlock};
 ///
 /// let e = Endorsement::DepartmentUseOnly("MFAT".into());
 /// assert_eq!(e.to_string(), "MFAT USE ONLY");
@@ -32,8 +32,8 @@ pub enum Endorsement {
     Commercial,
     /// `[DEPARTMENT] USE ONLY` with the department name(s), e.g. `MFAT USE ONLY` (PSR-OV).
     DepartmentUseOnly(String),
-    /// `EMBARGOED FOR RELEASE <when>`. No source fixes the time format (domain.md Open
-    /// question 6), so the text is kept as written, in capitals.
+    /// `EMBARGOED FOR RELEASE <when>`. No PSR source fixes the time format, so the
+    /// text is kept as written, in capitals.
     EmbargoedForRelease(String),
     /// `EVALUATIVE` (PSR-OV).
     Evaluative,
@@ -47,30 +47,32 @@ pub enum Endorsement {
     Staff,
     /// `POLICY` (PSR-OV).
     Policy,
-    /// `TO BE REVIEWED ON <date>`, kept as written (domain.md Open question 6).
+    /// `TO BE REVIEWED ON <date>`, kept as written (no PSR source fixes the date
+    /// format).
     ToBeReviewedOn(String),
     /// `SPECIAL HANDLING REQUIRED`, the Cabinet endorsement (PSR-CAB).
     SpecialHandlingRequired,
-    /// `ADDRESSEE ONLY`: legacy (GCSB-OLD), absent from the 2022 list; accepted with a note
-    /// (decisions.md D3).
+    /// `ADDRESSEE ONLY`: legacy (older GCSB guidance), absent from the 2022 list; accepted with a
+    /// note.
     AddresseeOnly,
     /// `ACCOUNTABLE MATERIAL`: strict custody control; implied by TOP SECRET (PSR-OV).
     AccountableMaterial,
     /// An agency codeword or sensitive compartment (open set, configured per agency with
-    /// [`ParserBuilder::codeword`](crate::ParserBuilder::codeword)).
+    /// [`ParserBuilder::codeword`](crate::marking::ParserBuilder::codeword)).
     Codeword(String),
     /// `NZEO` / `NEW ZEALAND EYES ONLY`: NZ citizens only (PSR-OV, NZISM 15.1.8).
     Nzeo,
-    /// `ORCON`: originator-controlled dissemination (PSR example quoted by TQ-LIB).
+    /// `ORCON`: originator-controlled dissemination (a PSR example, known through a third-party
+    /// quote).
     Orcon,
     /// `REL TO` / `RELEASABLE TO` a list of countries (PSR-OV).
     RelTo(Releasability),
 }
 
-/// Which block of the canonical form an endorsement is written in (decisions.md D4).
+/// Which block of the canonical form an endorsement is written in.
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementBlock};
+/// use protective_marking::{Endorsement, marking::EndorsementBlock};
 ///
 /// assert_eq!(Endorsement::Medical.block(), EndorsementBlock::PolicyAndPrivacy);
 /// assert_eq!(Endorsement::AccountableMaterial.block(), EndorsementBlock::Control);
@@ -153,11 +155,7 @@ impl fmt::Display for Endorsement {
     }
 }
 
-impl Serialize for Endorsement {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+crate::text::serialize_as_text!(Endorsement);
 
 impl<'de> Deserialize<'de> for Endorsement {
     /// Parses leniently with the default parser, as the endorsement of an UNCLASSIFIED
@@ -172,7 +170,7 @@ impl<'de> Deserialize<'de> for Endorsement {
 /// codeword. Handling rules name endorsements by kind.
 ///
 /// ```
-/// use protective_marking::{Endorsement, EndorsementKind};
+/// use protective_marking::{Endorsement, marking::EndorsementKind};
 /// let e = Endorsement::DepartmentUseOnly("MFAT".into());
 /// assert_eq!(e.kind(), EndorsementKind::DepartmentUseOnly);
 /// assert_eq!(EndorsementKind::of(&e), EndorsementKind::DepartmentUseOnly);

@@ -1,5 +1,6 @@
-//! Foreign government markings and their configurable mapping to NZ levels
-//! (decisions.md D6, domain.md §8).
+//! Foreign government markings and their configurable mapping to NZ levels. Foreign
+//! information takes the equivalent NZ marking and no less protection than its originator
+//! requires (PSR INF014).
 
 use super::classification::Classification;
 use serde::{Deserialize, Serialize};
@@ -12,13 +13,13 @@ use std::collections::BTreeMap;
 /// `X-Protective-Marking` header with `NS=gov.au`, a `[SEC=...]` subject) says otherwise.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, ForeignMapping, Marking};
+/// use protective_marking::{Classification, marking::ForeignLevel, marking::ForeignMapping, Marking};
 ///
 /// let parsed = Marking::parse("OFFICIAL: Sensitive").unwrap();
 /// let level = parsed.foreign.unwrap().level;
 /// assert_eq!(level, ForeignLevel::OfficialSensitive);
 /// assert_eq!(level.as_str(), "OFFICIAL: Sensitive");
-/// // The mapping, not the level, says how it is handled in NZ (decisions.md D6).
+/// // The mapping, not the level, says how it is handled in NZ.
 /// assert_eq!(ForeignMapping::default().map(level), Classification::InConfidence);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -60,18 +61,18 @@ impl ForeignLevel {
 /// A foreign marking as it was read, kept next to the NZ marking it maps to.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, Marking};
+/// use protective_marking::{Classification, marking::ForeignLevel, Marking};
 /// let parsed = Marking::parse("PROTECTED").unwrap();
 /// let foreign = parsed.foreign.unwrap();
 /// assert_eq!(foreign.level, ForeignLevel::AuProtected);
-/// assert_eq!(parsed.marking.classification(), Classification::Restricted); // D6 default
+/// assert_eq!(parsed.marking.classification(), Classification::Restricted); // the default mapping
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ForeignMarking {
     /// The foreign level.
     pub level: ForeignLevel,
-    /// Foreign dissemination caveats such as `AUSTEO` or `AGAO`. D6: AUSTEO material is
-    /// not releasable beyond the originating nation, so a gateway refuses to pass it on.
+    /// Foreign dissemination caveats such as `AUSTEO` or `AGAO`. This crate treats AUSTEO material
+    /// as not releasable beyond the originating nation, so a gateway refuses to pass it on.
     pub caveats: Vec<String>,
 }
 
@@ -82,18 +83,17 @@ impl ForeignMarking {
     }
 }
 
-/// The agency's mapping from foreign levels to NZ classifications (decisions.md D6).
+/// The agency's mapping from foreign levels to NZ classifications.
 ///
-/// No official NZ equivalence table exists (domain.md §8), so this is configuration. The
-/// default is the conservative one from D6: OFFICIAL: Sensitive and UK OFFICIAL-SENSITIVE
-/// -> IN-CONFIDENCE, AU PROTECTED -> RESTRICTED, SECRET and TOP SECRET to themselves, and
-/// (a choice D6 leaves open) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED. The older Australian
-/// markers `Sensitive: Personal` and `Sensitive: Legal` (PSPF before 2018, unclassified
-/// information that needs care) map like their successor OFFICIAL: Sensitive, to
-/// IN-CONFIDENCE.
+/// No official NZ equivalence table is known, so this is configuration. The default is
+/// conservative: OFFICIAL: Sensitive and UK OFFICIAL-SENSITIVE -> IN-CONFIDENCE, AU PROTECTED ->
+/// RESTRICTED, SECRET and TOP SECRET to themselves, and (the crate's choice; neither is a
+/// classification) UNOFFICIAL and OFFICIAL -> UNCLASSIFIED. The older Australian markers
+/// `Sensitive: Personal` and `Sensitive: Legal` (PSPF before 2018, unclassified information that
+/// needs care) map like their successor OFFICIAL: Sensitive, to IN-CONFIDENCE.
 ///
 /// ```
-/// use protective_marking::{Classification, ForeignLevel, ForeignMapping};
+/// use protective_marking::{Classification, marking::ForeignLevel, marking::ForeignMapping};
 /// let mut m = ForeignMapping::default();
 /// m.set(ForeignLevel::AuProtected, Classification::Confidential);
 /// assert_eq!(m.map(ForeignLevel::AuProtected), Classification::Confidential);
@@ -125,7 +125,7 @@ impl Default for ForeignMapping {
 impl ForeignMapping {
     /// The NZ classification for `level`. A level missing from a custom table maps to
     /// TOP SECRET: an unmapped foreign marking gets the most protection, never less
-    /// (PSR-INF014: equal to, never less than, what the provider requires).
+    /// (PSR INF014: equal to, never less than, what the provider requires).
     pub fn map(&self, level: ForeignLevel) -> Classification {
         self.0
             .get(&level)

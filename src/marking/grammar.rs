@@ -1,4 +1,4 @@
-//! The marking grammar (domain.md §4; decisions.md D1, D3, D4): a single pass over the
+//! The marking grammar (PSR-OV, PSR-HB p.12-14): a single pass over the
 //! tokens that collects the classification, endorsements, REL TO countries and an agency
 //! caveat, then checks the combination and, in strict mode, the canonical form.
 
@@ -318,7 +318,7 @@ impl<'p, 't> State<'p, 't> {
     }
 
     /// After ` - ` following the classification: more endorsements (`IN-CONFIDENCE -
-    /// STAFF`), or an agency's free-text caveat kept as text (decisions.md D4).
+    /// STAFF`), or an agency's free-text caveat kept as text.
     fn caveat_or_tail(&mut self, from: usize) {
         if from >= self.toks.len() {
             return;
@@ -352,7 +352,7 @@ impl<'p, 't> State<'p, 't> {
             );
             return;
         }
-        // `//` blocks come before the caveat (domain.md §4); a slash in the free text would
+        // `//` blocks come before the caveat in the canonical form; a slash in the free text would
         // print as a security block that was never read as one.
         if let Some(pos) = caveat.find('/') {
             self.error(
@@ -470,7 +470,7 @@ impl<'p, 't> State<'p, 't> {
         })
     }
 
-    /// Contradictions (errors) and unusual combinations (warnings); decisions.md D3.
+    /// Contradictions (errors) and unusual combinations (warnings).
     fn check_combination(&mut self, class: Classification, class_at: usize) {
         let has_nzeo = self
             .endorsements

@@ -1,7 +1,9 @@
 //! The marking model: [`Classification`], [`Endorsement`], [`Marking`], the grammar that reads
 //! and writes them, and the lattice join that combines them.
 //!
-//! Sources: domain.md §2–§4; decisions.md D1–D4 and D6.
+//! Sources: the PSR classification system (PSR-OV, the PSR classification handbook PSR-HB)
+//! for the levels, endorsements and written forms. Where the sources are silent or disagree,
+//! the crate's own rule is stated on the item it affects.
 
 mod classification;
 mod country;
@@ -22,18 +24,20 @@ pub use foreign::{ForeignLevel, ForeignMapping, ForeignMarking};
 pub use paragraph::{ParagraphMark, SeeMailTag};
 pub use parse::{ParseMode, Parsed, Parser, ParserBuilder};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A protective marking: a classification, its endorsements and any agency free-text caveat.
 ///
-/// A `Marking` is always normalised, so two markings that mean the same are equal:
-/// endorsements are sorted in canonical order without duplicates, TOP SECRET carries
-/// ACCOUNTABLE MATERIAL (PSR-OV), several REL TO lists are one (their intersection), and NZEO
-/// absorbs REL TO (decisions.md D2). Contradictions such as NZEO with REL TO AUS are errors
-/// of the [parser](Parser), which is where such text arrives.
+/// A `Marking` is always normalised, so two markings that mean the same are equal: endorsements are
+/// sorted in canonical order without duplicates, TOP SECRET carries ACCOUNTABLE MATERIAL (PSR-OV),
+/// several REL TO lists are one (their intersection), and NZEO absorbs REL TO (NZ eyes only is
+/// narrower than any release list). Contradictions such as NZEO with REL TO AUS are errors of the
+/// [parser](Parser), which is where such text arrives.
 ///
-/// `Display` writes the canonical form (decisions.md D4); serde writes and reads that string.
+/// `Display` writes the canonical form: policy-and-privacy endorsements before the
+/// classification (`MEDICAL IN-CONFIDENCE`, PSR-HB p.12), national-security ones after `//`
+/// (`SECRET//NZEO`), REL TO with NZL first and the rest alphabetical (PSR-OV). serde writes
+/// and reads that string.
 ///
 /// ```
 /// use protective_marking::{Classification, Endorsement, Marking};
@@ -80,7 +84,8 @@ impl Marking {
         self
     }
 
-    /// This marking with an agency free-text caveat (decisions.md D4), written after ` - `.
+    /// This marking with an agency free-text caveat, written after ` - ` and kept as text, not
+    /// read as an endorsement.
     ///
     /// ```
     /// use protective_marking::{Classification, Marking};
@@ -125,7 +130,7 @@ impl Marking {
     /// anyone but NZL, false for countries outside a REL TO list (PSR-OV, NZISM 9.2.16).
     ///
     /// ```
-    /// use protective_marking::{Country, Marking};
+    /// use protective_marking::{marking::Country, Marking};
     /// let m: Marking = "SECRET//REL TO NZL, AUS".parse().unwrap();
     /// assert!(m.releasable_to(Country::new("AUS").unwrap()));
     /// assert!(!m.releasable_to(Country::new("USA").unwrap()));
@@ -140,9 +145,10 @@ impl Marking {
         self.rel_to().is_none_or(|r| r.allows(country))
     }
 
-    /// The lattice join (decisions.md D2): the highest classification, the union of
-    /// endorsements and caveats, the intersection of REL TO lists; NZEO absorbs REL TO and
-    /// TOP SECRET implies ACCOUNTABLE MATERIAL. Commutative, associative and idempotent.
+    /// The lattice join, which gives a document's marking from its paragraphs (PSR-HB p.14) and a
+    /// message's from its parts (NZISM 15.1.11.C.02): the highest classification, the union of
+    /// endorsements and caveats, the intersection of REL TO lists; NZEO absorbs REL TO and TOP
+    /// SECRET implies ACCOUNTABLE MATERIAL. Commutative, associative and idempotent.
     pub fn join(&self, other: &Marking) -> Marking {
         let mut m = Marking {
             classification: self.classification.max(other.classification),
@@ -179,7 +185,7 @@ impl Marking {
         self.join(other) == *self
     }
 
-    /// Parse leniently with the default [`Parser`] (decisions.md D1): any case and
+    /// Parse leniently with the default [`Parser`]: any case and
     /// separators, endorsements after the classification. Warnings are in the result.
     ///
     /// # Errors
@@ -307,15 +313,4 @@ impl std::str::FromStr for Marking {
     }
 }
 
-impl Serialize for Marking {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Marking {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text::serde_as_text!(Marking);

@@ -1,4 +1,4 @@
-//! Paragraph (portion) markings and SEEMail tags (domain.md §4.2, §5.2).
+//! Paragraph (portion) markings (PSR-HB p.14) and SEEMail tags (PSR-HB p.16).
 
 use super::classification::Classification;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// `(s)` are not markings.
 ///
 /// ```
-/// use protective_marking::{Classification, ParagraphMark};
+/// use protective_marking::{Classification, marking::ParagraphMark};
 /// assert_eq!(ParagraphMark::at_start("(IC) The minister..."),
 ///            Some((Classification::InConfidence, 4)));
 /// assert_eq!(ParagraphMark::at_start("(c) the third item"), None);
@@ -55,10 +55,10 @@ impl ParagraphMark {
     }
 }
 
-/// A SEEMail routing tag (domain.md §5.2): not a marking, but it limits where mail may go.
+/// A SEEMail routing tag (PSR-HB p.16): not a marking, but it limits where mail may go.
 ///
 /// ```
-/// use protective_marking::SeeMailTag;
+/// use protective_marking::marking::SeeMailTag;
 /// assert_eq!(SeeMailTag::parse("[SEEMAIL]"), Some(SeeMailTag::SeeMail));
 /// assert_eq!(SeeMailTag::parse("[trusted]"), Some(SeeMailTag::Trusted));
 /// ```

@@ -1,10 +1,10 @@
-//! The marking grammar: text -> [`Marking`], in strict and lenient modes (decisions.md D1, D4).
+//! The marking grammar: text -> [`Marking`], in strict and lenient modes.
 //!
-//! Lenient input (D1, D4) accepts any case; any run of spaces, tabs, line breaks or hyphens
-//! between the words of a phrase (`In Confidence`, `TOP-SECRET`); endorsements after the
-//! classification separated by `:`, `-`, `,` or a space (`SENSITIVE: BUDGET`); national
-//! security blocks after `//`; and an agency caveat after ` - `. Strict input is exactly the
-//! canonical text that [`Marking`]'s `Display` writes.
+//! Lenient input (what people write in documents and mail) accepts any case; any run of
+//! spaces, tabs, line breaks or hyphens between the words of a phrase (`In Confidence`,
+//! `TOP-SECRET`); endorsements after the classification separated by `:`, `-`, `,` or a space
+//! (`SENSITIVE: BUDGET`); national security blocks after `//`; and an agency caveat after
+//! ` - `. Strict input is exactly the canonical text that [`Marking`]'s `Display` writes.
 
 use super::Classification;
 use super::Marking;
@@ -19,10 +19,10 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
 
-/// How strictly to read a marking (decisions.md D1).
+/// How strictly to read a marking.
 ///
 /// ```
-/// use protective_marking::{ParseMode, Parser};
+/// use protective_marking::{marking::ParseMode, Parser};
 ///
 /// let parser = Parser::new();
 /// // Detection reads any readable form; validation wants the canonical text only.
@@ -45,7 +45,7 @@ pub enum ParseMode {
 /// A successfully parsed marking with the warnings found on the way.
 ///
 /// ```
-/// use protective_marking::{DiagnosticCode, Marking};
+/// use protective_marking::{marking::DiagnosticCode, Marking};
 /// let p = Marking::parse("RESTRICTED//REL TO GBR, NZL").unwrap();
 /// assert_eq!(p.marking.to_string(), "RESTRICTED//REL TO NZL, GBR");
 /// assert!(p.warnings.iter().any(|w| w.code == DiagnosticCode::RelToOrder));
@@ -56,7 +56,8 @@ pub struct Parsed {
     pub marking: Marking,
     /// Warnings: non-canonical form, family mismatch, REL TO order, legacy words.
     pub warnings: Vec<Diagnostic>,
-    /// Set when the text was a foreign government's marking (decisions.md D6).
+    /// Set when the text was a foreign government's marking (mapped by the parser's
+    /// [`ForeignMapping`]).
     pub foreign: Option<ForeignMarking>,
 }
 
@@ -76,14 +77,14 @@ pub struct ParserBuilder {
 }
 
 impl ParserBuilder {
-    /// Accept `word` as an agency codeword / compartment after `//` (decisions.md D3: an
-    /// unknown word after `//` is reported, not guessed).
+    /// Accept `word` as an agency codeword / compartment after `//` (an unknown word
+    /// after `//` is reported, not guessed).
     pub fn codeword(&mut self, word: &str) -> &mut Self {
         self.codewords.insert(collapse_spaces(&word.to_uppercase()));
         self
     }
 
-    /// Use `mapping` for foreign markings (decisions.md D6).
+    /// Use `mapping` for foreign markings.
     pub fn foreign_mapping(&mut self, mapping: ForeignMapping) -> &mut Self {
         self.foreign = mapping;
         self
@@ -91,7 +92,7 @@ impl ParserBuilder {
 
     /// Make a family mismatch (a policy-and-privacy endorsement on a national-security
     /// classification or the reverse, or any endorsement on UNCLASSIFIED) an error instead
-    /// of a warning: the "strict profile" of decisions.md D3.
+    /// of a warning. Sources disagree on whether families may mix, so the default only warns.
     pub fn strict_families(&mut self, yes: bool) -> &mut Self {
         self.strict_families = yes;
         self
@@ -184,9 +185,9 @@ impl Parser {
         Ok(parsed)
     }
 
-    /// The highest classification that any phrase of `text` names, whether or not `text`
-    /// is a valid marking; foreign levels count as the NZ level they map to (decisions.md
-    /// D6). `None` when no classification word is there.
+    /// The highest classification that any phrase of `text` names, whether or not `text` is a valid
+    /// marking; foreign levels count as the NZ level they map to. `None` when no classification
+    /// word is there.
     ///
     /// This is the floor of a marking that does not parse: `TOP SECRET//SI//NOFORN` names
     /// controls this parser does not know, `TOP SECRET RESTRICTED` two classifications, but
@@ -259,7 +260,7 @@ pub(crate) fn endorsement_from_str(text: &str) -> Result<Endorsement, String> {
     let toks = tokenize(text);
     let mut st = State::new(Parser::default_ref(), text, &toks);
     st.run(0, true);
-    // A lone unknown word is an agency codeword (they are an open set, decisions.md D3).
+    // A lone unknown word is an agency codeword (they are an open set).
     if st.endorsements.is_empty() && st.pending.len() == 1 {
         let tok = &toks[st.pending[0]];
         return Ok(Endorsement::Codeword(tok.upper.clone()));

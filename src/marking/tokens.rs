@@ -1,6 +1,6 @@
 //! Marking text as tokens: words (upper-cased, invisible characters dropped), `//`, `/`,
-//! commas, colons and hyphens; and the vocabulary phrase that starts at a token (decisions.md
-//! D1: words of a phrase are separated by white space or hyphens only).
+//! commas, colons and hyphens; and the vocabulary phrase that starts at a token (words of a
+//! phrase are separated by white space or hyphens only: `IN CONFIDENCE`, `TOP-SECRET`).
 
 use super::vocab::{Keyword, PHRASES, Phrase};
 
@@ -104,7 +104,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
 }
 
 /// The phrase starting at token `i`, and the index after it. Words of a phrase may be
-/// separated by whitespace or hyphens only (D1).
+/// separated by whitespace or hyphens only.
 pub(super) fn match_phrase(toks: &[Tok], i: usize) -> Option<(&'static Phrase, usize)> {
     let first = toks.get(i)?;
     if first.kind != Kind::Word {

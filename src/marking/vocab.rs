@@ -1,8 +1,10 @@
 //! The marking vocabulary: every word sequence the grammar and the scanner recognise, and
-//! what it means. No marking word appears as a literal anywhere else (style.md §4).
+//! what it means. No marking word appears as a literal anywhere else, so the grammar and the
+//! scanner's search cannot disagree.
 //!
-//! Sources: domain.md §2.1 (classifications), §3.2–§3.3 (endorsements), §8 (foreign),
-//! §10 items 3–4 (legacy spellings and PSR typos), decisions.md D1, D3, D6.
+//! Sources: PSR-OV (classifications, endorsements), PSR-CAB (SPECIAL HANDLING REQUIRED), the
+//! Australian and UK schemes (foreign markings), and the legacy spellings and PSR typos that
+//! real documents carry.
 
 use super::classification::Classification;
 use super::endorsement::Endorsement;
@@ -22,7 +24,7 @@ pub(crate) enum Keyword {
     ReviewedOn,
     /// `REL TO` and its spellings: a country list follows.
     RelTo,
-    /// A foreign classification word (decisions.md D6).
+    /// A foreign (Australian or UK) classification word.
     Foreign(ForeignLevel),
     /// A foreign dissemination caveat (AUSTEO, AGAO).
     ForeignCaveat(&'static str),
@@ -58,8 +60,8 @@ use Spelling::*;
 /// Every phrase, longest first within a shared first word, so the first match is the
 /// longest (`TOP SECRET` before `SECRET`).
 pub(crate) static PHRASES: &[Phrase] = &[
-    // Classifications (domain.md §2.1; `IN CONFIDENCE` and `TOP-SECRET` are D1 variants,
-    // handled by the separator rules, not listed separately).
+    // Classifications (PSR-OV; the spellings `IN CONFIDENCE` and `TOP-SECRET` are handled by
+    // the separator rules, not listed separately).
     p(
         &["TOP", "SECRET"],
         Class(Classification::TopSecret),
@@ -75,9 +77,9 @@ pub(crate) static PHRASES: &[Phrase] = &[
         Class(Classification::Unclassified),
         Canonical,
     ),
-    // A pre-2018 AU dissemination limiting marker (decisions.md D6), before `SENSITIVE` so
-    // the longer phrase wins; `SENSITIVE: BUDGET` and the other NZ endorsements after a
-    // colon stay NZ (D4).
+    // A pre-2018 AU dissemination limiting marker, before `SENSITIVE` so the longer phrase
+    // wins; `SENSITIVE: BUDGET` and the other NZ endorsements after a colon stay NZ (an
+    // endorsement written after its classification).
     p(
         &["SENSITIVE", "PERSONAL"],
         Foreign(ForeignLevel::AuSensitivePersonal),
@@ -105,7 +107,7 @@ pub(crate) static PHRASES: &[Phrase] = &[
     p(&["CABINET"], Endorse(Endorsement::Cabinet), Canonical),
     p(&["COMMERCIAL"], Endorse(Endorsement::Commercial), Canonical),
     p(&["EVALUATIVE"], Endorse(Endorsement::Evaluative), Canonical),
-    // TQ-LIB's spelling (domain.md §10.3).
+    // A third-party marking model's spelling; the PSR writes EVALUATIVE.
     p(&["EVALUATE"], Endorse(Endorsement::Evaluative), Legacy),
     p(&["HONOURS"], Endorse(Endorsement::Honours), Canonical),
     p(
@@ -128,7 +130,7 @@ pub(crate) static PHRASES: &[Phrase] = &[
         Endorse(Endorsement::SpecialHandlingRequired),
         Canonical,
     ),
-    // The PSR-CAB bullet's typo (domain.md §10.4).
+    // The typo in the PSR-CAB bullet list.
     p(
         &["SPECIAL", "HANDING", "REQUIRED"],
         Endorse(Endorsement::SpecialHandlingRequired),
@@ -157,9 +159,9 @@ pub(crate) static PHRASES: &[Phrase] = &[
     p(&["ORCON"], Endorse(Endorsement::Orcon), Canonical),
     p(&["REL", "TO"], RelTo, Canonical),
     p(&["RELEASABLE", "TO"], RelTo, Variant),
-    // PSR-OV heading's spelling (domain.md §10.4).
+    // The PSR-OV heading's spelling (its example writes RELEASABLE TO).
     p(&["RELEASEABLE", "TO"], RelTo, Legacy),
-    // Foreign markings (decisions.md D6; domain.md §8).
+    // Foreign markings (Australian and UK schemes).
     p(
         &["UNOFFICIAL"],
         Foreign(ForeignLevel::AuUnofficial),
@@ -217,14 +219,16 @@ pub(crate) fn endorsement_words(endorsement: &Endorsement) -> Option<&'static st
 }
 
 /// The AU and UK level words a foreign carrier's `SEC=` value may hold that are spelt like
-/// NZ ones (domain.md §8): read from such a carrier they are foreign levels, mapped by the
+/// NZ ones: read from such a carrier they are foreign levels, mapped by the
 /// agency's [`ForeignMapping`](super::ForeignMapping).
+#[cfg(feature = "mail")]
 pub(crate) static FOREIGN_CARRIER_LEVELS: &[(&[&str], ForeignLevel)] = &[
     (&["SECRET"], ForeignLevel::ForeignSecret),
     (&["TOP", "SECRET"], ForeignLevel::ForeignTopSecret),
 ];
 
 /// The foreign level that `words` (any case) name in a foreign carrier, if any.
+#[cfg(feature = "mail")]
 pub(crate) fn foreign_carrier_level(words: &[&str]) -> Option<ForeignLevel> {
     FOREIGN_CARRIER_LEVELS.iter().find_map(|(w, level)| {
         (w.len() == words.len() && w.iter().zip(words).all(|(a, b)| a.eq_ignore_ascii_case(b)))
@@ -237,7 +241,7 @@ pub(crate) const FVEY: &str = "FVEY";
 
 /// Labels that introduce a marking in a field or a sentence (`Security Level: IN
 /// CONFIDENCE`, `This document is classified as SECRET.`), lower case, longest first where
-/// one ends another. Read by the scanner's statement and label rules (decisions.md D8); the
+/// one ends another. Read by the scanner's statement and label rules; the
 /// label must end where the marking's lead ends, so `declassified` is not `classified`.
 pub(crate) static LABELS: &[&str] = &[
     "security classification",
@@ -258,7 +262,8 @@ pub(crate) static LABEL_FILLERS: &[&str] = &["as", "is", "at"];
 
 /// Header names that, at the start of a line of a message body, quote a forwarded or
 /// replied-to message's subject (`Subject: RE: roster [RESTRICTED]`): a bracketed marking
-/// anywhere on such a line is that message's subject marking (decisions.md D5).
+/// anywhere on such a line is that message's subject marking. A quoted thread's marking
+/// counts: a reply is never marked lower than what it quotes (NZISM 15.1.10.C.03).
 pub(crate) static QUOTED_SUBJECT: &[&str] = &["subject", "subj"];
 
 /// How the stamps of [`RELEASE_STAMP`] begin, lower case: a line that begins so is a stamp

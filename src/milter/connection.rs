@@ -47,6 +47,20 @@ pub(super) fn quick_ack(stream: &tokio::net::TcpStream) {
     let _ = stream;
 }
 
+/// Handles one milter connection (one MTA session, any number of messages) on `stream`
+/// until the MTA closes it: for a stream accepted elsewhere (a
+/// [`MilterListener`](super::MilterListener) accepts its own).
+///
+/// # Errors
+/// I/O or milter protocol errors on the connection. The MTA then applies its
+/// `milter_default_action` to the message in progress.
+pub async fn serve_connection<S>(service: &MilterService, stream: S) -> io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    serve(service, stream, CancellationToken::new(), |_| {}).await
+}
+
 /// Serve one connection until the MTA closes or quits it, or `shutdown` is cancelled while
 /// no message is in progress (a message being received is finished first). `after_io`
 /// runs after every read from the socket (see [`quick_ack`]).
@@ -134,7 +148,7 @@ async fn judge(service: &MilterService, message: Message, n: Negotiated) -> Vec<
     let took = started.elapsed();
     service.inner.metrics.record(&verdict, took);
     log_message(
-        service.inner.options.get_log_format(),
+        service.inner.options.log_format,
         &MessageLog {
             queue_id: message.queue_id.as_deref(),
             sender: &message.sender,

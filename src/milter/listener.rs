@@ -4,7 +4,7 @@
 use super::connection;
 use super::log::{log_event, log_line};
 use super::metrics::summaries;
-use super::options::ListenAddr;
+use super::options::{ListenAddr, MilterOptions};
 use super::service::MilterService;
 use std::future::Future;
 use std::io;
@@ -19,14 +19,15 @@ use tokio_util::task::TaskTracker;
 ///
 /// ```
 /// use protective_marking::GatewayPolicy;
-/// use protective_marking::milter::{ListenAddr, MilterOptions};
+/// use protective_marking::milter::{ListenAddr, MilterListener, MilterOptions, MilterService};
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
 /// let policy = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
 /// ).unwrap();
 /// // Port 0 asks for any free port; the listener knows which one it got.
 /// let options = MilterOptions::new(policy).listen("127.0.0.1:0".parse().unwrap());
-/// let listener = options.build().unwrap().bind().await?;
+/// let service = MilterService::new(options).unwrap();
+/// let listener = MilterListener::bind(&service).await?;
 /// let ListenAddr::Tcp(addr) = listener.local_addr()? else { unreachable!() };
 /// assert!(addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"));
 /// // Serve until the shutdown future completes: here at once.
@@ -41,7 +42,7 @@ pub struct MilterListener {
 }
 
 #[derive(Debug)]
-pub(super) enum Listener {
+enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener, PathBuf),
 }
@@ -58,16 +59,48 @@ impl Drop for MilterListener {
 const SHUTDOWN_MARGIN: Duration = Duration::from_secs(1);
 
 impl MilterListener {
-    pub(super) fn new(
-        service: MilterService,
-        kind: Listener,
-        metrics: Option<TcpListener>,
-    ) -> MilterListener {
-        MilterListener {
-            service,
+    /// Binds the service's listen address (replacing a stale unix socket file, then
+    /// applying the socket's owner, group and mode) and its metrics address, if any.
+    ///
+    /// # Errors
+    /// An address cannot be bound, or the socket's owner, group or mode cannot be set (an
+    /// unknown user or group, or no permission).
+    pub async fn bind(service: &MilterService) -> io::Result<MilterListener> {
+        let options = service.options();
+        let kind = match &options.listen {
+            ListenAddr::Tcp(addr) => Listener::Tcp(TcpListener::bind(addr.as_str()).await?),
+            ListenAddr::Unix(path) => {
+                use std::os::unix::fs::FileTypeExt;
+                if let Ok(meta) = std::fs::symlink_metadata(path) {
+                    if meta.file_type().is_socket() {
+                        std::fs::remove_file(path)?;
+                    } else {
+                        return Err(io::Error::new(
+                            io::ErrorKind::AlreadyExists,
+                            format!("{} exists and is not a socket", path.display()),
+                        ));
+                    }
+                }
+                let listener = UnixListener::bind(path)?;
+                // Removed again if the permissions cannot be set, so no socket is left open
+                // to more users than asked.
+                let unix = Listener::Unix(listener, path.clone());
+                if let Err(e) = set_permissions(path, options) {
+                    let _ = std::fs::remove_file(path);
+                    return Err(e);
+                }
+                unix
+            }
+        };
+        let metrics = match options.metrics {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        Ok(MilterListener {
+            service: service.clone(),
             kind,
             metrics,
-        }
+        })
     }
 
     /// The bound address (for TCP, with the real port when port 0 was asked for).
@@ -111,12 +144,12 @@ impl MilterListener {
         F: Future<Output = ()>,
     {
         let options = self.service.options();
-        let format = options.get_log_format();
+        let format = options.log_format;
         let metrics = Arc::clone(&self.service.inner.metrics);
         let side = match self.metrics.take() {
             Some(l) => tokio::spawn(super::metrics::serve(l, Arc::clone(&metrics))),
-            None if !options.get_summary_interval().is_zero() => {
-                let interval = options.get_summary_interval();
+            None if !options.summary_interval.is_zero() => {
+                let interval = options.summary_interval;
                 tokio::spawn(async move { summaries(&metrics, interval, format).await })
             }
             None => tokio::spawn(std::future::pending()),
@@ -135,7 +168,7 @@ impl MilterListener {
             }
         }
         // Stop accepting: the socket closes (and its file goes) before the wait.
-        let budget = options.get_time_budget();
+        let budget = options.time_budget;
         drop(self);
         stop.cancel();
         tracker.close();
@@ -166,13 +199,13 @@ impl MilterListener {
     /// Accept one connection and spawn its task.
     async fn accept(&self, tracker: &TaskTracker, stop: &CancellationToken) -> io::Result<()> {
         let service = self.service.clone();
-        let format = service.options().get_log_format();
+        let format = service.options().log_format;
         let stop = stop.clone();
         match &self.kind {
             Listener::Tcp(l) => {
                 let (stream, _) = l.accept().await?;
                 // Milter traffic is many small request/reply packets: without TCP_NODELAY,
-                // Nagle plus delayed ACKs add tens of ms per message (crates.md §5).
+                // Nagle plus delayed ACKs add tens of ms per message against Postfix.
                 stream.set_nodelay(true)?;
                 connection::quick_ack(&stream);
                 tracker.spawn(async move {
@@ -193,4 +226,44 @@ impl MilterListener {
         }
         Ok(())
     }
+}
+
+/// Owner, group and mode of the unix socket at `path`.
+fn set_permissions(path: &std::path::Path, options: &MilterOptions) -> io::Result<()> {
+    use nix::unistd::{Group, User};
+    use std::os::unix::fs::PermissionsExt;
+    let (owner, group, mode) = (
+        options.socket_owner.as_deref(),
+        options.socket_group.as_deref(),
+        options.socket_mode & 0o7777,
+    );
+    let not_found = |what: &str, name: &str| {
+        io::Error::new(io::ErrorKind::NotFound, format!("no {what} `{name}`"))
+    };
+    let uid = match owner {
+        None => None,
+        Some(o) => Some(match o.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => User::from_name(o)
+                .map_err(io::Error::from)?
+                .ok_or_else(|| not_found("user", o))?
+                .uid
+                .as_raw(),
+        }),
+    };
+    let gid = match group {
+        None => None,
+        Some(g) => Some(match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => Group::from_name(g)
+                .map_err(io::Error::from)?
+                .ok_or_else(|| not_found("group", g))?
+                .gid
+                .as_raw(),
+        }),
+    };
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::chown(path, uid, gid)?;
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }

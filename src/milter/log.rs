@@ -20,7 +20,7 @@ pub(super) struct MessageLog<'a> {
 }
 
 pub(super) fn log_message(format: LogFormat, m: &MessageLog<'_>) {
-    let mut rules: Vec<&str> = m.verdict.reasons.iter().map(|r| r.rule.as_str()).collect();
+    let mut rules: Vec<&str> = m.verdict.reasons.iter().map(|r| r.rule.id()).collect();
     rules.sort_unstable();
     rules.dedup();
     let marking = m.verdict.marking.as_ref().map(ToString::to_string);

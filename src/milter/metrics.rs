@@ -103,13 +103,13 @@ impl Metrics {
             .observe(took.as_secs_f64());
         let mut seen: Vec<(&str, GatewayAction)> = Vec::new();
         for r in &verdict.reasons {
-            if seen.contains(&(r.rule.as_str(), r.action)) {
+            if seen.contains(&(r.rule.id(), r.action)) {
                 continue;
             }
-            seen.push((r.rule.as_str(), r.action));
+            seen.push((r.rule.id(), r.action));
             self.rules
                 .get_or_create(&vec![
-                    ("rule", r.rule.clone()),
+                    ("rule", r.rule.id().to_string()),
                     ("action", r.action.as_str().to_string()),
                 ])
                 .inc();

@@ -33,26 +33,26 @@
 //!
 //! ```no_run
 //! use protective_marking::GatewayPolicy;
-//! use protective_marking::milter::{LogFormat, MilterOptions};
+//! use protective_marking::milter::{LogFormat, MilterListener, MilterOptions, MilterService};
 //! use std::time::Duration;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let policy = GatewayPolicy::from_toml(&std::fs::read_to_string("policy.toml")?)?;
-//! let service = MilterOptions::new(policy)
+//! let options = MilterOptions::new(policy)
 //!     .listen("inet:127.0.0.1:7357".parse()?)
 //!     .time_budget(Duration::from_secs(10))
-//!     .log_format(LogFormat::Json)
-//!     .build()?;
-//! service.run().await?; // serves until the process ends
+//!     .log_format(LogFormat::Json);
+//! let service = MilterService::new(options)?;
+//! MilterListener::bind(&service).await?.serve().await?; // serves until the process ends
 //! # Ok(()) }
 //! ```
 //!
-//! The module is split by concept: `options` (the builder and its parsed values), `service`
-//! (the shared, reloadable gateway, check slots and time budget), `listener` (the accept
-//! loop and graceful shutdown), `connection` (the serve loop of one connection), `session`
-//! (the protocol state machine, without I/O), `reply` (verdict to milter reply, in one
-//! place), `metrics` (counters, histograms, the `/metrics` endpoint and the log summary) and
-//! `log` (the log lines).
+//! The module is split by concept, each file using only those before it: `session` (the
+//! protocol state machine, without I/O), `reply` (verdict to milter reply, in one place),
+//! `options` (the builder and its parsed values), `log` (the log lines), `metrics`
+//! (counters, histograms, the `/metrics` endpoint and the log summary), `service` (the
+//! shared, reloadable gateway, check slots and time budget), `connection` (the serve loop of
+//! one connection) and `listener` (the bound socket, the accept loop and graceful shutdown).
 //!
 //! [`miltr-common`]: https://docs.rs/miltr-common
 
@@ -68,6 +68,7 @@ mod service;
 mod session;
 
 // The public interface: the options (a builder), the service and its listener.
+pub use connection::serve_connection;
 pub use listener::MilterListener;
 pub use options::{
     DEFAULT_LISTEN, DEFAULT_SOCKET_MODE, DEFAULT_SUMMARY_INTERVAL, DEFAULT_TIME_BUDGET, ListenAddr,

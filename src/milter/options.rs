@@ -1,14 +1,10 @@
 //! The service's options: where to listen, the limits and the log format.
 
-use super::metrics::Metrics;
-use super::service::{Inner, MilterService};
-use crate::gateway::{Gateway, GatewayPolicy, PolicyError};
+use crate::gateway::GatewayPolicy;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// Where the milter listens: TCP `host:port` or a unix-domain socket.
 ///
@@ -143,7 +139,7 @@ pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(20);
 ///
 /// ```
 /// use protective_marking::GatewayPolicy;
-/// use protective_marking::milter::{ListenAddr, LogFormat, MilterOptions};
+/// use protective_marking::milter::{ListenAddr, LogFormat, MilterOptions, MilterService};
 /// use std::time::Duration;
 ///
 /// let policy = GatewayPolicy::from_toml(
@@ -155,23 +151,40 @@ pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(20);
 ///     .time_budget(Duration::from_secs(5))
 ///     .log_format(LogFormat::Json)
 ///     .max_concurrent_checks(4);
-/// assert_eq!(options.get_max_message_bytes(), 20 * 1024 * 1024);
-/// let service = options.build().unwrap();
-/// assert_eq!(service.options().get_time_budget(), Duration::from_secs(5));
+/// assert_eq!(options.message_byte_limit(), 20 * 1024 * 1024);
+/// let service = MilterService::new(options).unwrap();
+/// assert_eq!(service.options().time_budget, Duration::from_secs(5));
 /// ```
+///
+/// Each setter sets the field of its name; the fields are public to read (and to set, for
+/// code that builds options from its own configuration).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct MilterOptions {
-    policy: GatewayPolicy,
-    listen: ListenAddr,
-    max_message_bytes: Option<u64>,
-    time_budget: Duration,
-    log_format: LogFormat,
-    max_concurrent_checks: usize,
-    socket_owner: Option<String>,
-    socket_group: Option<String>,
-    socket_mode: u32,
-    metrics: Option<std::net::SocketAddr>,
-    summary_interval: Duration,
+    /// The policy given to [`new`](Self::new) (after a reload, the service's current one is
+    /// [`MilterService::gateway`](super::MilterService::gateway)'s).
+    pub policy: GatewayPolicy,
+    /// Where to listen.
+    pub listen: ListenAddr,
+    /// The per-message byte limit, if set; [`message_byte_limit`](Self::message_byte_limit)
+    /// is the one that applies.
+    pub max_message_bytes: Option<u64>,
+    /// The longest one message's check may take.
+    pub time_budget: Duration,
+    /// How each message is logged.
+    pub log_format: LogFormat,
+    /// How many checks may run at once (0 counts as 1).
+    pub max_concurrent_checks: usize,
+    /// The unix socket's owner (a user name or uid), if it is to be changed.
+    pub socket_owner: Option<String>,
+    /// The unix socket's group (a group name or gid), if it is to be changed.
+    pub socket_group: Option<String>,
+    /// The unix socket's permission bits (only the low 12 bits count).
+    pub socket_mode: u32,
+    /// Where Prometheus metrics are served, if anywhere.
+    pub metrics: Option<std::net::SocketAddr>,
+    /// How often the summary is logged when metrics are off (zero: never).
+    pub summary_interval: Duration,
 }
 
 impl MilterOptions {
@@ -263,76 +276,15 @@ impl MilterOptions {
         self
     }
 
-    /// The policy given to [`new`](Self::new) (the service's current one, after a reload,
-    /// is [`MilterService::gateway`]'s).
-    pub fn get_policy(&self) -> &GatewayPolicy {
-        &self.policy
-    }
-
-    /// The listen address.
-    pub fn get_listen(&self) -> &ListenAddr {
-        &self.listen
-    }
-
-    /// The effective per-message byte limit under the policy given to [`new`](Self::new)
-    /// (after a reload, the new policy's `limits.max_input_bytes` applies unless
-    /// [`max_message_bytes`](Self::max_message_bytes) was set).
-    pub fn get_max_message_bytes(&self) -> u64 {
+    /// The per-message byte limit that applies under the policy given to
+    /// [`new`](Self::new): [`max_message_bytes`](Self::max_message_bytes) if set, else the
+    /// policy's `limits.max_input_bytes` (after a reload, the new policy's, unless set).
+    pub fn message_byte_limit(&self) -> u64 {
         self.max_message_bytes_for(&self.policy)
     }
 
     pub(super) fn max_message_bytes_for(&self, policy: &GatewayPolicy) -> u64 {
         self.max_message_bytes
-            .unwrap_or(policy.limits.max_input_bytes)
-    }
-
-    /// The per-message time budget.
-    pub fn get_time_budget(&self) -> Duration {
-        self.time_budget
-    }
-
-    /// The log format.
-    pub fn get_log_format(&self) -> LogFormat {
-        self.log_format
-    }
-
-    /// How many checks may run at once.
-    pub fn get_max_concurrent_checks(&self) -> usize {
-        self.max_concurrent_checks
-    }
-
-    /// The unix socket's owner, group and mode.
-    pub fn get_socket_permissions(&self) -> (Option<&str>, Option<&str>, u32) {
-        (
-            self.socket_owner.as_deref(),
-            self.socket_group.as_deref(),
-            self.socket_mode,
-        )
-    }
-
-    /// Where metrics are served, if anywhere.
-    pub fn get_metrics(&self) -> Option<std::net::SocketAddr> {
-        self.metrics
-    }
-
-    /// How often the summary is logged when metrics are off.
-    pub fn get_summary_interval(&self) -> Duration {
-        self.summary_interval
-    }
-
-    /// The service: validates the policy ([`Gateway::new`]).
-    ///
-    /// # Errors
-    /// [`PolicyError`] if the policy is unusable.
-    pub fn build(self) -> Result<MilterService, PolicyError> {
-        let gateway = Gateway::new(self.policy.clone())?;
-        Ok(MilterService {
-            inner: Arc::new(Inner {
-                gateway: RwLock::new(Arc::new(gateway)),
-                permits: Arc::new(Semaphore::new(self.max_concurrent_checks)),
-                metrics: Arc::new(Metrics::new()),
-                options: self,
-            }),
-        })
+            .unwrap_or(policy.agency.limits.max_input_bytes)
     }
 }

@@ -1,17 +1,12 @@
 //! The service: a shared, reloadable gateway, the check slots, the time budget and the
 //! metrics.
 
-use super::connection;
-use super::listener::{Listener, MilterListener};
 use super::metrics::Metrics;
-use super::options::{ListenAddr, MilterOptions};
+use super::options::MilterOptions;
 use super::session::Source;
-use crate::gateway::{Envelope, Gateway, GatewayPolicy, PolicyError, Verdict};
-use std::io;
+use crate::gateway::{Envelope, Gateway, GatewayPolicy, GatewayPolicyError, Verdict};
 use std::sync::{Arc, RwLock};
-use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
-use tokio_util::sync::CancellationToken;
 
 #[derive(Debug)]
 pub(super) struct Inner {
@@ -24,25 +19,26 @@ pub(super) struct Inner {
 
 /// The milter service: a [`Gateway`] and its [`MilterOptions`]. Cheap to clone (shared).
 ///
-/// [`run`](MilterService::run) binds and serves; [`bind`](MilterService::bind) then
-/// [`MilterListener::serve_until`] gives control over the address and shutdown;
-/// [`serve_connection`](MilterService::serve_connection) handles one already-connected
-/// stream; [`judge`](MilterService::judge) is the budgeted check alone;
+/// [`MilterListener::bind`](super::MilterListener::bind) binds its address, then
+/// [`serve`](super::MilterListener::serve) or
+/// [`serve_until`](super::MilterListener::serve_until) serves it;
+/// [`serve_connection`](super::serve_connection) handles one already-connected stream;
+/// [`judge`](MilterService::judge) is the budgeted check alone;
 /// [`reload`](MilterService::reload) swaps the policy for the next message.
 ///
 /// ```
-/// use protective_marking::{Direction, GatewayAction, GatewayPolicy, PolicyError};
-/// use protective_marking::milter::MilterOptions;
+/// use protective_marking::{gateway::Direction, GatewayAction, GatewayPolicy, gateway::GatewayPolicyError};
+/// use protective_marking::milter::{MilterOptions, MilterService};
 ///
 /// let mut policy = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
 /// ).unwrap();
-/// let service = MilterOptions::new(policy.clone()).build().unwrap();
+/// let service = MilterService::new(MilterOptions::new(policy.clone())).unwrap();
 /// assert_eq!(service.gateway().policy().direction, Direction::Inbound);
 /// // Building validates the policy again: unreadable mail can never be accepted.
 /// policy.on_error = GatewayAction::Accept;
-/// let refused = MilterOptions::new(policy).build();
-/// assert!(matches!(refused, Err(PolicyError::AcceptOnError)));
+/// let refused = MilterService::new(MilterOptions::new(policy));
+/// assert!(matches!(refused, Err(GatewayPolicyError::AcceptOnError)));
 /// ```
 #[derive(Clone, Debug)]
 pub struct MilterService {
@@ -60,6 +56,22 @@ impl Source for MilterService {
 }
 
 impl MilterService {
+    /// The service for `options`: validates the policy ([`Gateway::new`]).
+    ///
+    /// # Errors
+    /// [`GatewayPolicyError`] if the policy is unusable.
+    pub fn new(options: MilterOptions) -> Result<MilterService, GatewayPolicyError> {
+        let gateway = Gateway::new(options.policy.clone())?;
+        Ok(MilterService {
+            inner: Arc::new(Inner {
+                gateway: RwLock::new(Arc::new(gateway)),
+                permits: Arc::new(Semaphore::new(options.max_concurrent_checks.max(1))),
+                metrics: Arc::new(Metrics::new()),
+                options,
+            }),
+        })
+    }
+
     /// The gateway the next message is checked with.
     pub fn gateway(&self) -> Arc<Gateway> {
         // A poisoned lock still holds a whole gateway (it is replaced in one assignment).
@@ -81,11 +93,11 @@ impl MilterService {
     /// and no connection is dropped); if not, the current policy stays.
     ///
     /// ```
-    /// use protective_marking::{Direction, GatewayAction, GatewayPolicy};
-    /// use protective_marking::milter::MilterOptions;
+    /// use protective_marking::{gateway::Direction, GatewayAction, GatewayPolicy};
+    /// use protective_marking::milter::{MilterOptions, MilterService};
     ///
     /// let inbound = "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n";
-    /// let service = MilterOptions::new(GatewayPolicy::from_toml(inbound).unwrap()).build().unwrap();
+    /// let service = MilterService::new(MilterOptions::new(GatewayPolicy::from_toml(inbound).unwrap())).unwrap();
     /// let mut stricter = GatewayPolicy::from_toml(inbound).unwrap();
     /// stricter.unmarked = GatewayAction::Quarantine;
     /// service.reload(stricter).unwrap();
@@ -98,8 +110,8 @@ impl MilterService {
     /// ```
     ///
     /// # Errors
-    /// [`PolicyError`] if the new policy is unusable; nothing changes then.
-    pub fn reload(&self, policy: GatewayPolicy) -> Result<(), PolicyError> {
+    /// [`GatewayPolicyError`] if the new policy is unusable; nothing changes then.
+    pub fn reload(&self, policy: GatewayPolicy) -> Result<(), GatewayPolicyError> {
         let gateway = match Gateway::new(policy) {
             Ok(g) => g,
             Err(e) => {
@@ -149,7 +161,7 @@ impl MilterService {
     /// what changed. It is written with [`LogFormat::Off`](super::LogFormat::Off) too, which
     /// silences only the per-message lines.
     pub fn log(&self, event: &str, detail: &str) {
-        super::log::log_line(self.inner.options.get_log_format(), event, detail);
+        super::log::log_line(self.inner.options.log_format, event, detail);
     }
 
     /// The metrics in the Prometheus text format, as `GET /metrics` serves them
@@ -159,66 +171,6 @@ impl MilterService {
         self.inner.metrics.text()
     }
 
-    /// Bind the listen address and serve until the process ends.
-    ///
-    /// # Errors
-    /// The address cannot be bound.
-    pub async fn run(&self) -> io::Result<()> {
-        self.bind().await?.serve().await
-    }
-
-    /// Bind the listen address (replacing a stale unix socket file, then applying the
-    /// socket's owner, group and mode) and the metrics address, if any.
-    ///
-    /// # Errors
-    /// An address cannot be bound, or the socket's owner, group or mode cannot be set (an
-    /// unknown user or group, or no permission).
-    pub async fn bind(&self) -> io::Result<MilterListener> {
-        let kind = match &self.inner.options.get_listen() {
-            ListenAddr::Tcp(addr) => Listener::Tcp(TcpListener::bind(addr.as_str()).await?),
-            ListenAddr::Unix(path) => {
-                use std::os::unix::fs::FileTypeExt;
-                if let Ok(meta) = std::fs::symlink_metadata(path) {
-                    if meta.file_type().is_socket() {
-                        std::fs::remove_file(path)?;
-                    } else {
-                        return Err(io::Error::new(
-                            io::ErrorKind::AlreadyExists,
-                            format!("{} exists and is not a socket", path.display()),
-                        ));
-                    }
-                }
-                let listener = UnixListener::bind(path)?;
-                // Removed again if the permissions cannot be set, so no socket is left open
-                // to more users than asked.
-                let unix = Listener::Unix(listener, path.clone());
-                if let Err(e) = set_permissions(path, &self.inner.options) {
-                    let _ = std::fs::remove_file(path);
-                    return Err(e);
-                }
-                unix
-            }
-        };
-        let metrics = match self.inner.options.get_metrics() {
-            Some(addr) => Some(TcpListener::bind(addr).await?),
-            None => None,
-        };
-        Ok(MilterListener::new(self.clone(), kind, metrics))
-    }
-
-    /// Handle one milter connection (one MTA session, any number of messages) on `stream`
-    /// until the MTA closes it.
-    ///
-    /// # Errors
-    /// I/O or milter protocol errors on the connection. The MTA then applies its
-    /// `milter_default_action` to the message in progress.
-    pub async fn serve_connection<S>(&self, stream: S) -> io::Result<()>
-    where
-        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
-    {
-        connection::serve(self, stream, CancellationToken::new(), |_| {}).await
-    }
-
     /// The verdict for one message, within the service's limits: at most
     /// [`max_concurrent_checks`](MilterOptions::max_concurrent_checks) run at once, on the
     /// blocking pool; a check that takes longer than the time budget (waiting included) or
@@ -226,11 +178,11 @@ impl MilterService {
     ///
     /// ```
     /// use protective_marking::{Envelope, GatewayAction, GatewayPolicy};
-    /// use protective_marking::milter::MilterOptions;
+    /// use protective_marking::milter::{MilterOptions, MilterService};
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let service = MilterOptions::new(GatewayPolicy::from_toml(
+    /// let service = MilterService::new(MilterOptions::new(GatewayPolicy::from_toml(
     ///     "[gateway]\ndirection = \"outbound\"\n[[gateway.domain]]\npattern = \"*\"\nceiling = \"IN-CONFIDENCE\"\n",
-    /// ).unwrap()).build().unwrap();
+    /// ).unwrap())).unwrap();
     /// let env = Envelope::new("a@agency.govt.nz").to("b@example.com");
     /// let v = service.judge(env, b"Subject: Hello [IN-CONFIDENCE]\r\n\r\nhi\r\n".to_vec()).await;
     /// assert_eq!(v.action, GatewayAction::Accept);
@@ -248,12 +200,12 @@ impl MilterService {
 ///
 /// ```
 /// use protective_marking::GatewayPolicy;
-/// use protective_marking::milter::{MilterOptions, ReloadError};
+/// use protective_marking::milter::{MilterOptions, MilterService, ReloadError};
 ///
 /// let policy = GatewayPolicy::from_toml(
 ///     "[gateway]\ndirection = \"inbound\"\naccreditation = \"RESTRICTED\"\n",
 /// ).unwrap();
-/// let service = MilterOptions::new(policy).build().unwrap();
+/// let service = MilterService::new(MilterOptions::new(policy)).unwrap();
 /// let err = service.reload_file("/nonexistent/policy.toml".as_ref()).unwrap_err();
 /// assert!(matches!(err, ReloadError::Read { .. }));
 /// assert!(err.to_string().starts_with("cannot read /nonexistent/policy.toml: "));
@@ -275,44 +227,8 @@ pub enum ReloadError {
         /// The policy file.
         path: std::path::PathBuf,
         /// What is wrong.
-        error: PolicyError,
+        error: GatewayPolicyError,
     },
-}
-
-/// Owner, group and mode of the unix socket at `path`.
-fn set_permissions(path: &std::path::Path, options: &MilterOptions) -> io::Result<()> {
-    use nix::unistd::{Group, User};
-    use std::os::unix::fs::PermissionsExt;
-    let (owner, group, mode) = options.get_socket_permissions();
-    let not_found = |what: &str, name: &str| {
-        io::Error::new(io::ErrorKind::NotFound, format!("no {what} `{name}`"))
-    };
-    let uid = match owner {
-        None => None,
-        Some(o) => Some(match o.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => User::from_name(o)
-                .map_err(io::Error::from)?
-                .ok_or_else(|| not_found("user", o))?
-                .uid
-                .as_raw(),
-        }),
-    };
-    let gid = match group {
-        None => None,
-        Some(g) => Some(match g.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => Group::from_name(g)
-                .map_err(io::Error::from)?
-                .ok_or_else(|| not_found("group", g))?
-                .gid
-                .as_raw(),
-        }),
-    };
-    if uid.is_some() || gid.is_some() {
-        std::os::unix::fs::chown(path, uid, gid)?;
-    }
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 /// Run `check` on the blocking pool under the service's concurrency limit and time budget;
@@ -321,7 +237,7 @@ pub(super) async fn budgeted<F>(inner: &Arc<Inner>, gateway: Arc<Gateway>, check
 where
     F: FnOnce(&Gateway) -> Verdict + Send + 'static,
 {
-    let budget = inner.options.get_time_budget();
+    let budget = inner.options.time_budget;
     let owned = Arc::clone(inner);
     let checker = Arc::clone(&gateway);
     let work = async move {
@@ -361,12 +277,13 @@ pub(super) fn test_service(budget: std::time::Duration) -> MilterService {
         pattern = "*"
         ceiling = "IN-CONFIDENCE"
     "#;
-    MilterOptions::new(crate::gateway::GatewayPolicy::from_toml(POLICY).unwrap())
-        .time_budget(budget)
-        .log_format(LogFormat::Off)
-        .max_concurrent_checks(1)
-        .build()
-        .unwrap()
+    MilterService::new(
+        MilterOptions::new(crate::gateway::GatewayPolicy::from_toml(POLICY).unwrap())
+            .time_budget(budget)
+            .log_format(LogFormat::Off)
+            .max_concurrent_checks(1),
+    )
+    .unwrap()
 }
 
 #[cfg(test)]

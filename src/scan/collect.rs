@@ -1,25 +1,26 @@
 //! What a scan collects and the report made from it: findings in order of position with
-//! line numbers, the effective marking (the join of what decides, decisions.md D2), and the
+//! line numbers, the effective marking (the join of what decides), and the
 //! problems (unmarked, banners disagree, under-marked, non-canonical, foreign, evasion,
 //! malformed).
 
 use super::Span;
 use super::engine::{Hit, How, Outcome};
 use super::normalise::evasion_notes;
-use super::text::count_newlines;
-use super::text::lossy;
-use super::{Confidence, Finding, FindingKind, Note, PartRole, TextReport};
-use crate::marking::DiagnosticCode;
-use crate::marking::{Classification, Marking};
-use crate::problem::{Problem, ProblemCode};
+use super::text::{count_newlines, lossy};
+use super::{Confidence, FindingKind, Note, PartRole};
+use crate::marking::{Classification, DiagnosticCode, Marking};
+use crate::path::{Location, PartPath, Segment};
+use crate::problem::Problem;
+use crate::report::{Finding, Format, Report};
 use std::cmp::Reverse;
 
 /// A finding as recorded, with what the report needs besides it.
 pub(super) struct Raw {
     pub(super) finding: Finding,
+    /// Its bytes (absolute), as in `finding.span`.
+    pub(super) span: Span,
     /// Start of its first line, end of its last line (absolute).
     pub(super) lines: (usize, usize),
-    pub(super) foreign: bool,
     pub(super) how: How,
 }
 
@@ -98,8 +99,7 @@ impl Collector {
         if memchr::memchr(b'\n', written).is_some() {
             notes.push(Note::SplitAcrossLines);
         }
-        let foreign = hit.parsed.foreign.is_some();
-        if foreign {
+        if hit.parsed.foreign.is_some() {
             notes.push(Note::Foreign);
         }
         if !written.is_ascii() {
@@ -120,21 +120,24 @@ impl Collector {
             }
         }
         self.last = (base + s, base + e);
+        let span = Span {
+            start: base + s,
+            end: base + e,
+        };
         self.raws.push(Raw {
             finding: Finding {
-                span: Span {
-                    start: base + s,
-                    end: base + e,
-                },
-                line: 0,
+                at: PartPath::of(Segment::Body),
+                line: None,
+                span,
                 text: lossy(written).into_owned(),
                 marking: hit.parsed.marking,
                 kind: hit.kind,
                 confidence: hit.confidence,
                 notes,
+                foreign: hit.parsed.foreign,
             },
+            span,
             lines: (base + hit.lines.0, base + hit.lines.1),
-            foreign,
             how,
         });
     }
@@ -163,15 +166,15 @@ impl Collector {
         if raws.is_empty() && malformed.is_empty() {
             return;
         }
-        raws.sort_by_key(|r| (r.finding.span.start, Reverse(r.finding.span.end)));
+        raws.sort_by_key(|r| (r.span.start, Reverse(r.span.end)));
         malformed.sort_by_key(|m| m.line_start);
         let (mut i, mut j) = (0, 0);
         loop {
-            let raw = raws.get(i).map(|r| r.finding.span.start);
+            let raw = raws.get(i).map(|r| r.span.start);
             let mal = malformed.get(j).map(|m| m.line_start);
             match (raw, mal) {
                 (Some(r), m) if m.is_none_or(|m| r <= m) => {
-                    raws[i].finding.line = line_at(&mut self.cursor, hay, base, r);
+                    raws[i].finding.line = Some(line_at(&mut self.cursor, hay, base, r));
                     i += 1;
                 }
                 (_, Some(m)) => {
@@ -217,7 +220,7 @@ fn line_at(cursor: &mut (usize, u64), hay: &[u8], base: usize, abs: usize) -> u6
 }
 
 /// The join of `markings`, each distinct marking joined once: a long text repeats its
-/// banner on every page, and joining is commutative, associative and idempotent (D2), so
+/// banner on every page, and joining is commutative, associative and idempotent, so
 /// skipping a marking already joined changes nothing. The first `RECENT` distinct markings
 /// are remembered (a comparison is cheaper than a join, and than hashing a marking).
 fn join_distinct<'a>(markings: impl Iterator<Item = &'a Marking>) -> Option<Marking> {
@@ -296,16 +299,15 @@ fn promote(raws: &mut [Raw], first: Option<usize>, last: Option<usize>) {
 impl Collector {
     /// The report: overlapping findings merged (a deciding one wins), first and last lines
     /// named, the effective marking and the problems.
-    pub(super) fn finish(self, bytes: usize) -> TextReport {
+    pub(super) fn finish(self) -> Report {
         let mut st = self;
         // Already in order but for the rare finding that starts in the chunk before the one
         // that found it; the sort is a linear check then.
-        st.raws
-            .sort_by_key(|r| (r.finding.span.start, Reverse(r.finding.span.end)));
+        st.raws.sort_by_key(|r| (r.span.start, Reverse(r.span.end)));
         let mut raws: Vec<Raw> = Vec::with_capacity(st.raws.len());
         for r in st.raws {
             match raws.last_mut() {
-                Some(prev) if r.finding.span.start < prev.finding.span.end => {
+                Some(prev) if r.span.start < prev.span.end => {
                     if r.finding.is_deciding() && !prev.finding.is_deciding() {
                         *prev = r;
                     }
@@ -328,15 +330,15 @@ impl Collector {
                 }
             }
         }
+        let at = |line: Option<u64>| Location {
+            path: PartPath::of(Segment::Text),
+            line,
+        };
         let mut problems = Vec::new();
         let decides: Vec<&Raw> = raws.iter().filter(|r| r.finding.is_deciding()).collect();
         let marking = join_distinct(decides.iter().map(|r| &r.finding.marking));
         if decides.is_empty() {
-            problems.push(Problem::new(
-                ProblemCode::Unmarked,
-                "text",
-                "no protective marking found; mark the text at its top and bottom (PSR-HB p.13), or UNCLASSIFIED if it is",
-            ));
+            problems.push(Problem::unmarked(at(None), None));
         }
         let banners: Vec<&Raw> = decides
             .iter()
@@ -352,17 +354,16 @@ impl Collector {
             })
             .collect();
         if let Some(top) = banners.first() {
+            let top_at = at(top.finding.line);
             let mut seen: Vec<&Marking> = vec![&top.finding.marking];
             for b in &banners[1..] {
                 if !seen.contains(&&b.finding.marking) {
                     seen.push(&b.finding.marking);
-                    problems.push(Problem::new(
-                        ProblemCode::BannersDisagree,
-                        format!("line {}", b.finding.line),
-                        format!(
-                            "the banner `{}` on line {} disagrees with `{}` on line {}; mark the top and bottom alike with the highest marking",
-                            b.finding.marking, b.finding.line, top.finding.marking, top.finding.line
-                        ),
+                    let b_at = at(b.finding.line);
+                    problems.push(Problem::banners_disagree(
+                        b_at.clone(),
+                        (&top.finding.marking, &top_at),
+                        (&b.finding.marking, &b_at),
                     ));
                 }
             }
@@ -375,16 +376,12 @@ impl Collector {
                     )
                 }) {
                     if !declared.dominates(&r.finding.marking) {
-                        problems.push(Problem::new(
-                            ProblemCode::UnderMarked,
-                            format!("line {}", r.finding.line),
-                            format!(
-                                "`{}` on line {} is above the banner `{}`; mark the text at least `{}`",
-                                r.finding.text.trim(),
-                                r.finding.line,
-                                declared,
-                                declared.join(&r.finding.marking)
-                            ),
+                        problems.push(Problem::under_marked(
+                            at(r.finding.line),
+                            Segment::Text,
+                            &r.finding.text,
+                            &r.finding.marking,
+                            &declared,
                         ));
                     }
                 }
@@ -395,25 +392,14 @@ impl Collector {
             let f = &r.finding;
             if f.notes.contains(&Note::NonCanonical) && !noted.contains(&f.text.as_str()) {
                 noted.push(&f.text);
-                problems.push(Problem::new(
-                    ProblemCode::NonCanonical,
-                    format!("line {}", f.line),
-                    format!(
-                        "`{}` is readable but not canonical; write `{}`",
-                        f.text.escape_debug(),
-                        f.marking
-                    ),
-                ));
+                problems.push(Problem::non_canonical(at(f.line), &f.text, &f.marking));
             }
-            if r.foreign {
-                problems.push(Problem::new(
-                    ProblemCode::ForeignMarking,
-                    format!("line {}", f.line),
-                    format!(
-                        "`{}` is a foreign government marking, handled as `{}` under the agency's mapping",
-                        f.text.escape_debug(),
-                        f.marking
-                    ),
+            if let Some(foreign) = &f.foreign {
+                problems.push(Problem::foreign_marking(
+                    at(f.line),
+                    &f.text,
+                    foreign,
+                    &f.marking,
                 ));
             }
         }
@@ -426,15 +412,11 @@ impl Collector {
                     .filter(|n| n.is_evasion())
                     .map(|n| n.as_str())
                     .collect();
-                problems.push(Problem::new(
-                    ProblemCode::EvasionSuspected,
-                    format!("line {}", f.line),
-                    format!(
-                        "`{}` reads as `{}` but is disguised ({}); rewrite it in plain capitals and check why it was disguised",
-                        f.text.escape_debug(),
-                        f.marking,
-                        how.join(", ")
-                    ),
+                problems.push(Problem::evasion_suspected(
+                    at(f.line),
+                    &f.text,
+                    &f.marking,
+                    &how,
                 ));
             }
         }
@@ -449,26 +431,18 @@ impl Collector {
             }) {
                 continue;
             }
-            let floor = match m.floor {
-                Some(c) => format!("; it is read as at least {c}, the level it shows"),
-                None => String::new(),
-            };
-            problems.push(Problem::new(
-                ProblemCode::MalformedMarking,
-                format!("line {}", m.line),
-                format!(
-                    "`{}` stands where a marking goes but is not a valid marking: {}{floor}",
-                    m.text.escape_debug(),
-                    m.reason
-                ),
+            problems.push(Problem::malformed_marking(
+                at(Some(m.line)),
+                &m.text,
+                &m.reason,
+                m.floor,
             ));
         }
-        TextReport {
-            findings: raws.into_iter().map(|r| r.finding).collect(),
-            marking,
-            problems,
-            bytes: bytes as u64,
-        }
+        let mut report = Report::new(Format::Text);
+        report.findings = raws.into_iter().map(|r| r.finding).collect();
+        report.marking = marking;
+        report.problems = problems;
+        report
     }
 }
 
@@ -504,7 +478,7 @@ mod tests {
         c.first_content = Some(0);
         c.last_content = Some(399);
         c.record(hay, 0, ambiguous(100, "In Confidence"));
-        let one = c.finish(400);
+        let one = c.finish();
         assert!(one.marking.is_none());
         let mut c = Collector::new(PartRole::Body);
         c.first_content = Some(0);
@@ -512,7 +486,7 @@ mod tests {
         c.record(hay, 0, ambiguous(100, "xxxxxxxxxxxxx"));
         c.record(hay, 0, ambiguous(200, "xxxxxxxxxxxxx"));
         c.number_lines(hay, 0);
-        let two = c.finish(400);
+        let two = c.finish();
         assert_eq!(two.deciding().count(), 2);
         assert!(two.findings[0].notes.contains(&Note::RunningHeader));
     }

@@ -6,7 +6,7 @@
 //! `LEAD`, `STATEMENT`), so a window with `CONTEXT` bytes on each side of its region gives
 //! exactly the verdicts a whole slice gives: that is what makes the reader path
 //! (`reader.rs`) equal to the slice path. Stage 2 is in `verify.rs`, the folding path for
-//! disguised text in `fold.rs`, the report in `report.rs`.
+//! disguised text in `fold.rs`, the report in `collect.rs`.
 
 use super::collect::{Collector, Malformed};
 use super::fold::needs_fold;
@@ -14,8 +14,9 @@ use super::normalise::Folded;
 use super::prefilter::MAX_PAT;
 use super::text::{BLOCK, count_newlines, fold_case, is_caps, is_ws, lossy, trim};
 use super::verify::Verifier;
-use super::{Confidence, FindingKind, PartRole, ProseFindings, TextReport};
+use super::{Confidence, FindingKind, PartRole, ProseFindings};
 use crate::marking::{Parsed, Parser};
+use crate::report::Report;
 use std::ops::Range;
 
 /// Bytes lowercased and searched at a time. Small enough that the lowercase copy is still
@@ -172,17 +173,12 @@ impl Engine {
     }
 
     /// Scans a whole slice (one window covering everything).
-    pub(crate) fn scan_slice(
-        &self,
-        text: &[u8],
-        role: PartRole,
-        scratch: &mut Vec<u8>,
-    ) -> TextReport {
+    pub(crate) fn scan_slice(&self, text: &[u8], role: PartRole, scratch: &mut Vec<u8>) -> Report {
         let mut st = Collector::new(role);
         let mut malformed_property = None;
         if role == PartRole::Property {
             match self.property(text, &mut st) {
-                Ok(()) => return st.finish(text.len()),
+                Ok(()) => return st.finish(),
                 Err(m) => malformed_property = m,
             }
             st.role = PartRole::Body;
@@ -193,7 +189,7 @@ impl Engine {
         {
             st.malformed.push(m);
         }
-        st.finish(text.len())
+        st.finish()
     }
 
     /// A property value: the whole trimmed value is the candidate. `Err` carries the
@@ -396,7 +392,7 @@ mod tests {
         // The paragraph-mark pass runs after the anchor pass over the same chunk.
         let text = "SECRET\n(S) one\nbody\n(S) two\nSECRET\n";
         let st = scan_state(text);
-        let lines: Vec<u64> = st.raws.iter().map(|r| r.finding.line).collect();
+        let lines: Vec<u64> = st.raws.iter().filter_map(|r| r.finding.line).collect();
         assert_eq!(lines, vec![1, 2, 4, 5]);
     }
 }

@@ -121,11 +121,17 @@ impl Verifier {
     ) {
         let hay = h.bytes;
         // Fold every line stage 2 may look at, so that the folded reading is the one the
-        // plain text would get: back to the part's first lines for the release-stamp rule
-        // (`LOOK_BEHIND`), the line above for a split phrase, and the lines below for a
-        // joined `//` block or a heading's definition (`LOOK_AHEAD_LINES`).
+        // plain text would get: the line above for a split phrase; back to the part's first
+        // content for the release-stamp rule, which applies only when that is at most
+        // `LOOK_BEHIND` before the hit's line (so a hit deep in a part folds two lines, not
+        // two KiB); and the lines below for a joined `//` block or a heading's definition
+        // (`LOOK_AHEAD_LINES`).
         let above = h.line_start(os).and_then(|ls| {
-            let back = ls.saturating_sub(LOOK_BEHIND);
+            let first = st
+                .first_content
+                .and_then(|f| f.checked_sub(base))
+                .filter(|&f| f < ls && ls - f <= LOOK_BEHIND);
+            let back = first.unwrap_or(ls.saturating_sub(1));
             if back == 0 {
                 Some(0)
             } else {

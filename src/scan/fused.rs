@@ -5,14 +5,14 @@
 //! Level: IN CONFIDENCE. Hon ...`, `Subject: RE: roster [RESTRICTED]`.
 //!
 //! The marking is the longest run of marking words at the anchor that parses; what stands
-//! immediately before it ([`Before`]) and after it ([`After`]) decides (decisions.md D8):
+//! immediately before it ([`Before`]) and after it ([`After`]) decides banner or prose:
 //! a banner is bounded by breaks (the line's start or end, a page number, a reference, a
 //! sentence stop, a layout gap, a label, a change from capitals to a title), while prose
 //! runs on (`SENSITIVE or RESTRICTED information cannot be sent`, `IN-CONFIDENCE emails`).
 //! Title case is the style of both Cabinet papers' banners and of headings (`Sensitive
 //! Expenditure Policy`), so a title-case marking only decides where a banner stands: on the
 //! first or last line of the part, or repeated as a running header. That is settled in the
-//! report (`report.rs`), which sees every line; here such a hit is recorded as ambiguous
+//! report (`collect.rs`), which sees every line; here such a hit is recorded as ambiguous
 //! and promotable.
 
 use super::engine::{Hay, Hit, LEAD, Outcome, WALK};
@@ -165,7 +165,7 @@ impl Verifier {
                 continue;
             }
             if let Ok(p) = self.parse(&lossy(&bytes[ms..me])) {
-                // A free-text caveat runs to the end of the line (decisions.md D4): one cut
+                // A free-text caveat runs to the end of the line: one cut
                 // short by the next word (`IN CONFIDENCE-TO BE` of `... SHARED WITH
                 // AUS/CAN/UK/US ONLY`) is not the caveat; read the marking without it.
                 let to_end = if bracketed {
@@ -538,8 +538,8 @@ fn reading(
 }
 
 /// A bracketed marking (`[RESTRICTED]`) decides alone on its line, at the end of a line
-/// after a break, or anywhere in a quoted `Subject:` line (decisions.md D5: subjects carry
-/// bracketed markings anywhere). Elsewhere (`[RESTRICTED]  Limits sending to ...` in a table
+/// after a break, or anywhere in a quoted `Subject:` line (a subject may carry
+/// its bracketed marking anywhere). Elsewhere (`[RESTRICTED]  Limits sending to ...` in a table
 /// that explains the SEEMail tags) it is ambiguous.
 fn bracket_reading(before: Before, after: After, quoted_subject: bool) -> Option<Reading> {
     if quoted_subject {

@@ -2,13 +2,14 @@
 //!
 //! A [`Scanner`] is built once and shared (it is `Send + Sync`, and a clone is an `Arc`
 //! clone). [`Scanner::scan`] reads a `&str` or `&[u8]`, [`Scanner::scan_reader`] a
-//! [`Read`](std::io::Read) stream of any size in bounded memory. Both return a
-//! [`TextReport`]: every [`Finding`] with its byte [`Span`], line, text, parsed [`Marking`],
-//! [`FindingKind`], [`Confidence`] and [`Note`]s; the effective marking (the join of the
-//! deciding findings, decisions.md D2); and the [`Problem`]s.
+//! [`Read`](std::io::Read) stream of any size in bounded memory. Both give a
+//! [`Report`](crate::Report): every [`Finding`](crate::Finding) with its byte [`Span`], line,
+//! text, parsed [`Marking`](crate::Marking), [`FindingKind`], [`Confidence`] and [`Note`]s;
+//! the effective marking (the [join](crate::Marking::join) of the deciding findings); and the
+//! [`Problem`](crate::Problem)s.
 //!
 //! ```
-//! use protective_marking::{Classification, FindingKind, ProblemCode, Scanner};
+//! use protective_marking::{Classification, scan::FindingKind, ProblemCode, Scanner};
 //!
 //! let scanner = Scanner::new();
 //! let report = scanner.scan("IN CONFIDENCE\n\nShe told me in confidence that...\n\nIN CONFIDENCE\n");
@@ -21,17 +22,19 @@
 //! assert!(report.problems.iter().all(|p| p.code == ProblemCode::NonCanonical));
 //! ```
 //!
-//! # Banner versus prose (decisions.md D8)
+//! # Banner versus prose
 //!
-//! Marking words are ordinary English, so *where* they stand decides whether they are a
-//! marking. Real documents rarely keep a banner on a line of its own: text extraction fuses
-//! it with a title or a page number, release stamps land above it. The rules, in order:
+//! Marking words are ordinary English, so *where* they stand decides whether they are a marking:
+//! the PSR puts a marking at the top and bottom of each page and a paragraph mark at the start of a
+//! paragraph (PSR-HB p.13-14), so text in running prose never decides. Real documents rarely keep a
+//! banner on a line of its own: text extraction fuses it with a title or a page number, release
+//! stamps land above it. The rules, in order:
 //!
 //! 1. **Paragraph mark**: `(U) (IC) (Sen) (R) (C) (S) (TS)` at the start of a line, in the
 //!    PSR's case (`(c)` and `(s)` are list items), followed by text that does not start with
 //!    a digit (`(C) 2024` is a copyright line). Deciding.
 //! 2. **Banner**: a line (up to 256 bytes, trimmed, without quotes or brackets around it)
-//!    that parses as a marking *on its own*, in any case (D1): `SECRET`, `Secret`, `In
+//!    that parses as a marking *on its own*, in any case: `SECRET`, `Secret`, `In
 //!    Confidence - Staff`, `TOP SECRET//NZEO`, `[RESTRICTED]`, `“SECRET”`. A phrase split
 //!    over two lines (`TOP` / `SECRET`, PDF text) reads as the highest marking its words
 //!    spell, when they are written in the same case. Letter-spaced banners (`S E C R E T`,
@@ -78,7 +81,7 @@
 //! Cyrillic or Greek look-alike letters are folded to ASCII, the marking is still found,
 //! and the finding carries an evasion [`Note`] (and the report an `evasion-suspected`
 //! problem). Non-breaking spaces, tabs, hyphens, runs of spaces and line breaks between the
-//! words of a marking are ordinary separators (D1), not evasion. Only the 256-byte blocks
+//! words of a marking are ordinary separators, not evasion. Only the 256-byte blocks
 //! that contain a non-ASCII byte are looked at by the folding path, and only words with a
 //! character that folds are folded, so plain ASCII text pays nothing for it and ordinary
 //! accented text (`Māori`, `café`) little.
@@ -114,15 +117,12 @@ mod verify;
 
 pub use scanner::{BuildError, Scanner, ScannerBuilder};
 
-use crate::marking::Marking;
-use crate::problem::Problem;
 use serde::Serialize;
-use std::fmt;
 
 /// A byte range `start..end` in the scanned input.
 ///
 /// ```
-/// use protective_marking::Span;
+/// use protective_marking::scan::Span;
 /// let s = Span { start: 3, end: 9 };
 /// assert_eq!(s.len(), 6);
 /// assert_eq!(s.range(), 3..9);
@@ -152,10 +152,11 @@ impl Span {
     }
 }
 
-/// Where a finding stands, which decides whether it is a marking (decisions.md D8).
+/// Where a finding stands, which decides whether it is a marking (a banner or paragraph mark
+/// decides; the same words in running prose never do).
 ///
 /// ```
-/// use protective_marking::{FindingKind, Scanner};
+/// use protective_marking::{scan::FindingKind, Scanner};
 /// let r = Scanner::new().scan("Report\n\n(S) The plan.\n\nIt is a trade SECRET.\n");
 /// assert_eq!(r.findings[0].kind, FindingKind::ParagraphMark);
 /// assert!(r.findings[0].kind.is_deciding());
@@ -179,6 +180,9 @@ pub enum FindingKind {
     Statement,
     /// The whole value of a property or header ([`PartRole::Property`]).
     Property,
+    /// A marking in a mail subject: bracketed (`[IN-CONFIDENCE]`), `[SEC=...]`, or
+    /// leading the subject.
+    Subject,
     /// Marking words in running prose. Never decides the classification.
     Inline,
 }
@@ -199,16 +203,13 @@ impl FindingKind {
             FindingKind::ParagraphMark => "paragraph-mark",
             FindingKind::Statement => "statement",
             FindingKind::Property => "property",
+            FindingKind::Subject => "subject",
             FindingKind::Inline => "inline",
         }
     }
 }
 
-impl fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::display_as!(FindingKind, as_str);
 
 /// How sure the scanner is that a finding is a marking.
 ///
@@ -218,7 +219,7 @@ impl fmt::Display for FindingKind {
 /// * `Low`: inline prose, never deciding.
 ///
 /// ```
-/// use protective_marking::{Confidence, Scanner};
+/// use protective_marking::{scan::Confidence, Scanner};
 /// let r = Scanner::new().scan("Secret\n");
 /// assert_eq!(r.findings[0].confidence, Confidence::Medium);
 /// assert!(Confidence::High > Confidence::Low);
@@ -248,7 +249,7 @@ impl Confidence {
 /// Something notable about how a finding is written.
 ///
 /// ```
-/// use protective_marking::{Note, Scanner};
+/// use protective_marking::{scan::Note, Scanner};
 /// let r = Scanner::new().scan("SE\u{200B}CRET\n");
 /// assert!(r.findings[0].notes.contains(&Note::InvisibleCharacters));
 /// assert!(Note::InvisibleCharacters.is_evasion());
@@ -257,11 +258,12 @@ impl Confidence {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Note {
-    /// Readable, but not the canonical form (decisions.md D1).
+    /// Readable, but not the canonical form.
     NonCanonical,
     /// The marking's words are split over two lines (`TOP` / `SECRET`).
     SplitAcrossLines,
-    /// A foreign government marking, mapped to an NZ level (decisions.md D6).
+    /// A foreign government marking, mapped to an NZ level by the agency's
+    /// [`ForeignMapping`](crate::marking::ForeignMapping).
     Foreign,
     /// Evasion: invisible characters (zero-width space, soft hyphen, joiners) in a word.
     InvisibleCharacters,
@@ -326,54 +328,12 @@ impl Note {
     }
 }
 
-/// One marking found in a text.
-///
-/// ```
-/// use protective_marking::{Confidence, FindingKind, Scanner};
-/// let text = "Memo\nTOP\nSECRET\nbody\n";
-/// let f = &Scanner::new().scan(text).findings[0];
-/// assert_eq!(&text[f.span.range()], "TOP\nSECRET");
-/// assert_eq!(f.line, 2);
-/// assert_eq!(f.marking.to_string(), "TOP SECRET");
-/// assert_eq!(f.kind, FindingKind::Banner);
-/// assert_eq!(f.confidence, Confidence::High);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Byte span in the scanned input.
-    pub span: Span,
-    /// 1-based line number of `span.start`.
-    pub line: u64,
-    /// The text as written (lossy UTF-8 of the span).
-    pub text: String,
-    /// The parsed marking (for a foreign marking, the NZ marking it maps to).
-    pub marking: Marking,
-    /// Where it stands.
-    pub kind: FindingKind,
-    /// How sure the scanner is.
-    pub confidence: Confidence,
-    /// Non-canonical form, evasion, foreign...
-    pub notes: Vec<Note>,
-}
-
-impl Finding {
-    /// Whether the finding decides the classification ([`FindingKind::is_deciding`]).
-    pub fn is_deciding(&self) -> bool {
-        self.kind.is_deciding()
-    }
-
-    /// Whether any note suggests evasion.
-    pub fn is_evasion(&self) -> bool {
-        self.notes.iter().any(|n| n.is_evasion())
-    }
-}
-
 /// The role of a text within its container, which changes what counts as a marking.
 ///
 /// The document and mail layers scan each part with its role and combine the reports.
 ///
 /// ```
-/// use protective_marking::{FindingKind, PartRole, Scanner};
+/// use protective_marking::{scan::FindingKind, scan::PartRole, Scanner};
 /// let s = Scanner::new();
 /// // In a footer, a marking beside other text is a banner.
 /// let r = s.scan_part("Page 2 of 7\tIN-CONFIDENCE", PartRole::HeaderOrFooter);
@@ -408,7 +368,7 @@ pub enum PartRole {
 /// Which inline (prose) findings to report. They never decide the classification.
 ///
 /// ```
-/// use protective_marking::{ProseFindings, Scanner};
+/// use protective_marking::{scan::ProseFindings, Scanner};
 /// let text = "a trade secret and a TRADE SECRET\n";
 /// assert_eq!(Scanner::new().scan(text).findings.len(), 1);
 /// let all = Scanner::builder().prose(ProseFindings::All).build().unwrap();
@@ -416,7 +376,7 @@ pub enum PartRole {
 /// let none = Scanner::builder().prose(ProseFindings::None).build().unwrap();
 /// assert!(none.scan(text).findings.is_empty());
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ProseFindings {
@@ -427,44 +387,4 @@ pub enum ProseFindings {
     Capitals,
     /// All of them, in any case (`told me in confidence`).
     All,
-}
-
-/// The result of scanning one text.
-///
-/// ```
-/// use protective_marking::{ProblemCode, Scanner};
-/// let r = Scanner::new().scan("IN-CONFIDENCE\n\n(S) The plan.\n\nIN-CONFIDENCE\n");
-/// assert_eq!(r.marking.unwrap().to_string(), "SECRET"); // the join of what decides
-/// assert!(r.problems.iter().any(|p| p.code == ProblemCode::UnderMarked));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TextReport {
-    /// Every finding, in order of position.
-    pub findings: Vec<Finding>,
-    /// The effective marking: the join of the deciding findings (decisions.md D2), or `None`
-    /// when nothing decides.
-    pub marking: Option<Marking>,
-    /// What is wrong with how the text is marked. Locations are `line N`.
-    pub problems: Vec<Problem>,
-    /// How many bytes were scanned.
-    pub bytes: u64,
-}
-
-impl TextReport {
-    /// The findings that decide the classification.
-    pub fn deciding(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.is_deciding())
-    }
-
-    /// Whether there are problems that are not advisory
-    /// ([`ProblemCode::is_advisory`](crate::ProblemCode::is_advisory)).
-    ///
-    /// ```
-    /// use protective_marking::Scanner;
-    /// assert!(Scanner::new().scan("no marking here").has_problems());
-    /// assert!(!Scanner::new().scan("IN-CONFIDENCE\ntext\nIN-CONFIDENCE").has_problems());
-    /// ```
-    pub fn has_problems(&self) -> bool {
-        self.problems.iter().any(|p| !p.code.is_advisory())
-    }
 }

@@ -12,7 +12,8 @@ pub(crate) enum Fold {
     Ascii(u8, Option<Note>),
     /// Nothing: an invisible character inside a word.
     Drop,
-    /// A space: NBSP and the other Unicode spaces (not an evasion; D1 separators).
+    /// A space: NBSP and the other Unicode spaces (not an evasion: Word and PDFs put NBSP
+    /// between a marking's words).
     Space,
     /// Kept as written: any other character.
     Keep,

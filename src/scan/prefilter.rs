@@ -1,6 +1,7 @@
 //! Stage 1's vocabulary: the anchor words searched for, the multi-literal searcher built
 //! from them, and the word lists stage 2 checks against. Everything comes from the one
-//! vocabulary table (`marking::vocab`, style.md §4); no marking word is written here.
+//! vocabulary table (`marking::vocab`); no marking word is written here, so the search
+//! and the grammar cannot disagree.
 
 use super::text::ByLen;
 use crate::marking::vocab::{Keyword, LETTER_SPACED, PHRASES};
@@ -95,9 +96,9 @@ pub(super) struct Prefilter {
 impl Prefilter {
     /// The anchors for `parser`'s foreign mapping.
     ///
-    /// Anchor words are the last word of every classification phrase, NZ and foreign
-    /// (crates.md §4: the distinctive word). A foreign level that the parser maps to
-    /// UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
+    /// Anchor words are the last word of every classification phrase, NZ and foreign (the
+    /// distinctive one: `in` is everywhere, `confidence` rarely). A foreign level that the parser
+    /// maps to UNCLASSIFIED (AU/UK `OFFICIAL`) cannot raise a text's classification, and is too
     /// common a word to search for.
     pub(super) fn new(parser: &Parser) -> Result<Prefilter, String> {
         let mut anchor_words: Vec<&'static str> = Vec::new();

@@ -2,9 +2,10 @@
 //! scanned over its region with `CONTEXT` bytes kept on either side, which covers every
 //! look-around of the stages, so the findings equal those of the slice path.
 
+use super::PartRole;
 use super::collect::Collector;
 use super::engine::{CONTEXT, Engine};
-use super::{PartRole, TextReport};
+use crate::report::Report;
 use std::io::{self, Read};
 
 impl Engine {
@@ -14,7 +15,7 @@ impl Engine {
         reader: &mut dyn Read,
         role: PartRole,
         scratch: &mut Vec<u8>,
-    ) -> io::Result<TextReport> {
+    ) -> io::Result<Report> {
         let target = self.window + 2 * CONTEXT;
         let mut buf = vec![0u8; target];
         let mut filled = 0usize;
@@ -53,6 +54,6 @@ impl Engine {
             base += keep_from;
             region_start = region_end - keep_from;
         }
-        Ok(st.finish(base + filled))
+        Ok(st.finish())
     }
 }

@@ -2,8 +2,9 @@
 //! are in the [module docs](crate::scan); the stages are in the sibling modules.
 
 use super::engine::Engine;
-use super::{PartRole, ProseFindings, TextReport};
+use super::{PartRole, ProseFindings};
 use crate::marking::Parser;
+use crate::report::Report;
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -175,18 +176,18 @@ impl Scanner {
     /// let r = Scanner::new().scan(b"RESTRICTED\nbody\nRESTRICTED\n".as_slice());
     /// assert_eq!(r.marking.unwrap().to_string(), "RESTRICTED");
     /// ```
-    pub fn scan<T: AsRef<[u8]> + ?Sized>(&self, text: &T) -> TextReport {
+    pub fn scan<T: AsRef<[u8]> + ?Sized>(&self, text: &T) -> Report {
         self.scan_part(text, PartRole::Body)
     }
 
     /// Scan one part of a document or message, knowing its [`PartRole`].
     ///
     /// ```
-    /// use protective_marking::{PartRole, Scanner};
+    /// use protective_marking::{scan::PartRole, Scanner};
     /// let r = Scanner::new().scan_part("DRAFT   Budget Sensitive   page 1", PartRole::HeaderOrFooter);
     /// assert_eq!(r.marking.unwrap().to_string(), "BUDGET SENSITIVE");
     /// ```
-    pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> TextReport {
+    pub fn scan_part<T: AsRef<[u8]> + ?Sized>(&self, text: &T, role: PartRole) -> Report {
         let mut scratch = self.take_scratch();
         let report = self
             .inner
@@ -208,29 +209,44 @@ impl Scanner {
     ///
     /// # Errors
     /// The reader's I/O error (`Interrupted` is retried).
-    pub fn scan_reader<R: Read>(&self, reader: R) -> std::io::Result<TextReport> {
+    pub fn scan_reader<R: Read>(&self, reader: R) -> std::io::Result<Report> {
         self.scan_reader_part(reader, PartRole::Body)
     }
 
-    /// [`Scanner::scan_reader`] for a part with a [`PartRole`]. A
-    /// [`PartRole::Property`] value is read whole.
+    /// [`Scanner::scan_reader`] for a part with a [`PartRole`].
+    ///
+    /// A [`PartRole::Property`] value is one metadata field, read whole, so it is bounded by
+    /// the [window size](ScannerBuilder::window_size) (256 KiB by default): a longer value is
+    /// refused with [`std::io::ErrorKind::InvalidData`] rather than read into memory without
+    /// limit. A label field that long is not a label; scan its text as
+    /// [`PartRole::Body`] if it must be read.
     ///
     /// ```
-    /// use protective_marking::{PartRole, Scanner};
+    /// use protective_marking::{scan::PartRole, Scanner};
     /// let r = Scanner::new().scan_reader_part("Page 1  SECRET".as_bytes(), PartRole::HeaderOrFooter).unwrap();
     /// assert_eq!(r.marking.unwrap().to_string(), "SECRET");
     /// ```
     ///
     /// # Errors
-    /// The reader's I/O error (`Interrupted` is retried).
+    /// The reader's I/O error (`Interrupted` is retried); `InvalidData` for a property value
+    /// over the window size.
     pub fn scan_reader_part<R: Read>(
         &self,
         mut reader: R,
         role: PartRole,
-    ) -> std::io::Result<TextReport> {
+    ) -> std::io::Result<Report> {
         if role == PartRole::Property {
+            let max = self.inner.engine.window;
             let mut all = Vec::new();
-            reader.read_to_end(&mut all)?;
+            (&mut reader).take(max as u64 + 1).read_to_end(&mut all)?;
+            if all.len() > max {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a property value over {max} bytes (the scanner's window size) is not a marking field; scan it as PartRole::Body, or raise the window size"
+                    ),
+                ));
+            }
             return Ok(self.scan_part(&all, role));
         }
         let mut scratch = self.take_scratch();

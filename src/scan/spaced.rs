@@ -7,8 +7,8 @@
 //! Nobody spaces out a level word in prose, so a letter-spaced marking that stands where a
 //! banner may stand decides even when a heading-like word follows it (`WELLINGTON`); a
 //! letter-spaced word inside a sentence stays prose. The words are the same as the NZ
-//! ones, so `C O N F I D E N T I A L` reads as CONFIDENTIAL (the foreign mapping's default
-//! for a US CONFIDENTIAL, decisions.md D6).
+//! ones, so `C O N F I D E N T I A L` reads as CONFIDENTIAL (a US CONFIDENTIAL is read as
+//! the NZ level it is spelt like).
 
 use super::collect::Collector;
 use super::engine::{Hay, MAX_BANNER, Outcome};

@@ -1,4 +1,4 @@
-//! Stage 2: deciding what a candidate is (decisions.md D8). A hit is a banner (a line of
+//! Stage 2: deciding what a candidate is. A hit is a banner (a line of
 //! its own, joined with a split word on the line above or below), a paragraph mark, a
 //! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
 //! only sees lines that could be a marking.
@@ -344,9 +344,19 @@ impl Verifier {
                 continue;
             }
             let line = &bytes[ts..te];
-            return has_lower(line)
-                && words(line).nth(3).is_some()
-                && words(line).any(|x| x.eq_ignore_ascii_case(w) && is_caps(x));
+            if !has_lower(line) {
+                return false;
+            }
+            // A sentence (four words or more) that uses the word in capitals; one pass.
+            let (mut n, mut uses) = (0, false);
+            for x in words(line) {
+                n += 1;
+                uses = uses || (x.eq_ignore_ascii_case(w) && is_caps(x));
+                if n >= 4 && uses {
+                    return true;
+                }
+            }
+            return false;
         }
         false
     }

@@ -453,7 +453,7 @@ pub fn part<'a>(
 ) -> &'a protective_marking::document::Part {
     doc.parts
         .iter()
-        .find(|p| p.path.to_string() == location)
+        .find(|p| p.path == location)
         .unwrap_or_else(|| {
             let all: Vec<String> = doc.parts.iter().map(|p| p.path.to_string()).collect();
             panic!("no part {location}; parts: {all:?}")

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes the message-analysis fixtures in analysis/ with Python's standard `email` package
-(real MIME from a real mail library, as issue 5 asks). Deterministic: fixed dates, ids and
+(real MIME from a real mail library, not hand-written). Deterministic: fixed dates, ids and
 boundaries. Run from this directory: python3 make_analysis_fixtures.py
 
-Each fixture exercises one carrier or rule of decisions.md D5 / NZISM 15.1-15.2; the test
-tests/mail_analysis.rs states what each must produce.
+Each fixture exercises one marking carrier (header, subject, body, attachment) or one rule of
+NZISM 15.1-15.2; the test tests/mail/mail_analysis.rs states what each must produce.
 """
 import io
 import os

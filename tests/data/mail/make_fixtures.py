@@ -79,7 +79,7 @@ def folded_rfc2047_subject():
 
 def qp_soft_break():
     # Pad the line so that the quoted-printable encoder's soft line break (at 76 columns)
-    # falls inside "TOP-SECRET", as in crates.md §3's handcrafted sample.
+    # falls inside "TOP-SECRET" (`TOP-=\r\nSECRET`): the decoder must join the soft break.
     for pad in range(40, 90):
         line = "x" * pad + " TOP-SECRET café briefing for the minister, not for release"
         # iso-8859-1 bodies are quoted-printable encoded by the email package.
