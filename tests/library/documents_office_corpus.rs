@@ -336,7 +336,7 @@ fn msg_bodies_codepages_and_attachments() {
     let categories: Vec<&str> = doc
         .parts
         .iter()
-        .filter(|p| p.path.to_string() == "property:custom/Keywords")
+        .filter(|p| p.path == "property:custom/Keywords")
         .map(|p| p.text.as_str())
         .collect();
     assert_eq!(
