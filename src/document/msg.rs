@@ -2,19 +2,17 @@
 //! properties, its bodies (the compressed RTF decoded), and its attachments, embedded
 //! messages included, read as documents in turn.
 
+use crate::document::msg_parts::message_parts;
 use crate::document::msg_props::{
     ATTACH_DATA, ATTACH_MIME, ATTACH_NAMES, BODY, HTML, INTERNET_CPID, MESSAGE_CLASS,
     MESSAGE_CODEPAGE, PT_BINARY, PT_OBJECT, PT_STRING8, PT_UNICODE, RTF_COMPRESSED, SUBJECT,
     TRANSPORT_HEADERS, decode_string, long_properties, stream_name,
 };
 use crate::document::parts::Parts;
-use crate::document::rtf::{RtfText, rtf_to_text};
-use crate::document::{
-    Document, Format, OLE2_MAGIC, Part, PartKind, check_input_size, guarded, refuse_ole2,
-};
+use crate::document::{Document, Format, OLE2_MAGIC, check_input_size, guarded, refuse_ole2};
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
-use crate::path::{BodyKind, PartPath, PropertySet, Segment};
+use crate::path::PartPath;
 use std::io::{Cursor, Read};
 
 /// An Outlook message as read from a `.msg` file: what a mail analysis needs.
@@ -121,12 +119,12 @@ pub fn read_msg_message(bytes: &[u8], limits: &Limits) -> Result<MsgMessage, Rea
 
 /// Reads an Outlook `.msg` file into its text parts.
 ///
-/// Parts: `subject` ([`PartKind::MessageSubject`]); `header:<Name>` for each marking or
+/// Parts: `subject` ([`PartKind::MessageSubject`](super::PartKind::MessageSubject)); `header:<Name>` for each marking or
 /// label header among the transport headers (`X-Protective-Marking`, a name mentioning a
-/// classification or security label, `msip_labels`: [`PartKind::MessageHeader`]);
-/// `property:custom/<name>` for each category (`Keywords`, [`PartKind::CustomProperty`])
-/// and label-named property ([`PartKind::LabelProperty`]);
-/// `body/text`, `body/html` (as text) and `body/rtf` (as text) ([`PartKind::MessageBody`]),
+/// classification or security label, `msip_labels`: [`PartKind::MessageHeader`](super::PartKind::MessageHeader));
+/// `property:custom/<name>` for each category (`Keywords`, [`PartKind::CustomProperty`](super::PartKind::CustomProperty))
+/// and label-named property ([`PartKind::LabelProperty`](super::PartKind::LabelProperty));
+/// `body/text`, `body/html` (as text) and `body/rtf` (as text) ([`PartKind::MessageBody`](super::PartKind::MessageBody)),
 /// every body the message holds, since any of them is what a reader may see; then each
 /// attachment as `attachment[N]/…`: an embedded message's parts, or the parts
 /// [`read`](super::read) finds in an attached file. Pictures, sound and video attachments
@@ -400,183 +398,8 @@ fn is_label_property(name: &str) -> bool {
     name.eq_ignore_ascii_case("Keywords") || is_marking_header(name)
 }
 
-/// Whether a transport header carries a marking or label.
-fn is_marking_header(name: &str) -> bool {
+/// Whether a transport header or named property carries a marking or label.
+pub(crate) fn is_marking_header(name: &str) -> bool {
     crate::document::ooxml::is_label_name(name)
         || name.to_ascii_lowercase().starts_with("msip_labels")
-}
-
-/// The `(name, value)` pairs of a header block, continuation lines unfolded.
-fn header_fields(block: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in block.lines() {
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, v)) = out.last_mut() {
-                v.push(' ');
-                v.push_str(line.trim());
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            out.push((name.trim().to_owned(), value.trim().to_owned()));
-        }
-    }
-    out
-}
-
-/// Attachments whose type carries no text (as the gateway skips them).
-fn is_media(a: &MsgAttachment) -> bool {
-    let mime = a.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    let name = a.name.as_deref().unwrap_or("").to_ascii_lowercase();
-    ["image/", "audio/", "video/"]
-        .iter()
-        .any(|p| mime.starts_with(p))
-        || [
-            ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".mp3",
-            ".wav", ".mp4",
-        ]
-        .iter()
-        .any(|e| name.ends_with(e))
-}
-
-fn relocate(e: ReadError, prefix: &PartPath) -> ReadError {
-    let at = |l: String| format!("{prefix}/{l}");
-    match e {
-        ReadError::LimitExceeded {
-            limit,
-            value,
-            max,
-            location,
-        } => ReadError::LimitExceeded {
-            limit,
-            value,
-            max,
-            location: at(location),
-        },
-        ReadError::Encrypted { format, location } => ReadError::Encrypted {
-            format,
-            location: at(location),
-        },
-        ReadError::Corrupt {
-            format,
-            location,
-            reason,
-        } => ReadError::Corrupt {
-            format,
-            location: at(location),
-            reason,
-        },
-        ReadError::Unsupported { what, location } => ReadError::Unsupported {
-            what,
-            location: at(location),
-        },
-        ReadError::ParserPanicked { parser, location } => ReadError::ParserPanicked {
-            parser,
-            location: at(location),
-        },
-        ReadError::Io { location, reason } => ReadError::Io {
-            location: at(location),
-            reason,
-        },
-    }
-}
-
-fn message_parts(
-    m: &MsgMessage,
-    prefix: &PartPath,
-    limits: &Limits,
-    depth: u64,
-    parts: &mut Parts,
-) -> Result<(), ReadError> {
-    let class = m.message_class.as_deref().unwrap_or("");
-    if class.to_ascii_uppercase().starts_with("IPM.NOTE.SMIME") {
-        return Err(ReadError::Unsupported {
-            what: format!(
-                "an S/MIME Outlook message ({class}); its content is a signed or encrypted MIME entity"
-            ),
-            location: if prefix.is_empty() {
-                "msg".to_owned()
-            } else {
-                prefix.to_string()
-            },
-        });
-    }
-    if let Some(s) = &m.subject {
-        parts.push(
-            prefix.join(&PartPath::of(Segment::Subject)),
-            PartKind::MessageSubject,
-            s.clone(),
-        )?;
-    }
-    for (name, value) in header_fields(m.headers.as_deref().unwrap_or("")) {
-        if is_marking_header(&name) {
-            let path = prefix.join(&PartPath::of(Segment::MailHeader(name)));
-            parts.push(path, PartKind::MessageHeader, value)?;
-        }
-    }
-    for (name, value) in &m.labels {
-        let kind = if crate::document::ooxml::is_label_name(name)
-            || name.to_ascii_lowercase().starts_with("msip_labels")
-        {
-            PartKind::LabelProperty
-        } else {
-            PartKind::CustomProperty
-        };
-        let path = prefix.join(&PartPath::of(Segment::Property {
-            set: PropertySet::Custom,
-            name: name.clone(),
-        }));
-        parts.push(path, kind, value.clone())?;
-    }
-    let body = |kind| prefix.join(&PartPath::of(Segment::MailBody { kind, index: 1 }));
-    if let Some(t) = &m.body_text {
-        parts.push(
-            body(BodyKind::Text),
-            PartKind::MessageBody,
-            t.replace("\r\n", "\n"),
-        )?;
-    }
-    if let Some(h) = &m.body_html {
-        parts.push(body(BodyKind::Html), PartKind::MessageBody, html_text(h))?;
-    }
-    if let Some(r) = &m.body_rtf {
-        let raw: Vec<u8> = r
-            .chars()
-            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
-            .collect();
-        let text = match rtf_to_text(&raw, &body(BodyKind::Rtf).to_string(), limits)? {
-            RtfText::Text(t) => t,
-            RtfText::Html(h) => html_text(&h),
-        };
-        parts.push(body(BodyKind::Rtf), PartKind::MessageBody, text)?;
-    }
-    for (i, a) in m.attachments.iter().enumerate() {
-        let at = prefix.join(&PartPath::of(Segment::Attachment(
-            u32::try_from(i + 1).unwrap_or(u32::MAX),
-        )));
-        if let Some(inner) = &a.message {
-            message_parts(inner, &at, limits, depth + 1, parts)?;
-            continue;
-        }
-        if is_media(a) || a.data.is_empty() {
-            continue;
-        }
-        Limit::NestingDepth.check(limits, depth + 1, &at.to_string())?;
-        let doc = crate::document::read(&a.data, limits).map_err(|e| relocate(e, &at))?;
-        for Part { path, kind, text } in doc.parts {
-            parts.push(at.join(&path), kind, text)?;
-        }
-    }
-    Ok(())
-}
-
-/// An HTML body as text: with the mail feature, its converter (block elements end lines);
-/// without it, the markup is kept, so no text is lost.
-fn html_text(html: &str) -> String {
-    #[cfg(feature = "mail")]
-    {
-        crate::mail::html::html_to_text(html)
-    }
-    #[cfg(not(feature = "mail"))]
-    {
-        html.to_owned()
-    }
 }

@@ -44,6 +44,7 @@ mod header;
 pub(crate) mod html;
 mod mbox;
 mod message;
+mod msg;
 mod prescan;
 mod quote;
 mod subject;
