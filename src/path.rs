@@ -381,6 +381,23 @@ impl PartPath {
         self.0.last()
     }
 
+    /// This path without its last segment: the part a part is in (`sheet[Budget]` for
+    /// `sheet[Budget]/header`); empty for a path of one segment or none.
+    ///
+    /// ```
+    /// use protective_marking::{PartPath, Segment};
+    /// let notes = PartPath::of(Segment::Slide(3)).then(Segment::Notes);
+    /// assert_eq!(notes.parent(), PartPath::of(Segment::Slide(3)));
+    /// ```
+    pub fn parent(&self) -> PartPath {
+        PartPath(
+            self.0
+                .split_last()
+                .map(|(_, rest)| rest.to_vec())
+                .unwrap_or_default(),
+        )
+    }
+
     /// Whether the path has no segment (the input itself, unnamed).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -29,6 +29,7 @@
 //! [`ReadError::ParserPanicked`].
 
 mod check;
+mod check_office;
 mod docx;
 mod docx_text;
 mod drawing;
