@@ -18,18 +18,28 @@ use crate::path::{Location, PartPath, Placeholder, Segment};
 use crate::problem::{BannerPlace, Problem};
 use crate::report::Finding;
 use crate::scan::Scanner;
+use std::collections::HashMap;
 
 /// The deciding findings, each with the index of its part.
 type Deciding<'a> = [&'a (usize, Finding)];
 
-/// The join of the deciding markings of part `i`.
-fn marking_of(deciding: &Deciding<'_>, i: usize) -> Option<Marking> {
-    Marking::join_all(
-        deciding
-            .iter()
-            .filter(|(j, _)| *j == i)
-            .map(|(_, f)| &f.marking),
-    )
+/// The deciding findings of each part, by part index, as `(line, marking)`.
+fn by_part<'a>(doc: &Document, deciding: &Deciding<'a>) -> Vec<Vec<(Option<u64>, &'a Marking)>> {
+    let mut out = vec![Vec::new(); doc.parts.len()];
+    for (i, f) in deciding.iter().copied() {
+        if let Some(found) = out.get_mut(*i) {
+            found.push((f.line, &f.marking));
+        }
+    }
+    out
+}
+
+/// The join of the markings of `found` (of one part) on the lines `keep` accepts.
+fn joined(
+    found: &[(Option<u64>, &Marking)],
+    keep: impl Fn(Option<u64>) -> bool,
+) -> Option<Marking> {
+    Marking::join_all(found.iter().filter(|(l, _)| keep(*l)).map(|(_, m)| *m))
 }
 
 fn join(a: Option<Marking>, b: Option<Marking>) -> Option<Marking> {
@@ -52,14 +62,6 @@ fn edge(scanner: &Scanner, at: &PartPath, lines: &[&str]) -> Option<Marking> {
     )
 }
 
-/// Whether `part` is directly under `parent` (`slide 3/footer` under `slide 3`).
-fn is_child(part: &Part, parent: &PartPath) -> bool {
-    part.path
-        .segments()
-        .split_last()
-        .is_some_and(|(_, rest)| rest == parent.segments())
-}
-
 /// Slides: every slide shown (numbered in show order; a slide no list names is not shown)
 /// is marked at its top and bottom, alike, and as the first marked slide is.
 pub(super) fn slide_banners(
@@ -68,32 +70,48 @@ pub(super) fn slide_banners(
     deciding: &Deciding<'_>,
     problems: &mut Vec<Problem>,
 ) {
+    let found = by_part(doc, deciding);
+    // The footer-area placeholders of each slide, by the slide's path.
+    let mut placeholders: HashMap<PartPath, Vec<usize>> = HashMap::new();
+    for (i, p) in doc.parts.iter().enumerate() {
+        if p.kind == PartKind::Placeholder {
+            placeholders.entry(p.path.parent()).or_default().push(i);
+        }
+    }
     let mut first: Option<(Marking, Location)> = None;
-    let slides = doc
-        .parts
-        .iter()
-        .filter(|p| p.kind == PartKind::Slide && matches!(p.path.segments(), [Segment::Slide(_)]));
-    for part in slides {
+    let slides = doc.parts.iter().enumerate().filter(|(_, p)| {
+        p.kind == PartKind::Slide && matches!(p.path.segments(), [Segment::Slide(_)])
+    });
+    for (i, part) in slides {
         let slide = &part.path;
-        let lines: Vec<&str> = part
+        // The non-empty lines, with their line numbers in the part.
+        let lines: Vec<(u64, &str)> = part
             .text
             .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
+            .zip(1u64..)
+            .map(|(l, n)| (n, l.trim()))
+            .filter(|(_, l)| !l.is_empty())
             .collect();
         // Three lines each, or half the slide each when it is short (one line: it is both).
         let n = lines.len();
         let k = if n < 2 { n } else { (n / 2).min(3) };
+        let (top_lines, bottom_lines) = (&lines[..k], &lines[n - k..]);
         let top_at = slide.then(Segment::Top);
         let bottom_at = slide.then(Segment::Bottom);
-        let mut top = edge(scanner, &top_at, &lines[..k]);
-        let mut bottom = edge(scanner, &bottom_at, &lines[n - k..]);
-        for (i, p) in doc.parts.iter().enumerate() {
-            if p.kind != PartKind::Placeholder || !is_child(p, slide) {
-                continue;
-            }
-            let m = marking_of(deciding, i);
-            if p.path.last() == Some(&Segment::Placeholder(Placeholder::Header)) {
+        // What the slide's own reading decides on those lines; else those lines read as a
+        // page edge, where a marking counts and a sentence mentioning a level does not.
+        let on = |edge_lines: &[(u64, &str)], at: &PartPath| {
+            let lines: Vec<u64> = edge_lines.iter().map(|(n, _)| *n).collect();
+            joined(&found[i], |l| l.is_some_and(|l| lines.contains(&l))).or_else(|| {
+                let text: Vec<&str> = edge_lines.iter().map(|(_, l)| *l).collect();
+                edge(scanner, at, &text)
+            })
+        };
+        let mut top = on(top_lines, &top_at);
+        let mut bottom = on(bottom_lines, &bottom_at);
+        for &j in placeholders.get(slide).into_iter().flatten() {
+            let m = joined(&found[j], |_| true);
+            if doc.parts[j].path.last() == Some(&Segment::Placeholder(Placeholder::Header)) {
                 top = join(top, m);
             } else {
                 bottom = join(bottom, m);
@@ -137,6 +155,7 @@ pub(super) fn slide_banners(
 /// Worksheets: every sheet with cells or drawn text has a page header and footer, each
 /// marked, and they agree.
 pub(super) fn sheet_banners(doc: &Document, deciding: &Deciding<'_>, problems: &mut Vec<Problem>) {
+    let found = by_part(doc, deciding);
     let sheets = doc
         .parts
         .iter()
@@ -153,7 +172,7 @@ pub(super) fn sheet_banners(doc: &Document, deciding: &Deciding<'_>, problems: &
         if has_content {
             let at = Location::from(sheet.clone());
             let none = (BannerPlace::SheetNoHeader, BannerPlace::SheetNoFooter);
-            margins(doc, deciding, problems, &at, &within, none);
+            margins(doc, &found, problems, &at, &within, none);
         }
     }
 }
@@ -166,6 +185,7 @@ pub(super) fn page_style_banners(
     deciding: &Deciding<'_>,
     problems: &mut Vec<Problem>,
 ) {
+    let found = by_part(doc, deciding);
     let none = (BannerPlace::NoPageHeader, BannerPlace::NoPageFooter);
     let mut pages: Vec<&Segment> = Vec::new();
     for p in &doc.parts {
@@ -177,12 +197,12 @@ pub(super) fn page_style_banners(
     }
     if pages.is_empty() {
         let at = Location::from(Segment::Document);
-        margins(doc, deciding, problems, &at, &|_| false, none);
+        margins(doc, &found, problems, &at, &|_| false, none);
     }
     for page in pages {
         let within = |p: &Part| p.path.segments().first() == Some(page);
         let at = Location::from(page.clone());
-        margins(doc, deciding, problems, &at, &within, none);
+        margins(doc, &found, problems, &at, &within, none);
     }
 }
 
@@ -191,7 +211,7 @@ pub(super) fn page_style_banners(
 /// the headers and footers differ.
 fn margins(
     doc: &Document,
-    deciding: &Deciding<'_>,
+    found: &[Vec<(Option<u64>, &Marking)>],
     problems: &mut Vec<Problem>,
     at: &Location,
     within: &dyn Fn(&Part) -> bool,
@@ -220,7 +240,7 @@ fn margins(
         }
         for i in parts {
             let part_at = Location::from(doc.parts[i].path.clone());
-            match marking_of(deciding, i) {
+            match joined(&found[i], |_| true) {
                 None => push(problems, Problem::missing_banner(part_at, unmarked)),
                 Some(m) => {
                     marks[slot] = Some(match marks[slot].take() {

@@ -50,6 +50,9 @@ pub(crate) struct Package<'a> {
     names: Vec<String>,
     limits: &'a Limits,
     total: u64,
+    /// The inflate buffer, one for every entry read (a fresh zeroed buffer per entry cost a
+    /// 100-slide deck a fifth of its reading time).
+    buf: Vec<u8>,
     /// The document format the package holds, for errors.
     format: Format,
 }
@@ -125,6 +128,7 @@ impl<'a> Package<'a> {
             names,
             limits,
             total: 0,
+            buf: Vec::new(),
             format,
         })
     }
@@ -155,11 +159,14 @@ impl<'a> Package<'a> {
             .map_err(|e| zip_error(self.format, name, e))?;
         let mut reader = file.take(limits.max_entry_bytes.saturating_add(1));
         let mut out = Vec::new();
-        let mut buf = vec![0u8; 64 * 1024];
+        let buf = &mut self.buf;
+        if buf.is_empty() {
+            buf.resize(64 * 1024, 0);
+        }
         loop {
             // Reading to the end (n == 0) is what makes the zip crate check the CRC.
             let n = reader
-                .read(&mut buf)
+                .read(buf)
                 .map_err(|e| corrupt(self.format, name, e))?;
             let Some(chunk) = buf.get(..n) else {
                 return Err(corrupt(
