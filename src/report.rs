@@ -59,8 +59,9 @@ pub enum Format {
     /// An OpenDocument presentation (`.odp`, `.otp`, flat `.fodp`).
     Odp,
     /// An Office Open XML package whose kind cannot be told: an encrypted one (an OLE2
-    /// compound file holding `EncryptionInfo` and `EncryptedPackage`), whose main part is
-    /// inside the encryption. Only errors name it; such a file is refused.
+    /// compound file holding `EncryptionInfo` and `EncryptedPackage`, whose main part is
+    /// inside the encryption), or a package-level part (content types, relationships,
+    /// properties) shared by DOCX, PPTX and XLSX. Only errors name it.
     Ooxml,
     /// An Outlook message (`.msg`, an OLE2 compound file), checked as a message.
     Msg,

@@ -70,7 +70,7 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             location: "file".to_owned(),
         })?;
         return guarded("quick-xml", "odf", || {
-            let text = walk_odf(bytes, "file", limits, OdfText::default())?;
+            let text = walk_odf(bytes, "file", format, limits, OdfText::default())?;
             assemble(format, text, limits)
         });
     }
@@ -104,7 +104,7 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         let mut text = OdfText::default();
         for part in ["meta.xml", "styles.xml", "content.xml"] {
             match package.read(part)? {
-                Some(bytes) => text = walk_odf(&bytes, part, limits, text)?,
+                Some(bytes) => text = walk_odf(&bytes, part, format, limits, text)?,
                 None if part == "content.xml" => {
                     return Err(ReadError::Corrupt {
                         format,

@@ -7,9 +7,9 @@
 //! nest (a footnote's body sits inside the paragraph that cites it), so each open paragraph
 //! has its own line and target.
 
-use crate::document::HeaderKind;
 use crate::document::drawing::push_line;
 use crate::document::xml::{XmlWalk, normalise_encoding};
+use crate::document::{Format, HeaderKind};
 use crate::error::ReadError;
 use crate::limits::Limits;
 use crate::path::{Margin, Placeholder, PropertySet};
@@ -152,11 +152,12 @@ struct Walker {
 pub(crate) fn walk_odf(
     bytes: &[u8],
     part: &str,
+    format: Format,
     limits: &Limits,
     out: OdfText,
 ) -> Result<OdfText, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
+    let mut xml = XmlWalk::new(&bytes, part, limits).in_format(format);
     let mut w = Walker {
         out,
         stack: Vec::new(),
@@ -491,6 +492,7 @@ mod tests {
         let t = walk_odf(
             xml.as_bytes(),
             "content.xml",
+            Format::Odt,
             &Limits::default(),
             OdfText::default(),
         )
