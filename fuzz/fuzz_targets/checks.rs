@@ -177,13 +177,22 @@ pub fn odf(data: &[u8]) {
 }
 
 /// The Outlook message reader (cfb, compressed RTF, attachments read as documents): the
-/// message and the document readers agree on whether the file reads.
+/// message and the document readers agree on whether the file reads, and the message
+/// analysis of a file that does not read is an error, never a report.
 pub fn msg(data: &[u8]) {
     let limits = Limits::default();
     let message = read_msg_message(data, &limits);
     let doc = read_msg(data, &limits);
+    let analysed = MessageAnalyser::new().analyse_msg(data);
     if message.is_err() {
         assert!(doc.is_err(), "a message that does not read gave a document");
+        assert!(
+            analysed.is_err(),
+            "a message that does not read gave a report"
+        );
+    }
+    if let Ok(report) = analysed {
+        assert_eq!(report.format, protective_marking::Format::Msg);
     }
     document(data, doc);
 }

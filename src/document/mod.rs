@@ -59,8 +59,6 @@ pub use check::check;
 pub use docx::read_docx;
 pub use msg::{MsgAttachment, MsgMessage, read_msg, read_msg_message};
 pub use odf::read_odf;
-#[cfg(feature = "mail")]
-pub(crate) use ooxml::is_label_name;
 pub use pdf::read_pdf;
 pub use pptx::read_pptx;
 pub use xlsx::read_xlsx;

@@ -15,9 +15,9 @@ use crate::path::{PartPath, Segment};
 /// `attachment[2]` for one attached to another).
 ///
 /// The transport headers, when the message came over SMTP, give the sender, the thread ids
-/// and the marking headers, read as a message's are; a named property a labelling tool
-/// writes (`msip_labels`, a name mentioning a classification or security label) is a
-/// marking header too. `PidTagSubject` is the subject. Every body (plain, HTML, RTF) is a
+/// and the marking headers, read as a message's are; a named property with a marking
+/// header's name (`msip_labels`, as Outlook keeps a sensitivity label) is that marking
+/// header too. `PidTagSubject` is the subject. Every body (plain, HTML, RTF) is a
 /// body, since a reader may see any of them. Picture, sound and video attachments and
 /// attachments without data carry no text and are left out.
 ///
@@ -44,20 +44,18 @@ fn content(
     let mut out = headers(m, limits);
     out.path = prefix.clone();
     out.subject = m.subject.clone().or(out.subject);
+    // A named property with a marking header's name (`msip_labels`, `X-Protective-Marking`)
+    // holds what that header would. Other label-like names (a Titus GUID, a label's
+    // `_Enabled` flag) and Outlook categories (`Keywords`) hold no marking grammar, so they
+    // are left to the document view of the file.
     for (name, value) in &m.labels {
-        let dialect = if name.to_ascii_lowercase().starts_with("msip_labels") {
-            HeaderDialect::MsipLabels
-        } else if crate::document::is_label_name(name) {
-            HeaderDialect::SecurityClassification
-        } else {
-            // Outlook categories (`Keywords`) are the user's filing words, not a label.
-            continue;
-        };
-        out.marking_headers.push(MarkingHeader {
-            dialect,
-            name: name.clone(),
-            value: value.clone(),
-        });
+        if let Some(dialect) = HeaderDialect::from_header_name(name) {
+            out.marking_headers.push(MarkingHeader {
+                dialect,
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
     }
     for (kind, text) in m.bodies(prefix, limits)? {
         let path = prefix.then(Segment::MailBody { kind, index: 1 });
@@ -105,7 +103,7 @@ fn content(
 
 /// What the transport headers say (sender, thread ids, marking headers), read as the header
 /// block of a message; none when the message has no transport headers. A block the MIME
-/// reader cannot take still gives its marking and label fields, unfolded.
+/// reader cannot take still gives its marking header fields, unfolded.
 fn headers(m: &MsgMessage, limits: &Limits) -> MessageContent {
     let Some(block) = m.headers.as_deref().filter(|h| !h.trim().is_empty()) else {
         return MessageContent::default();
@@ -123,11 +121,13 @@ fn headers(m: &MsgMessage, limits: &Limits) -> MessageContent {
             marking_headers: m
                 .marking_headers()
                 .into_iter()
-                .map(|(name, value)| MarkingHeader {
-                    dialect: HeaderDialect::from_header_name(&name)
-                        .unwrap_or(HeaderDialect::SecurityClassification),
-                    name,
-                    value,
+                .filter_map(|(name, value)| {
+                    let dialect = HeaderDialect::from_header_name(&name)?;
+                    Some(MarkingHeader {
+                        dialect,
+                        name,
+                        value,
+                    })
                 })
                 .collect(),
             ..MessageContent::default()

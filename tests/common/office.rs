@@ -246,17 +246,27 @@ pub fn xlsx_entries(
 /// An Outlook message with this subject and plain body, written with cfb; `cycle` makes the
 /// subject's directory entry its own left sibling (a loop in the directory tree).
 pub fn msg(subject: &str, body: &str, cycle: bool) -> Vec<u8> {
+    msg_with_headers(subject, body, None, cycle)
+}
+
+/// An Outlook message as [`msg`] writes it, with these internet transport headers
+/// (`PidTagTransportMessageHeaders`, an RFC 5322 header block) when given.
+pub fn msg_with_headers(subject: &str, body: &str, headers: Option<&str>, cycle: bool) -> Vec<u8> {
     use std::io::Write;
     let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
     let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
     let mut props = vec![0u8; 32];
     props.extend([0u8; 16]);
-    for (name, data) in [
+    let mut streams = vec![
         ("/__properties_version1.0", props),
         ("/__substg1.0_0037001F", utf16(subject)),
         ("/__substg1.0_1000001F", utf16(body)),
         ("/__substg1.0_001A001F", utf16("IPM.Note")),
-    ] {
+    ];
+    if let Some(h) = headers {
+        streams.push(("/__substg1.0_007D001F", utf16(h)));
+    }
+    for (name, data) in streams {
         let mut s = cf.create_stream(name).expect("stream");
         s.write_all(&data).expect("write");
     }

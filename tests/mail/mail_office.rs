@@ -91,6 +91,32 @@ fn a_msg_file_is_checked_as_a_message() {
 }
 
 #[test]
+fn a_msg_marking_header_has_authority_over_its_subject() {
+    let headers = "Received: from mx.agency.govt.nz\r\nFrom: Alice <alice@agency.govt.nz>\r\n\
+                   X-Protective-Marking: VER=2018.1, NS=govt.nz, SEC=RESTRICTED, ORIGIN=alice@agency.govt.nz\r\n";
+    let msg = office::msg_with_headers("Budget [RESTRICTED]", "The figures.", Some(headers), false);
+    let r = MessageAnalyser::new().analyse_msg(&msg).unwrap();
+    let declared = r.declared.as_ref().unwrap();
+    assert_eq!(declared.at.to_string(), "header:X-Protective-Marking");
+    assert_eq!(declared.marking.to_string(), "RESTRICTED");
+    assert!(!r.has_problems(), "{:?}", r.problems);
+
+    // Header and subject that disagree: the message rule, as for an .eml.
+    let msg = office::msg_with_headers(
+        "Budget [IN-CONFIDENCE]",
+        "The figures.",
+        Some(headers),
+        false,
+    );
+    let r = MessageAnalyser::new().analyse_msg(&msg).unwrap();
+    assert!(
+        r.has_problem(ProblemCode::HeaderSubjectDisagree),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
 fn a_msg_in_a_folder_is_checked_as_a_message() {
     let dir = std::env::temp_dir().join(format!("protective-marking-msg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
