@@ -7,7 +7,7 @@
 #                                          messages, check what happened
 #   MILTER_BIN=target/debug/protective-marking-milter scripts/postfix-e2e.sh
 #                                          use that milter binary, do not build
-#                                          (tests/milter_postfix.rs, run by `cargo test`,
+#                                          (tests/mail/milter_postfix.rs, run by `cargo test`,
 #                                          calls the script this way)
 #   MILTER_ADDR=127.0.0.1:7357 scripts/postfix-e2e.sh
 #                                          test a milter that is already running there

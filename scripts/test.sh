@@ -18,7 +18,7 @@ fi
 # `cargo test` builds the examples and binaries (the CLI tests run target/debug/examples/check,
 # the milter tests the protective-marking-milter binary) and runs unit, integration and doc
 # tests; `--all-targets` would build examples only as test harnesses and skip doc tests.
-# `--all-features` brings in the opt-in milter and its tests (tests/milter_*.rs, including
+# `--all-features` brings in the opt-in milter and its tests (tests/mail/milter_*.rs, including
 # the Postfix end-to-end test).
 cargo test --all-features
 # Every benchmark once, in test mode (criterion's `--test`): proves they run, times nothing.

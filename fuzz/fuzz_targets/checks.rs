@@ -1,5 +1,5 @@
 //! What each fuzz target asserts, as plain functions: the targets call them, and
-//! `tests/fuzz_regressions.rs` replays every saved crash input through the same function, so
+//! `tests/library/fuzz_regressions.rs` replays every saved crash input through the same function, so
 //! a crash once found stays fixed. Each function may only panic on a real bug.
 #![allow(dead_code)] // each target uses one function
 

@@ -104,6 +104,7 @@
 //! is read lossily. The reader path holds at most the window size plus 12 KiB of context.
 
 mod collect;
+mod context;
 mod engine;
 mod fold;
 mod fused;

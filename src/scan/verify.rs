@@ -3,11 +3,11 @@
 //! marking statement, or prose. Cheap tests on the line's shape run first, so the grammar
 //! only sees lines that could be a marking.
 
+use super::context::{is_definition, is_label, same_case, unquote};
 use super::engine::{
     Hay, Hit, JOIN_LINE, LEAD, LOOK_AHEAD_LINES, LOOK_BEHIND, MAX_BANNER, MAX_LINE, Outcome,
     STATEMENT, WALK,
 };
-use super::fused::{is_definition, is_label, same_case, unquote};
 use super::prefilter::{Anchor, Prefilter};
 use super::text::{
     boundary_after, boundary_before, bullet_len, has_lower, has_upper, is_caps, is_ws, lossy,
