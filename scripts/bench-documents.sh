@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Time to the marking for DOCX and PDF, against the tools a user would otherwise reach for:
-# `pdftotext` (poppler) for PDF, and `unzip -p` of the XML parts (the bare cost of inflating)
-# for DOCX. Same files, same machine, whole processes (start-up included on both sides).
+# Time to the marking for DOCX, PDF, a 100-slide PPTX and a 10-sheet XLSX, against the tools
+# a user would otherwise reach for: `pdftotext` (poppler) for PDF, and `unzip -p` of the XML
+# parts (the bare cost of inflating) for DOCX, PPTX and XLSX. Same files, same machine, whole processes (start-up included on both sides).
 #
 #   scripts/bench-documents.sh        needs hyperfine, pdftotext, unzip (scripts/setup.sh --bench)
 set -euo pipefail
@@ -19,11 +19,13 @@ mean() { # mean JSON_FILE INDEX -> seconds
   python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean'])" "$1" "$2"
 }
 printf '%-10s %-12s %12s %12s %8s\n' file baseline "check (ms)" "base (ms)" ratio
-for f in 1p.pdf 200p.pdf 1p.docx 200p.docx; do
+for f in 1p.pdf 200p.pdf 1p.docx 200p.docx 100s.pptx 10s.xlsx; do
   path="$dir/$f"
   case "$f" in
     *.pdf) base="pdftotext $path -"; name=pdftotext ;;
     *.docx) base="unzip -p $path word/*.xml"; name="unzip -p" ;;
+    *.pptx) base="unzip -p $path ppt/*.xml"; name="unzip -p" ;;
+    *.xlsx) base="unzip -p $path xl/*.xml"; name="unzip -p" ;;
   esac
   hyperfine --warmup 3 --min-runs 20 -N --export-json "$dir/r.json" \
     "$check scan --json $path" "$base" >/dev/null 2>&1 ||

@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
-# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message, docx, pdf;
-# and milter (the milter frame codec and session state machine, assertions in
+# Targets (fuzz/fuzz_targets/, assertions in checks.rs): marking, subject, scan, message, docx, pdf,
+# pptx, xlsx, odf, msg; and milter (the milter frame codec and session state machine, assertions in
 # src/milter/internal.rs). Sanitizer: none (cargo fuzz's default AddressSanitizer needs a nightly
 # compiler; the crate forbids unsafe code, so ASan adds little). libFuzzer limits: 2 GiB RSS, 20 s
 # per input.
@@ -22,7 +22,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(marking subject scan message docx pdf milter)
+  targets=(marking subject scan message docx pdf pptx xlsx odf msg milter)
 fi
 
 scripts/setup.sh --fuzz >/dev/null
@@ -66,6 +66,10 @@ done
 seed message tests/data/**/*.eml tests/data/**/*.mbox "$third_party"/eml/*
 seed docx "$third_party"/docx/*
 seed pdf "$third_party"/pdf/*
+seed pptx "$third_party"/pptx/*
+seed xlsx "$third_party"/xlsx/*
+seed odf "$third_party"/odf/*
+seed msg "$third_party"/msg/*
 seed milter tests/data/milter/fuzz-seeds/*
 
 echo "fuzz: building ${targets[*]} (release, --sanitizer none)"
@@ -76,7 +80,7 @@ done
 failed=()
 for t in "${targets[@]}"; do
   max_len=65536
-  case "$t" in docx | pdf | message) max_len=1048576 ;; esac
+  case "$t" in docx | pdf | message | pptx | xlsx | odf | msg) max_len=1048576 ;; esac
   log="$root/fuzz/artifacts/$t.log"
   mkdir -p "$root/fuzz/artifacts/$t"
   if (cd fuzz && cargo fuzz run --sanitizer none -O "$t" "corpus/$t" -- \

@@ -2,8 +2,9 @@
 # Installs everything the test suite needs on a fresh Debian machine (run as root, or with
 # sudo available). Idempotent: installs only what is missing, so re-running is quick.
 #
-#   scripts/setup.sh           system packages for the tests: LibreOffice Writer (DOCX/PDF
-#                              fixtures), poppler-utils, Postfix + swaks (milter end-to-end)
+#   scripts/setup.sh           system packages for the tests: LibreOffice Writer, Impress and
+#                              Calc (DOCX/PDF/PPTX/XLSX/ODF fixtures), poppler-utils, Postfix +
+#                              swaks (milter end-to-end)
 #   scripts/setup.sh --bench   also ripgrep 15 and hyperfine (benchmark comparisons)
 #   scripts/setup.sh --fuzz    also cargo-fuzz (scripts/fuzz.sh)
 set -euo pipefail
@@ -23,6 +24,10 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+# Impress and Calc make the PPTX/XLSX/ODP/ODS fixtures; soffice alone does not mean they are in.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+installed libreoffice-impress-nogui || missing+=(libreoffice-impress-nogui)
+installed libreoffice-calc-nogui || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 [ -x /usr/sbin/postfix ] || missing+=(postfix)

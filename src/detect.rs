@@ -31,19 +31,31 @@ impl Role {
     /// else (including tracked deletions and comments, which never decide) is body text.
     pub(crate) fn of(kind: PartKind) -> Role {
         match kind {
-            PartKind::Header(_) | PartKind::Footer(_) | PartKind::Watermark => Role::Banner,
+            PartKind::Header(_)
+            | PartKind::Footer(_)
+            | PartKind::Watermark
+            | PartKind::Placeholder
+            | PartKind::MessageSubject
+            | PartKind::MessageHeader => Role::Banner,
             PartKind::PageTop | PartKind::PageBottom => Role::Edge,
             PartKind::CoreProperty
             | PartKind::CustomProperty
             | PartKind::LabelProperty
-            | PartKind::Metadata => Role::Value,
+            | PartKind::Metadata
+            | PartKind::SheetName => Role::Value,
             PartKind::Body
             | PartKind::PageText
             | PartKind::Footnotes
             | PartKind::Endnotes
             | PartKind::Hidden
             | PartKind::Deleted
-            | PartKind::Comments => Role::Body,
+            | PartKind::Comments
+            | PartKind::Slide
+            | PartKind::SlideNotes
+            | PartKind::MasterText
+            | PartKind::SheetCells
+            | PartKind::Drawing
+            | PartKind::MessageBody => Role::Body,
         }
     }
 

@@ -1,9 +1,10 @@
 //! The input layer: what an input is, found from its content ([`sniff`]), and the reader it
 //! goes to, behind one [`Inspector`] built from the agency's configuration.
 //!
-//! Plain text streams through the [`Scanner`] in bounded memory whatever its size; a DOCX
-//! or PDF is read whole (up to [`Limits::max_input_bytes`]) and checked as a document; a
-//! message goes to the [`MessageAnalyser`]; an mbox is split message by message as it
+//! Plain text streams through the [`Scanner`] in bounded memory whatever its size; a DOCX,
+//! PDF, PPTX, XLSX or OpenDocument file is read whole (up to [`Limits::max_input_bytes`])
+//! and checked as a document; a message, an Outlook `.msg` among them, goes to the
+//! [`MessageAnalyser`]; an mbox is split message by message as it
 //! streams, one report each. An input that cannot be read is a report with its error, never
 //! a clean one.
 //!
@@ -40,10 +41,14 @@ use std::path::Path;
 const HEAD: u64 = 8 * 1024;
 
 /// What the bytes at the start of an input are: a document ([`Format::Docx`],
-/// [`Format::Pdf`]), a message ([`Format::Eml`]), a mailbox ([`Format::Mbox`]) or
-/// [`Format::Text`]. Containers come first: a zip (a DOCX, or anything else the DOCX
-/// reader must refuse rather than read as text), an OLE2 file, a PDF. A maildir entry is a
-/// message file by where it is, so [`Inspector::check_message`] reads it.
+/// [`Format::Pdf`], [`Format::Pptx`], [`Format::Xlsx`], [`Format::Odt`], [`Format::Ods`],
+/// [`Format::Odp`]), an Outlook message ([`Format::Msg`]), a message ([`Format::Eml`]), a
+/// mailbox ([`Format::Mbox`]) or [`Format::Text`]. Containers come first: a zip, an OLE2
+/// file, a flat OpenDocument file, a PDF. A zip or OLE2 file whose kind the head cannot tell
+/// (its directory is at the end, or further in) is [`Format::Docx`], which is read as a
+/// document: the reader then finds its format from the whole file, and refuses what is no
+/// document it reads rather than reading it as text. A maildir entry is a message file by
+/// where it is, so [`Inspector::check_message`] reads it.
 ///
 /// ```
 /// use protective_marking::{input::sniff, Format};
@@ -51,15 +56,16 @@ const HEAD: u64 = 8 * 1024;
 /// assert_eq!(sniff(b"From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nhi\n"), Format::Mbox);
 /// assert_eq!(sniff(b"Subject: x\r\nFrom: a@b\r\n\r\nhi\r\n"), Format::Eml);
 /// assert_eq!(sniff(b"IN-CONFIDENCE\nminutes"), Format::Text);
+/// let fods = br#"<?xml version="1.0"?><office:document office:mimetype="application/vnd.oasis.opendocument.spreadsheet">"#;
+/// assert_eq!(sniff(fods), Format::Ods);
 /// ```
 pub fn sniff(head: &[u8]) -> Format {
     let doc = document::sniff(head);
-    if head.starts_with(b"PK\x03\x04") || doc != Format::Text {
-        return if doc == Format::Pdf {
-            Format::Pdf
-        } else {
-            Format::Docx
-        };
+    if doc != Format::Text {
+        return doc;
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Format::Docx;
     }
     if is_mbox(head) {
         Format::Mbox
@@ -169,6 +175,17 @@ impl Inspector {
             Ok(b) => b,
             Err(e) => return Report::unreadable(format, e).named(name),
         };
+        // The head told a container; the whole file tells which.
+        let format = match document::sniff(&bytes) {
+            Format::Text => format,
+            whole => whole,
+        };
+        if format == Format::Msg {
+            return match self.analyser.analyse_msg(&bytes) {
+                Ok(report) => report.named(name),
+                Err(e) => Report::unreadable(Format::Msg, e).named(name),
+            };
+        }
         match document::read(&bytes, &self.limits) {
             Ok(doc) => document::check(&doc, &self.scanner).named(name),
             Err(e) => Report::unreadable(format, e).named(name),

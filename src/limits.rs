@@ -39,23 +39,25 @@ pub struct Limits {
     /// Largest input accepted by any reader, in bytes (a file, a message, an attachment).
     /// Default 64 MiB.
     pub max_input_bytes: u64,
-    /// Largest total of decompressed bytes across one container: all zip entries a DOCX
-    /// reader reads. (PDF streams are each bounded by `max_entry_bytes`; lopdf offers no
+    /// Largest total of decompressed bytes across one container: all zip entries a DOCX,
+    /// PPTX, XLSX or OpenDocument reader reads. (PDF streams are each bounded by `max_entry_bytes`; lopdf offers no
     /// running total.) Default 256 MiB.
     pub max_decompressed_bytes: u64,
     /// Largest single decompressed entry or stream, in bytes: a DOCX zip entry (read through
     /// `Read::take`, never trusting the declared size), a PDF stream decoded while loading,
-    /// one PDF page's content, and the XMP packet. Default 64 MiB.
+    /// one PDF page's content, the XMP packet, one stream of an Outlook `.msg`, and the size
+    /// a compressed RTF body declares. Default 64 MiB.
     pub max_entry_bytes: u64,
-    /// Most entries in one zip container (DOCX), checked from the central directory before
-    /// any entry is read. Default 10,000.
+    /// Most entries in one zip container (DOCX, PPTX, XLSX, OpenDocument), checked from the
+    /// central directory before any entry is read. Default 10,000.
     pub max_zip_entries: u64,
     /// Highest decompressed/compressed ratio of one zip entry, checked once the entry has
     /// inflated past 1 MiB (small entries compress well legitimately). The ratio is the bytes
     /// inflated so far over the compressed bytes read so far (not the sizes the archive
     /// declares), so a bomb stops after about 1 MiB of output. Default 200.
     pub max_compression_ratio: u64,
-    /// Deepest XML element nesting in any DOCX part that is read. Default 256.
+    /// Deepest XML element nesting in any part that is read (OOXML, OpenDocument), and
+    /// deepest group nesting in an RTF body. Default 256.
     pub max_xml_depth: u64,
     /// Most objects in one PDF, counted after loading (the load itself is bounded by
     /// `max_input_bytes`). Default 500,000.
@@ -63,7 +65,8 @@ pub struct Limits {
     /// Most pages in one PDF; a longer PDF is refused, not partly read. Default 10,000.
     pub max_pdf_pages: u64,
     /// Deepest nesting of containers inside containers: `message/rfc822` in a message,
-    /// multipart in multipart, a document attached to a message. Default 16.
+    /// multipart in multipart, a document attached to a message, a message or file attached
+    /// to an Outlook `.msg`. Default 16.
     pub max_nesting_depth: u64,
     /// Most MIME parts in one message, counted across all nesting levels. Default 1,000.
     pub max_mime_parts: u64,

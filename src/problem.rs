@@ -162,6 +162,21 @@ pub enum BannerPlace {
     PageTop,
     /// The last lines of a page.
     PageBottom,
+    /// The first lines of a slide (its text top to bottom, what its layout and master draw
+    /// on it included).
+    SlideTop,
+    /// The last lines of a slide and its footer, date and slide-number placeholders.
+    SlideBottom,
+    /// A worksheet with no page header at all.
+    SheetNoHeader,
+    /// A worksheet with no page footer at all.
+    SheetNoFooter,
+    /// A page style (OpenDocument master page) with no header, or a document none of whose
+    /// page styles has one.
+    NoPageHeader,
+    /// A page style (OpenDocument master page) with no footer, or a document none of whose
+    /// page styles has one.
+    NoPageFooter,
 }
 
 impl BannerPlace {
@@ -174,6 +189,14 @@ impl BannerPlace {
             BannerPlace::NoFooter => "the section's footer (it has none)",
             BannerPlace::PageTop => "the top of the page",
             BannerPlace::PageBottom => "the bottom of the page",
+            BannerPlace::SlideTop => "the top of the slide",
+            BannerPlace::SlideBottom => {
+                "the bottom of the slide (its last lines and footer placeholders)"
+            }
+            BannerPlace::SheetNoHeader => "the sheet's page header (it has none)",
+            BannerPlace::SheetNoFooter => "the sheet's page footer (it has none)",
+            BannerPlace::NoPageHeader => "the page header (the page style has none)",
+            BannerPlace::NoPageFooter => "the page footer (the page style has none)",
         }
     }
 }

@@ -48,6 +48,23 @@ pub enum Format {
     Docx,
     /// A PDF file.
     Pdf,
+    /// An Office Open XML presentation (`.pptx`, `.pptm`, `.potx`, `.ppsx`).
+    Pptx,
+    /// An Office Open XML workbook (`.xlsx`, `.xlsm`, `.xltx`).
+    Xlsx,
+    /// An OpenDocument text (`.odt`, `.ott`, flat `.fodt`).
+    Odt,
+    /// An OpenDocument spreadsheet (`.ods`, `.ots`, flat `.fods`).
+    Ods,
+    /// An OpenDocument presentation (`.odp`, `.otp`, flat `.fodp`).
+    Odp,
+    /// An Office Open XML package whose kind cannot be told: an encrypted one (an OLE2
+    /// compound file holding `EncryptionInfo` and `EncryptedPackage`, whose main part is
+    /// inside the encryption), or a package-level part (content types, relationships,
+    /// properties) shared by DOCX, PPTX and XLSX. Only errors name it.
+    Ooxml,
+    /// An Outlook message (`.msg`, an OLE2 compound file), checked as a message.
+    Msg,
     /// An RFC 5322 message.
     Eml,
     /// A message of an mbox mailbox.
@@ -65,6 +82,13 @@ impl Format {
             Format::Text => "text",
             Format::Docx => "docx",
             Format::Pdf => "pdf",
+            Format::Pptx => "pptx",
+            Format::Xlsx => "xlsx",
+            Format::Odt => "odt",
+            Format::Ods => "ods",
+            Format::Odp => "odp",
+            Format::Ooxml => "ooxml",
+            Format::Msg => "msg",
             Format::Eml => "eml",
             Format::Mbox => "mbox",
             Format::Maildir => "maildir",
@@ -74,7 +98,10 @@ impl Format {
 
     /// Whether it is a message (read by the message analysis).
     pub fn is_message(self) -> bool {
-        matches!(self, Format::Eml | Format::Mbox | Format::Maildir)
+        matches!(
+            self,
+            Format::Eml | Format::Mbox | Format::Maildir | Format::Msg
+        )
     }
 
     /// The segment that names an input of this format as a whole: `text`, `document` or
@@ -82,7 +109,7 @@ impl Format {
     pub fn whole(self) -> Segment {
         match self {
             Format::Text | Format::Unknown => Segment::Text,
-            Format::Eml | Format::Mbox | Format::Maildir => Segment::Message,
+            Format::Eml | Format::Mbox | Format::Maildir | Format::Msg => Segment::Message,
             _ => Segment::Document,
         }
     }

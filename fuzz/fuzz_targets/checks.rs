@@ -3,7 +3,9 @@
 //! a crash once found stays fixed. Each function may only panic on a real bug.
 #![allow(dead_code)] // each target uses one function
 
-use protective_marking::document::{read_docx, read_pdf};
+use protective_marking::document::{
+    Document, read, read_docx, read_msg, read_msg_message, read_odf, read_pdf, read_pptx, read_xlsx,
+};
 use protective_marking::mail::{
     HeaderDialect, SubjectPosition, add_marking_to_subject, internal::subject_candidates,
     internal::tokenise_header, split_mbox,
@@ -142,4 +144,55 @@ pub fn docx(data: &[u8]) {
 /// The PDF reader (lopdf): any `Ok` or `Err`, never a panic, hang or runaway allocation.
 pub fn pdf(data: &[u8]) {
     let _ = read_pdf(data, &Limits::default());
+}
+
+/// A document that reads keeps its text within the text limit, and `read` (which sniffs the
+/// format first) reads the same bytes without a panic either.
+fn document(data: &[u8], result: Result<Document, protective_marking::ReadError>) {
+    let limits = Limits::default();
+    if let Ok(doc) = result {
+        let total: usize = doc.parts.iter().map(|p| p.text.len()).sum();
+        assert!(total as u64 <= limits.max_text_bytes, "text over the limit");
+        assert!(
+            doc.parts.iter().all(|p| !p.text.trim().is_empty()),
+            "an empty part"
+        );
+    }
+    let _ = read(data, &limits);
+}
+
+/// The bounded PPTX walk: any `Ok` or `Err`, never a panic, hang or runaway allocation.
+pub fn pptx(data: &[u8]) {
+    document(data, read_pptx(data, &Limits::default()));
+}
+
+/// The bounded XLSX walk, as [`pptx`].
+pub fn xlsx(data: &[u8]) {
+    document(data, read_xlsx(data, &Limits::default()));
+}
+
+/// The OpenDocument walk (packages and flat XML), as [`pptx`].
+pub fn odf(data: &[u8]) {
+    document(data, read_odf(data, &Limits::default()));
+}
+
+/// The Outlook message reader (cfb, compressed RTF, attachments read as documents): the
+/// message and the document readers agree on whether the file reads, and the message
+/// analysis of a file that does not read is an error, never a report.
+pub fn msg(data: &[u8]) {
+    let limits = Limits::default();
+    let message = read_msg_message(data, &limits);
+    let doc = read_msg(data, &limits);
+    let analysed = MessageAnalyser::new().analyse_msg(data);
+    if message.is_err() {
+        assert!(doc.is_err(), "a message that does not read gave a document");
+        assert!(
+            analysed.is_err(),
+            "a message that does not read gave a report"
+        );
+    }
+    if let Ok(report) = analysed {
+        assert_eq!(report.format, protective_marking::Format::Msg);
+    }
+    document(data, doc);
 }

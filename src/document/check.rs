@@ -6,7 +6,7 @@
 //! paragraph (PSR-HB p.14). The effective marking is the join of every deciding finding;
 //! prose never decides.
 
-use super::{Document, Part, PartKind};
+use super::{Document, Part, PartKind, check_office};
 use crate::detect::{self, Role};
 use crate::marking::Marking;
 use crate::path::{Location, Segment};
@@ -17,13 +17,16 @@ use crate::scan::{FindingKind, Scanner};
 /// Check `doc`: every marking, the effective marking and the problems.
 ///
 /// Problems: `unmarked`; `missing-banner` (a DOCX section whose header or footer lacks the
-/// marking, a PDF page without it in its top or bottom lines); `banners-disagree` (header
-/// and footer, or page top and bottom, differ); `under-marked` (body text or a paragraph mark
+/// marking, a PDF page without it in its top or bottom lines, a PPTX or ODP slide without it
+/// in its first lines or in its last lines and footer placeholders, an XLSX sheet with
+/// content whose page header or footer lacks it, an OpenDocument text or spreadsheet page
+/// style whose header or footer lacks it); `banners-disagree` (header and footer, page top
+/// and bottom, a slide's top and bottom, or a slide and the first marked slide, differ); `under-marked` (body text or a paragraph mark
 /// above the banner); `metadata-disagrees` (a label property or PDF metadata differs from the
 /// visible marking); `non-canonical`; `foreign-marking`; and the scanner's
 /// `evasion-suspected` and `malformed-marking` in any part. The report's `declared` marking
-/// is the join of the banners (headers, footers, page tops and bottoms, first and last
-/// lines).
+/// is the join of the banners (headers, footers, placeholders, page tops and bottoms, first
+/// and last lines of a body, a page or a slide).
 ///
 /// ```
 /// use protective_marking::{scan::FindingKind, Limits, ProblemCode, Scanner};
@@ -92,6 +95,13 @@ pub fn check(doc: &Document, scanner: &Scanner) -> Report {
         match doc.format {
             Format::Docx => docx_banners(doc, &deciding, &mut problems),
             Format::Pdf => pdf_banners(doc, scanner, &mut problems),
+            Format::Pptx | Format::Odp => {
+                check_office::slide_banners(doc, scanner, &deciding, &mut problems);
+            }
+            Format::Xlsx => check_office::sheet_banners(doc, &deciding, &mut problems),
+            Format::Odt | Format::Ods => {
+                check_office::page_style_banners(doc, &deciding, &mut problems);
+            }
             _ => {}
         }
     }
@@ -134,7 +144,7 @@ pub fn check(doc: &Document, scanner: &Scanner) -> Report {
     report
 }
 
-fn push(problems: &mut Vec<Problem>, p: Problem) {
+pub(super) fn push(problems: &mut Vec<Problem>, p: Problem) {
     if !problems.contains(&p) {
         problems.push(p);
     }
@@ -147,9 +157,12 @@ fn is_banner_position(part: &Part, f: &Finding) -> bool {
         PartKind::Header(_)
         | PartKind::Footer(_)
         | PartKind::Watermark
+        | PartKind::Placeholder
+        | PartKind::MessageSubject
+        | PartKind::MessageHeader
         | PartKind::PageTop
         | PartKind::PageBottom => true,
-        PartKind::Body | PartKind::PageText => {
+        PartKind::Body | PartKind::PageText | PartKind::Slide => {
             let non_empty: Vec<u64> = part
                 .text
                 .lines()

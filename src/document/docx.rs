@@ -2,11 +2,10 @@
 //! untrusted input: it can panic on a zip error, loop forever on malformed XML, and misses
 //! footnotes, core properties and the headers of every section but the last.
 
-use crate::document::docx_parts::{
-    ContentTypes, Rel, WORD_MAIN_TYPES, core_properties, custom_properties, custom_xml_labels,
-    is_label_name, parse_rels, part_key, rels_part_for,
-};
 use crate::document::docx_text::{StoryText, walk_story};
+use crate::document::ooxml::{
+    ContentTypes, Rel, WORD_MAIN_TYPES, package_properties, parse_rels, part_key, rels_part_for,
+};
 use crate::document::zip_reader::Package;
 use crate::document::{
     Document, Format, HeaderKind, OLE2_MAGIC, Part, PartKind, TextBudget, check_input_size,
@@ -14,7 +13,7 @@ use crate::document::{
 };
 use crate::error::ReadError;
 use crate::limits::Limits;
-use crate::path::{Margin, PartPath, PropertySet, Segment};
+use crate::path::{Margin, PartPath, Segment};
 use std::collections::HashSet;
 
 /// Reads a DOCX (or DOCM/DOTX) package into its text parts.
@@ -281,60 +280,9 @@ impl<'a> DocxReader<'a> {
     }
 
     fn properties(&mut self) -> Result<(), ReadError> {
-        let limits = self.limits;
-        if let Some(bytes) = self.package.read("docProps/core.xml")? {
-            for (name, value) in core_properties(&bytes, "docProps/core.xml", limits)? {
-                let path = PartPath::of(Segment::Property {
-                    set: PropertySet::Core,
-                    name,
-                });
-                self.push(path, PartKind::CoreProperty, value)?;
-            }
-        }
-        if let Some(bytes) = self.package.read("docProps/custom.xml")? {
-            for (name, value) in custom_properties(&bytes, "docProps/custom.xml", limits)? {
-                let kind = if is_label_name(&name) {
-                    PartKind::LabelProperty
-                } else {
-                    PartKind::CustomProperty
-                };
-                let path = PartPath::of(Segment::Property {
-                    set: PropertySet::Custom,
-                    name,
-                });
-                self.push(path, kind, value)?;
-            }
-        }
-        let mut items: Vec<String> = self
-            .package
-            .names()
-            .iter()
-            .filter(|n| is_custom_xml_item(n))
-            .cloned()
-            .collect();
-        items.sort();
-        for item in items {
-            let Some(bytes) = self.package.read(&item)? else {
-                continue;
-            };
-            let file = item.rsplit('/').next().unwrap_or(&item).to_owned();
-            for (element, value) in custom_xml_labels(&bytes, &item, limits)? {
-                let path = PartPath::of(Segment::CustomXml {
-                    item: file.clone(),
-                    element,
-                });
-                self.push(path, PartKind::LabelProperty, value)?;
-            }
+        for (path, kind, value) in package_properties(&mut self.package, self.limits)? {
+            self.push(path, kind, value)?;
         }
         Ok(())
     }
-}
-
-/// `customXml/item<N>.xml` (not `itemProps<N>.xml`, not rels).
-fn is_custom_xml_item(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower
-        .strip_prefix("customxml/item")
-        .and_then(|rest| rest.strip_suffix(".xml"))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -29,11 +29,23 @@
 //! [`ReadError::ParserPanicked`].
 
 mod check;
+mod check_office;
 mod docx;
-mod docx_parts;
 mod docx_text;
+mod drawing;
+mod msg;
+mod msg_parts;
+mod msg_props;
+mod odf;
+mod odf_text;
+mod ooxml;
+mod parts;
 mod pdf;
 mod pdf_text;
+mod pptx;
+mod rtf;
+mod sniff;
+mod xlsx;
 mod xml;
 mod zip_reader;
 
@@ -45,7 +57,11 @@ use serde::{Deserialize, Serialize};
 
 pub use check::check;
 pub use docx::read_docx;
+pub use msg::{MsgAttachment, MsgMessage, read_msg, read_msg_message};
+pub use odf::read_odf;
 pub use pdf::read_pdf;
+pub use pptx::read_pptx;
+pub use xlsx::read_xlsx;
 
 /// What a document was read as; the one [`Format`] of every report.
 pub use crate::report::Format;
@@ -70,7 +86,7 @@ pub struct Document {
     pub parts: Vec<Part>,
     /// Number of DOCX sections (`w:sectPr` elements); 0 for PDF and text.
     pub sections: u32,
-    /// Number of PDF pages; 0 for DOCX and text.
+    /// Number of PDF pages, or of slides in a presentation (PPTX, ODP); 0 otherwise.
     pub pages: u32,
 }
 
@@ -131,9 +147,11 @@ impl Part {
 pub enum PartKind {
     /// Main text (DOCX body, plain text). Text boxes in the body are body lines.
     Body,
-    /// A DOCX header part, including its text boxes.
+    /// A DOCX header part, including its text boxes; an OpenDocument master page's header; an
+    /// XLSX sheet's page header with its `&` codes decoded (one line per section).
     Header(HeaderKind),
-    /// A DOCX footer part, including its text boxes.
+    /// A DOCX footer part, including its text boxes; an OpenDocument master page's footer; an
+    /// XLSX sheet's page footer with its `&` codes decoded.
     Footer(HeaderKind),
     /// DOCX footnotes.
     Footnotes,
@@ -164,6 +182,36 @@ pub enum PartKind {
     PageBottom,
     /// PDF metadata: an Info dictionary string or the XMP packet.
     Metadata,
+    /// The text a slide shows (read as body text): its shapes, tables and grouped shapes in
+    /// reading order (top to bottom, then left to right), with the text boxes its layout and
+    /// master draw on it, so a banner is its first or last line.
+    Slide,
+    /// The speaker notes of a slide (body text; not shown on the slide).
+    SlideNotes,
+    /// Text of a slide layout, slide master, notes or handout master, or OpenDocument master
+    /// page, outside its footer placeholders: body text (template and prompt text included).
+    MasterText,
+    /// A footer, date, slide-number or header placeholder of a slide, layout or master
+    /// (PPTX `p:ph`, ODP footer frames and declarations): a banner position, as a page
+    /// header or footer is.
+    Placeholder,
+    /// The cell text of a sheet, one line per row with text, cells separated by a tab: body
+    /// text.
+    SheetCells,
+    /// The name of a sheet: a value.
+    SheetName,
+    /// Text boxes and shapes drawn on a sheet: body text.
+    Drawing,
+    /// The subject of a message: a banner position, since mail carries its marking there
+    /// (`Papers [SECRET]`); read as a banner line, which errs high on a subject that only
+    /// names a level in passing.
+    MessageSubject,
+    /// A marking header of a message (`X-Protective-Marking`, a classification or label
+    /// header among its transport headers): a banner position, as the subject is
+    /// (`VER=2018.1, NS=gov.nz, SEC=RESTRICTED` reads RESTRICTED).
+    MessageHeader,
+    /// A message body (plain text, HTML as text, or RTF as text): body text.
+    MessageBody,
 }
 
 /// The OLE2 compound file signature: encrypted OOXML or a legacy `.doc`.
@@ -171,17 +219,23 @@ const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Finds the format of `bytes` from its content.
 ///
-/// * a zip holding `word/document.xml`, or whose `[Content_Types].xml` names a main part of
-///   type `application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml`
-///   (or the macro-enabled/template variants) is [`Format::Docx`];
-/// * an OLE2 compound file (`D0 CF 11 E0 A1 B1 1A E1`) is [`Format::Docx`] too, so that
-///   [`read`] refuses it as encrypted or unsupported rather than reading it as text;
+/// * a zip is an OOXML package by its main part (`word/document.xml`, `ppt/presentation.xml`,
+///   `xl/workbook.xml`, or the main content type in `[Content_Types].xml`):
+///   [`Format::Docx`], [`Format::Pptx`] or [`Format::Xlsx`]; or an OpenDocument package by
+///   its `mimetype` entry (or its manifest): [`Format::Odt`], [`Format::Ods`],
+///   [`Format::Odp`];
+/// * an OLE2 compound file (`D0 CF 11 E0 A1 B1 1A E1`) holding Outlook message properties
+///   (`__properties_version1.0`) is [`Format::Msg`]; any other OLE2 file is
+///   [`Format::Docx`], so that [`read`] refuses it as encrypted or unsupported rather than
+///   reading it as text;
+/// * flat OpenDocument XML (an `office:document` root with an `office:mimetype`) is
+///   [`Format::Odt`], [`Format::Ods`] or [`Format::Odp`];
 /// * `%PDF-` within the first 1024 bytes is [`Format::Pdf`];
-/// * anything else is [`Format::Text`] (including zips that are not word-processing
-///   packages, which [`read_docx`] would refuse).
+/// * anything else is [`Format::Text`] (including zips that are none of these, which
+///   [`read`] refuses).
 ///
-/// Sniffing a zip reads only its central directory and, at most, `[Content_Types].xml`
-/// through a 1 MiB cap.
+/// Sniffing a zip reads only its central directory and, at most, `[Content_Types].xml`,
+/// `mimetype` or the manifest through a 1 MiB cap.
 ///
 /// ```
 /// use protective_marking::document::{sniff, Format};
@@ -189,13 +243,24 @@ const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// assert_eq!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), Format::Docx);
 /// assert_eq!(sniff(b"junk\n%PDF-1.4"), Format::Pdf);
 /// assert_eq!(sniff(b"PK\x03\x04 not really a zip"), Format::Text);
+/// let fodp = br#"<?xml version="1.0"?><office:document office:mimetype="application/vnd.oasis.opendocument.presentation">"#;
+/// assert_eq!(sniff(fodp), Format::Odp);
 /// ```
 pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(&OLE2_MAGIC) {
-        return Format::Docx;
+        return if sniff::is_msg(bytes) {
+            Format::Msg
+        } else {
+            Format::Docx
+        };
     }
-    if bytes.starts_with(b"PK") && zip_reader::looks_like_docx(bytes) {
-        return Format::Docx;
+    if bytes.starts_with(b"PK")
+        && let Some(format) = sniff::package_format(bytes)
+    {
+        return format;
+    }
+    if let Some(format) = sniff::flat_odf_format(bytes) {
+        return format;
     }
     let head = bytes.get(..1024).unwrap_or(bytes);
     if memchr::memmem::find(head, b"%PDF-").is_some() {
@@ -205,8 +270,8 @@ pub fn sniff(bytes: &[u8]) -> Format {
 }
 
 /// Reads `bytes` as the [`Format`] that [`sniff`] finds. Input starting with a zip local
-/// header that is not a word-processing package goes to [`read_docx`] too, which refuses it,
-/// so a renamed spreadsheet or a truncated DOCX is never read as plain text.
+/// header that is no known package goes to [`read_docx`], which refuses it, so a zip of
+/// unknown content or a truncated package is never read as plain text.
 ///
 /// # Errors
 ///
@@ -225,8 +290,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Format::Docx => read_docx(bytes, limits),
         Format::Pdf => read_pdf(bytes, limits),
-        // A zip that is not a word-processing package (an xlsx, a truncated docx) is refused
-        // by the DOCX reader rather than read as text, which would say "no marking".
+        Format::Pptx => read_pptx(bytes, limits),
+        Format::Xlsx => read_xlsx(bytes, limits),
+        Format::Odt | Format::Ods | Format::Odp => read_odf(bytes, limits),
+        Format::Msg => read_msg(bytes, limits),
+        // A zip that is no known package (a truncated one, an archive) is refused by the
+        // DOCX reader rather than read as text, which would say "no marking".
         Format::Text if bytes.starts_with(b"PK\x03\x04") => read_docx(bytes, limits),
         _ => read_text(bytes, limits),
     }
@@ -398,8 +467,9 @@ pub(crate) fn refuse_ole2(bytes: &[u8]) -> ReadError {
         .flat_map(u16::to_le_bytes)
         .collect();
     if memchr::memmem::find(bytes, &needle).is_some() {
+        // Which OOXML kind (DOCX, PPTX, XLSX) is inside the encrypted package is not known.
         ReadError::Encrypted {
-            format: Format::Docx,
+            format: Format::Ooxml,
             location: "EncryptionInfo".to_owned(),
         }
     } else {

@@ -32,12 +32,30 @@ pub(crate) fn normalise_encoding(bytes: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
+/// The format an OOXML part's errors name, by the part's folder: `word/` DOCX, `ppt/` PPTX,
+/// `xl/` XLSX; a package-level part (content types, relationships, properties, custom XML)
+/// is shared by all three, so [`Format::Ooxml`].
+fn format_of_part(part: &str) -> Format {
+    let part = part.trim_start_matches('/');
+    if part.starts_with("word/") {
+        Format::Docx
+    } else if part.starts_with("ppt/") {
+        Format::Pptx
+    } else if part.starts_with("xl/") {
+        Format::Xlsx
+    } else {
+        Format::Ooxml
+    }
+}
+
 /// An event walk over one XML part, tracking depth against the limit.
 pub(crate) struct XmlWalk<'a> {
     reader: Reader<&'a [u8]>,
     depth: u64,
     max_depth: u64,
     part: &'a str,
+    /// What the part's errors name as the format.
+    format: Format,
 }
 
 impl<'a> XmlWalk<'a> {
@@ -52,7 +70,15 @@ impl<'a> XmlWalk<'a> {
             depth: 0,
             max_depth: limits.max_xml_depth,
             part,
+            format: format_of_part(part),
         }
+    }
+
+    /// This walk with its errors naming `format` (an OpenDocument part, whose name does not
+    /// tell its kind).
+    pub(crate) fn in_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
     }
 
     /// Current element depth: 1 inside the root element.
@@ -92,7 +118,7 @@ impl<'a> XmlWalk<'a> {
     /// A `Corrupt` error for this part.
     pub(crate) fn corrupt(&self, reason: String) -> ReadError {
         ReadError::Corrupt {
-            format: Format::Docx,
+            format: self.format,
             location: self.part.to_owned(),
             reason,
         }
@@ -128,7 +154,7 @@ impl<'a> XmlWalk<'a> {
             // entity hide a marking, so the part is refused (fail closed).
             return Err(self.corrupt(format!(
                 "the text uses the entity &{name}; from a DTD, which this reader never expands \
-                 (Word does not write DTDs); save the document again from Word or LibreOffice"
+                 (office suites do not write DTDs); save the document again from the office suite"
             )));
         }
         Ok(())
@@ -147,6 +173,20 @@ impl<'a> XmlWalk<'a> {
                 let value = quick_xml::escape::unescape(&raw)
                     .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))?;
                 return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl XmlWalk<'_> {
+    /// The value of a prefixed `id` attribute (`r:id`, a relationship id), as opposed to a
+    /// plain `id`.
+    pub(crate) fn rel_id(&self, e: &BytesStart<'_>) -> Result<Option<String>, ReadError> {
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| self.corrupt(format!("bad attribute: {err}")))?;
+            if a.key.prefix().is_some() && a.key.local_name().as_ref() == b"id" {
+                return Ok(Some(String::from_utf8_lossy(&a.value).into_owned()));
             }
         }
         Ok(None)

@@ -13,7 +13,7 @@ use super::{Attachment, MailProblemKind, MessageContent, TextPart};
 use crate::detect::{self, Role};
 use crate::document::{self, PartKind};
 use crate::error::ReadError;
-use crate::limits::Limits;
+use crate::limits::{Limit, Limits};
 use crate::marking::{DiagnosticCode, Marking, Parsed, Parser};
 use crate::path::{Location, PartPath, Segment};
 use crate::problem::Problem;
@@ -150,6 +150,37 @@ impl MessageAnalyser {
         })
     }
 
+    /// Read the Outlook message `bytes` (a `.msg` file) and report its markings as for any
+    /// message: its transport headers' marking headers, its subject, the first and last
+    /// lines of its bodies (plain, HTML and RTF), its attachments as documents and its
+    /// embedded messages as messages. The report's format is [`Format::Msg`].
+    ///
+    /// # Errors
+    /// A [`ReadError`] when the file cannot be read as an Outlook message (a damaged
+    /// compound file, an S/MIME message, a limit).
+    ///
+    /// ```
+    /// use protective_marking::{MessageAnalyser, ReadError};
+    /// let err = MessageAnalyser::new().analyse_msg(b"not a compound file").unwrap_err();
+    /// assert!(matches!(err, ReadError::Corrupt { .. }));
+    /// ```
+    pub fn analyse_msg(&self, bytes: &[u8]) -> Result<Report, ReadError> {
+        let content = self.msg_content(bytes, &PartPath::default())?;
+        let mut report = catch_unwind(AssertUnwindSafe(|| self.analyse_content(&content)))
+            .map_err(|_| ReadError::ParserPanicked {
+                parser: "message analysis",
+                location: "msg".into(),
+            })?;
+        report.format = Format::Msg;
+        Ok(report)
+    }
+
+    /// The content of the Outlook message `bytes`, at `at`.
+    fn msg_content(&self, bytes: &[u8], at: &PartPath) -> Result<MessageContent, ReadError> {
+        let m = document::read_msg_message(bytes, &self.limits)?;
+        super::msg::msg_content(&m, at, &self.limits)
+    }
+
     /// Report the markings of an already-read message.
     pub fn analyse_content(&self, content: &MessageContent) -> Report {
         let mut acc = Accumulator::default();
@@ -262,6 +293,20 @@ impl MessageAnalyser {
             || ct.starts_with("application/pkcs7-signature")
             || ct.starts_with("application/pgp-signature")
         {
+            return;
+        }
+        // An attached Outlook message is a message, as a `message/rfc822` part is.
+        if document::sniff(&a.bytes) == Format::Msg {
+            let nested = Limit::NestingDepth
+                .check(&self.limits, depth as u64 + 1, &a.path.to_string())
+                .and_then(|()| self.msg_content(&a.bytes, &a.path));
+            match nested {
+                Ok(nested) => self.message(&nested, depth + 1, acc),
+                Err(error) => acc.unreadable.push(UnreadablePart {
+                    at: a.path.clone(),
+                    error,
+                }),
+            }
             return;
         }
         match document::read(&a.bytes, &self.limits) {

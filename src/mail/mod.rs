@@ -41,9 +41,10 @@
 mod analysis;
 mod carriers;
 mod header;
-mod html;
+pub(crate) mod html;
 mod mbox;
 mod message;
+mod msg;
 mod prescan;
 mod quote;
 mod subject;

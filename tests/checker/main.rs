@@ -10,4 +10,5 @@ mod check_mail;
 mod check_marking;
 mod check_sample;
 mod check_scan;
+mod check_scan_office;
 mod check_scan_tree;

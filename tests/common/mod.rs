@@ -3,6 +3,8 @@
 //! of spaces (so a 200 MiB bomb costs nothing to build), and lopdf-written PDFs.
 #![allow(dead_code)]
 
+pub mod office;
+
 use std::io::{Cursor, Read, Write};
 
 pub const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
@@ -13,6 +15,60 @@ pub fn corpus(rel: &str) -> String {
         "{}/../shared/corpus/third_party/{rel}",
         env!("CARGO_MANIFEST_DIR")
     )
+}
+
+/// Asserts that the corpus folder `dir` holds exactly the files `names` lists (besides
+/// manifests), so a new corpus file cannot go unchecked.
+pub fn assert_corpus_listed<'a>(dir: &str, names: impl Iterator<Item = &'a str>) {
+    let base = corpus(dir);
+    let mut on_disk: Vec<String> = std::fs::read_dir(&base)
+        .unwrap_or_else(|e| panic!("corpus directory {base} missing: {e}"))
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| !n.ends_with(".tsv"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = names.map(str::to_owned).collect();
+    listed.sort();
+    assert_eq!(
+        on_disk, listed,
+        "corpus {dir} and the expectation table differ"
+    );
+}
+
+/// Runs `soffice --headless --convert-to TO` on `inputs` into `outdir`, one conversion at a
+/// time (concurrent instances fight over their profile). A missing soffice fails, naming
+/// scripts/setup.sh, so CI cannot pass without LibreOffice.
+pub fn soffice(to: &str, inputs: &[std::path::PathBuf], outdir: &std::path::Path) {
+    static SOFFICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = SOFFICE.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = format!(
+        "-env:UserInstallation=file:///tmp/protective-marking-lo-{}",
+        std::process::id()
+    );
+    let output = std::process::Command::new("soffice")
+        .arg("--headless")
+        .arg(&profile)
+        .args(["--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .args(inputs)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run soffice ({e}). Install LibreOffice Writer, Impress and Calc: \
+                 scripts/setup.sh"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "soffice --convert-to {to} failed (scripts/setup.sh installs Writer, Impress and \
+         Calc): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 pub fn corpus_bytes(rel: &str) -> Vec<u8> {

@@ -80,24 +80,7 @@ const PDF: &[(&str, Expect)] = &[
 ];
 
 fn check_dir(dir: &str, table: &[(&str, Expect)], format: Format) {
-    let base = common::corpus(dir);
-    let mut on_disk: Vec<String> = std::fs::read_dir(&base)
-        .unwrap_or_else(|e| panic!("corpus directory {base} missing: {e}"))
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter(|n| !n.ends_with(".tsv"))
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = table.iter().map(|(n, _)| (*n).to_owned()).collect();
-    listed.sort();
-    assert_eq!(
-        on_disk, listed,
-        "corpus {dir} and the expectation table differ"
-    );
+    common::assert_corpus_listed(dir, table.iter().map(|(n, _)| *n));
 
     for &(name, expect) in table {
         let bytes = common::corpus_bytes(&format!("{dir}/{name}"));

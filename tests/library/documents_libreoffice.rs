@@ -10,37 +10,9 @@ use crate::common;
 use protective_marking::Limits;
 use protective_marking::document::{Document, Format, read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Mutex;
-
-/// soffice conversions run one at a time: concurrent instances fight over their profile.
-static SOFFICE: Mutex<()> = Mutex::new(());
 
 fn convert(to: &str, inputs: &[PathBuf], outdir: &Path) {
-    let _serial = SOFFICE.lock().unwrap_or_else(|e| e.into_inner());
-    let profile = format!(
-        "-env:UserInstallation=file:///tmp/protective-marking-lo-{}",
-        std::process::id()
-    );
-    let output = Command::new("soffice")
-        .arg("--headless")
-        .arg(&profile)
-        .args(["--convert-to", to, "--outdir"])
-        .arg(outdir)
-        .args(inputs)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run soffice ({e}). Install LibreOffice Writer: \
-                 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-                 libreoffice-writer-nogui"
-            )
-        });
-    assert!(
-        output.status.success(),
-        "soffice --convert-to {to} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::soffice(to, inputs, outdir);
 }
 
 fn text_of(doc: &Document, location: &str) -> String {

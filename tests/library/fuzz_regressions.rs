@@ -10,13 +10,17 @@ use std::path::Path;
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 6] = [
+const TARGETS: [(&str, Check); 10] = [
     ("marking", checks::marking),
     ("subject", checks::subject),
     ("scan", checks::scan),
     ("message", checks::message),
     ("docx", checks::docx),
     ("pdf", checks::pdf),
+    ("pptx", checks::pptx),
+    ("xlsx", checks::xlsx),
+    ("odf", checks::odf),
+    ("msg", checks::msg),
 ];
 
 fn root() -> &'static Path {

@@ -15,7 +15,7 @@
 //! To write the corpus to files (for the checker, or as fuzz seeds):
 //! `HOSTILE_CORPUS_DIR=/tmp/hostile cargo test --test mail hostile_corpus`.
 
-use crate::common::{RawEntry, W_NS, base64, document_xml, docx_with, hand_pdf};
+use crate::common::{self, RawEntry, W_NS, base64, document_xml, docx_with, hand_pdf, office};
 use protective_marking::{Envelope, Gateway, GatewayAction, GatewayPolicy, ProblemCode, Verdict};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -118,6 +118,21 @@ fn deep_page_tree(depth: usize) -> Vec<u8> {
     hand_pdf(&objects)
 }
 
+/// A DOCX main part whose text is the billion-laughs entity `&i;`.
+fn laughs_template() -> String {
+    format!(
+        r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "lollollollollollollollollollol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]><w:document {W_NS}><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"#
+    )
+}
+
+fn xlsx_attachment(data: &[u8]) -> Vec<u8> {
+    with_attachment(
+        "hostile.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        data,
+    )
+}
+
 fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let mut add = |name, file, message, expect| {
@@ -200,9 +215,7 @@ fn cases() -> Vec<Case> {
         Expect::FailClosed,
     );
 
-    let laughs = format!(
-        r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "lollollollollollollollollollol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]><w:document {W_NS}><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"#
-    );
+    let laughs = laughs_template();
     let laughs = docx_with(
         RawEntry::stored("word/document.xml", laughs.as_bytes()),
         vec![],
@@ -225,6 +238,79 @@ fn cases() -> Vec<Case> {
         "docx 10,000-deep XML nesting",
         "xml-deep.eml",
         docx_attachment(&deep),
+        Expect::FailClosed,
+    );
+
+    // ---- PPTX, XLSX, Outlook .msg ----
+    let slide_prefix = r#"<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>"#;
+    let slide_bomb = RawEntry::spaces(
+        "",
+        slide_prefix,
+        200 * MIB,
+        "</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>",
+    );
+    let pptx_bomb = common::raw_zip(&office::pptx_entries(
+        "",
+        &[String::new()],
+        Some(slide_bomb),
+    ));
+    add(
+        "pptx zip bomb (a 200 MiB slide)",
+        "pptx-zip-bomb.eml",
+        with_attachment(
+            "hostile.pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            &pptx_bomb,
+        ),
+        Expect::FailClosed,
+    );
+    let sheet = (
+        "Budget".to_owned(),
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#.to_owned(),
+        String::new(),
+    );
+    let strings_bomb = RawEntry::spaces(
+        "",
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>"#,
+        200 * MIB,
+        "</t></si></sst>",
+    );
+    let xlsx_bomb = common::raw_zip(&office::xlsx_entries(
+        std::slice::from_ref(&sheet),
+        &[],
+        Some(strings_bomb),
+    ));
+    add(
+        "xlsx zip bomb (200 MiB of shared strings)",
+        "xlsx-zip-bomb.eml",
+        xlsx_attachment(&xlsx_bomb),
+        Expect::FailClosed,
+    );
+    let laughs_strings = laughs_template()
+        .replace("w:document", "sst")
+        .replace(
+            &format!("<sst {W_NS}><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></sst>"),
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&i;</t></si></sst>"#,
+        );
+    let xlsx_laughs = common::raw_zip(&office::xlsx_entries(
+        std::slice::from_ref(&sheet),
+        &[],
+        Some(RawEntry::stored("", laughs_strings.as_bytes())),
+    ));
+    add(
+        "xlsx billion laughs in the shared strings",
+        "xlsx-entity-expansion.eml",
+        xlsx_attachment(&xlsx_laughs),
+        Expect::FailClosed,
+    );
+    add(
+        "msg with a cyclic directory",
+        "msg-cyclic-directory.eml",
+        with_attachment(
+            "hostile.msg",
+            "application/vnd.ms-outlook",
+            &office::msg("Papers [SECRET]", "SECRET", true),
+        ),
         Expect::FailClosed,
     );
 

@@ -10,6 +10,7 @@ mod mail_corpus;
 mod mail_fixtures;
 mod mail_golden;
 mod mail_hostile;
+mod mail_office;
 mod mail_proptest;
 #[cfg(feature = "milter")]
 mod milter_binary;

@@ -1,9 +1,13 @@
-//! OPC packaging of a DOCX: content types, relationships, and the property parts
-//! (`docProps/core.xml`, `docProps/custom.xml`, `customXml/item*.xml`).
+//! OPC packaging shared by the OOXML readers (DOCX, PPTX, XLSX): content types,
+//! relationships, and the property parts (`docProps/core.xml`, `docProps/custom.xml`,
+//! `customXml/item*.xml`).
 
 use crate::document::xml::{XmlWalk, local_name, normalise_encoding};
+use crate::document::zip_reader::Package;
+use crate::document::{Format, PartKind};
 use crate::error::ReadError;
 use crate::limits::Limits;
+use crate::path::{PartPath, PropertySet, Segment};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 
@@ -14,6 +18,26 @@ pub(crate) const WORD_MAIN_TYPES: [&str; 4] = [
     "application/vnd.ms-word.document.macroEnabled.main+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+];
+
+/// Content types of a presentation main part: presentation, macro-enabled, template,
+/// macro-enabled template, slide show, macro-enabled slide show.
+pub(crate) const PRESENTATION_MAIN_TYPES: [&str; 6] = [
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml",
+];
+
+/// Content types of a workbook main part: workbook, macro-enabled, template, macro-enabled
+/// template. (Binary `.xlsb` workbooks are not read.)
+pub(crate) const WORKBOOK_MAIN_TYPES: [&str; 4] = [
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
 ];
 
 /// `[Content_Types].xml`: defaults by extension and overrides by part name (lower-cased,
@@ -319,6 +343,162 @@ pub(crate) fn custom_xml_labels(
             }
         }
     }
+}
+
+/// An opened OOXML package: the zip, its content types and its relationships.
+pub(crate) struct Opc<'a> {
+    pub(crate) package: Package<'a>,
+    pub(crate) content_types: ContentTypes,
+    pub(crate) limits: &'a Limits,
+}
+
+impl<'a> Opc<'a> {
+    /// Opens the zip and reads `[Content_Types].xml`, which every OOXML package has.
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        limits: &'a Limits,
+        format: Format,
+    ) -> Result<Self, ReadError> {
+        let mut package = Package::open(bytes, limits, format)?;
+        let content_types = match package.read("[Content_Types].xml")? {
+            Some(ct) => ContentTypes::parse(&ct, limits)?,
+            None => {
+                return Err(ReadError::Corrupt {
+                    format,
+                    location: "[Content_Types].xml".to_owned(),
+                    reason: "the package has no [Content_Types].xml; not an OOXML document"
+                        .to_owned(),
+                });
+            }
+        };
+        Ok(Opc {
+            package,
+            content_types,
+            limits,
+        })
+    }
+
+    /// The relationships of `source` (`""` for the package); none if it has no rels part.
+    pub(crate) fn rels(&mut self, source: &str) -> Result<Vec<Rel>, ReadError> {
+        let rels_part = rels_part_for(source);
+        match self.package.read(&rels_part)? {
+            Some(bytes) => parse_rels(&bytes, &rels_part, source, self.limits),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The package's main part (the `officeDocument` relationship, else `fallback` when the
+    /// package holds it), checked to have one of `types`; an OOXML package of another kind
+    /// is `Unsupported`, never read as an empty document.
+    pub(crate) fn main_part(
+        &mut self,
+        types: &[&str],
+        fallback: &str,
+        what: &str,
+        format: Format,
+    ) -> Result<String, ReadError> {
+        let rels = self.rels("")?;
+        let main = rels
+            .iter()
+            .find(|r| r.is("officeDocument"))
+            .map(|r| r.target.clone())
+            .or_else(|| self.package.has(fallback).then(|| fallback.to_owned()))
+            .ok_or_else(|| ReadError::Corrupt {
+                format,
+                location: "_rels/.rels".to_owned(),
+                reason: format!("no officeDocument relationship and no {fallback}"),
+            })?;
+        let content_type = self.content_types.type_of(&main).unwrap_or("");
+        if !types.iter().any(|t| t.eq_ignore_ascii_case(content_type)) {
+            return Err(ReadError::Unsupported {
+                what: format!(
+                    "OOXML package whose main part has content type {content_type:?}, not {what}"
+                ),
+                location: main,
+            });
+        }
+        Ok(main)
+    }
+
+    /// Reads a part that a relationship names; `Corrupt` if it is missing.
+    pub(crate) fn required(&mut self, name: &str, format: Format) -> Result<Vec<u8>, ReadError> {
+        self.package.read(name)?.ok_or_else(|| ReadError::Corrupt {
+            format,
+            location: name.to_owned(),
+            reason: "the part is missing from the zip".to_owned(),
+        })
+    }
+
+    /// The package's properties as parts: `property:core/<name>` ([`PartKind::CoreProperty`]),
+    /// `property:custom/<name>` ([`PartKind::CustomProperty`], or [`PartKind::LabelProperty`]
+    /// for a labelling tool's name), and `customxml:<item>/<element>` for label-like
+    /// `customXml/item*.xml` elements. Empty values are left out by the caller.
+    pub(crate) fn properties(&mut self) -> Result<Vec<(PartPath, PartKind, String)>, ReadError> {
+        package_properties(&mut self.package, self.limits)
+    }
+}
+
+/// The properties of an OOXML package, as [`Opc::properties`] describes.
+pub(crate) fn package_properties(
+    package: &mut Package<'_>,
+    limits: &Limits,
+) -> Result<Vec<(PartPath, PartKind, String)>, ReadError> {
+    {
+        let mut out = Vec::new();
+        if let Some(bytes) = package.read("docProps/core.xml")? {
+            for (name, value) in core_properties(&bytes, "docProps/core.xml", limits)? {
+                let path = PartPath::of(Segment::Property {
+                    set: PropertySet::Core,
+                    name,
+                });
+                out.push((path, PartKind::CoreProperty, value));
+            }
+        }
+        if let Some(bytes) = package.read("docProps/custom.xml")? {
+            for (name, value) in custom_properties(&bytes, "docProps/custom.xml", limits)? {
+                let kind = if is_label_name(&name) {
+                    PartKind::LabelProperty
+                } else {
+                    PartKind::CustomProperty
+                };
+                let path = PartPath::of(Segment::Property {
+                    set: PropertySet::Custom,
+                    name,
+                });
+                out.push((path, kind, value));
+            }
+        }
+        let mut items: Vec<String> = package
+            .names()
+            .iter()
+            .filter(|n| is_custom_xml_item(n))
+            .cloned()
+            .collect();
+        items.sort();
+        for item in items {
+            let Some(bytes) = package.read(&item)? else {
+                continue;
+            };
+            let file = item.rsplit('/').next().unwrap_or(&item).to_owned();
+            for (element, value) in custom_xml_labels(&bytes, &item, limits)? {
+                let path = PartPath::of(Segment::CustomXml {
+                    item: file.clone(),
+                    element,
+                });
+                out.push((path, PartKind::LabelProperty, value));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `customXml/item<N>.xml` (not `itemProps<N>.xml`, not rels).
+fn is_custom_xml_item(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .strip_prefix("customxml/item")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -4,112 +4,10 @@
 //! a caller can match on where a marking was found instead of parsing a string; `Display`
 //! gives the stable text of the checker's reports.
 
-use serde::Serialize;
+mod kinds;
+
+pub use kinds::{BodyKind, HeaderKind, Margin, Placeholder, PropertySet};
 use std::fmt;
-
-/// Which page of a DOCX section a header or footer is shown on (`w:type` of a
-/// `w:headerReference` or `w:footerReference`).
-///
-/// ```
-/// use protective_marking::path::HeaderKind;
-/// assert_eq!(HeaderKind::First.as_str(), "first");
-/// ```
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum HeaderKind {
-    /// `default`: every page not covered by the other two (odd pages when even headers are on).
-    Default,
-    /// `first`: the first page of the section (shown when `w:titlePg` is set).
-    First,
-    /// `even`: even pages (shown when `w:evenAndOddHeaders` is set in settings).
-    Even,
-}
-
-impl HeaderKind {
-    /// The `w:type` value: `default`, `first` or `even`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HeaderKind::Default => "default",
-            HeaderKind::First => "first",
-            HeaderKind::Even => "even",
-        }
-    }
-}
-
-/// Whether a page margin part is a header or a footer.
-///
-/// ```
-/// use protective_marking::path::Margin;
-/// assert_eq!(Margin::Footer.as_str(), "footer");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Margin {
-    /// The top margin.
-    Header,
-    /// The bottom margin.
-    Footer,
-}
-
-impl Margin {
-    /// `header` or `footer`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Margin::Header => "header",
-            Margin::Footer => "footer",
-        }
-    }
-}
-
-/// Which set of document properties a property belongs to.
-///
-/// ```
-/// use protective_marking::path::PropertySet;
-/// assert_eq!(PropertySet::Custom.as_str(), "custom");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PropertySet {
-    /// `docProps/core.xml`: title, subject, keywords, description, category, status.
-    Core,
-    /// `docProps/custom.xml` and labelling tools' properties.
-    Custom,
-}
-
-impl PropertySet {
-    /// `core` or `custom`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PropertySet::Core => "core",
-            PropertySet::Custom => "custom",
-        }
-    }
-}
-
-/// A message body: plain text or HTML.
-///
-/// ```
-/// use protective_marking::path::BodyKind;
-/// assert_eq!(BodyKind::Html.as_str(), "html");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BodyKind {
-    /// `text/plain`.
-    Text,
-    /// `text/html` (read as text with its markup removed).
-    Html,
-}
-
-impl BodyKind {
-    /// `text` or `html`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BodyKind::Text => "text",
-            BodyKind::Html => "html",
-        }
-    }
-}
 
 /// One step of a [`PartPath`].
 ///
@@ -199,6 +97,39 @@ pub enum Segment {
     MboxMessage(u64),
     /// An entry of a container, by name: `word/document.xml`.
     Entry(String),
+    /// A slide of a presentation, numbered from 1 in show order: `slide 3`.
+    Slide(u32),
+    /// A PPTX slide layout, numbered from 1 in package order: `layout 2`.
+    SlideLayout(u32),
+    /// A PPTX slide master, numbered from 1 in presentation order: `master 1`.
+    SlideMaster(u32),
+    /// The PPTX notes master: `notes master`.
+    NotesMaster,
+    /// The PPTX handout master: `handout master`.
+    HandoutMaster,
+    /// The speaker notes of the slide before it: `notes`.
+    Notes,
+    /// A footer, date, slide-number or header placeholder of the slide, layout or master
+    /// before it: `footer`, `date`, `slide number`, `header`.
+    Placeholder(Placeholder),
+    /// A worksheet (XLSX) or table (ODS) by name: `sheet[Budget]`.
+    Sheet(String),
+    /// The cell text of the sheet before it: `cells`.
+    Cells,
+    /// The name of the sheet before it: `name`.
+    SheetName,
+    /// The page header or footer of the sheet or ODF master page before it: `header`,
+    /// `footer[first]`, `footer[even]` (the default kind is not written).
+    PageMargin {
+        /// Header or footer.
+        margin: Margin,
+        /// The pages it shows on.
+        kind: HeaderKind,
+    },
+    /// An OpenDocument master page by name: `master-page[Standard]`.
+    MasterPage(String),
+    /// Shapes and text boxes drawn on the sheet before it: `drawing`.
+    Drawing,
 }
 
 impl fmt::Display for Segment {
@@ -242,6 +173,25 @@ impl fmt::Display for Segment {
             Segment::Attachment(n) => write!(f, "attachment[{n}]"),
             Segment::MboxMessage(n) => write!(f, "#{n}"),
             Segment::Entry(name) => f.write_str(name),
+            Segment::Slide(n) => write!(f, "slide {n}"),
+            Segment::SlideLayout(n) => write!(f, "layout {n}"),
+            Segment::SlideMaster(n) => write!(f, "master {n}"),
+            Segment::NotesMaster => f.write_str("notes master"),
+            Segment::HandoutMaster => f.write_str("handout master"),
+            Segment::Notes => f.write_str("notes"),
+            Segment::Placeholder(p) => f.write_str(p.as_str()),
+            Segment::Sheet(name) => write!(f, "sheet[{name}]"),
+            Segment::Cells => f.write_str("cells"),
+            Segment::SheetName => f.write_str("name"),
+            Segment::PageMargin {
+                margin,
+                kind: HeaderKind::Default,
+            } => f.write_str(margin.as_str()),
+            Segment::PageMargin { margin, kind } => {
+                write!(f, "{}[{}]", margin.as_str(), kind.as_str())
+            }
+            Segment::MasterPage(name) => write!(f, "master-page[{name}]"),
+            Segment::Drawing => f.write_str("drawing"),
         }
     }
 }
@@ -292,6 +242,23 @@ impl PartPath {
     /// The last segment, if any.
     pub fn last(&self) -> Option<&Segment> {
         self.0.last()
+    }
+
+    /// This path without its last segment: the part a part is in (`sheet[Budget]` for
+    /// `sheet[Budget]/header`); empty for a path of one segment or none.
+    ///
+    /// ```
+    /// use protective_marking::{PartPath, Segment};
+    /// let notes = PartPath::of(Segment::Slide(3)).then(Segment::Notes);
+    /// assert_eq!(notes.parent(), PartPath::of(Segment::Slide(3)));
+    /// ```
+    pub fn parent(&self) -> PartPath {
+        PartPath(
+            self.0
+                .split_last()
+                .map(|(_, rest)| rest.to_vec())
+                .unwrap_or_default(),
+        )
     }
 
     /// Whether the path has no segment (the input itself, unnamed).
@@ -489,6 +456,36 @@ mod tests {
             (
                 PartPath::of(Segment::Entry("box.mbox".into())).then(Segment::MboxMessage(3)),
                 "box.mbox#3",
+            ),
+            (
+                PartPath::of(Segment::SlideMaster(1))
+                    .then(Segment::Placeholder(Placeholder::Footer)),
+                "master 1/footer",
+            ),
+            (
+                PartPath::of(Segment::Slide(3)).then(Segment::Notes),
+                "slide 3/notes",
+            ),
+            (
+                PartPath::of(Segment::Sheet("Budget".into())).then(Segment::PageMargin {
+                    margin: Margin::Header,
+                    kind: HeaderKind::Default,
+                }),
+                "sheet[Budget]/header",
+            ),
+            (
+                PartPath::of(Segment::MasterPage("Standard".into())).then(Segment::PageMargin {
+                    margin: Margin::Footer,
+                    kind: HeaderKind::First,
+                }),
+                "master-page[Standard]/footer[first]",
+            ),
+            (
+                PartPath::of(Segment::Attachment(1)).then(Segment::MailBody {
+                    kind: BodyKind::Rtf,
+                    index: 1,
+                }),
+                "attachment[1]/body/rtf",
             ),
         ];
         for (path, text) in cases {
