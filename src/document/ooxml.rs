@@ -557,6 +557,35 @@ mod tests {
     }
 
     #[test]
+    fn relationship_attributes() {
+        let rels = |body: &str| {
+            let xml = format!("<Relationships>{body}</Relationships>");
+            parse_rels(
+                xml.as_bytes(),
+                "word/_rels/document.xml.rels",
+                "word/document.xml",
+                &Limits::default(),
+            )
+        };
+        let got = rels(
+            r#"<Relationship Id="rId1" Type="http://x/header" Target="header1.xml"/><Relationship Target="http://e/" TargetMode="External" Type="http://x/hyperlink" Id="rId2"/><Relationship Id="rId3" Type="http://x/a&amp;b"/>"#,
+        )
+        .unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].id.as_str(), got[0].target.as_str()),
+            ("rId1", "word/header1.xml")
+        );
+        assert_eq!((got[1].id.as_str(), got[1].target.as_str()), ("rId2", ""));
+        for bad in [
+            r#"<Relationship Id="rId1" Id="rId2" Type="t" Target="a.xml"/>"#,
+            r#"<Relationship Id="rId1" Type="t" Target="a&bogus.xml"/>"#,
+        ] {
+            assert!(matches!(rels(bad), Err(ReadError::Corrupt { .. })), "{bad}");
+        }
+    }
+
+    #[test]
     fn label_names() {
         for n in [
             "MSIP_Label_1234_Name",

@@ -481,4 +481,42 @@ mod tests {
         assert_eq!(decode_header_footer("&BIN-CONF&BIDENCE"), "IN-CONFIDENCE");
         assert_eq!(decode_header_footer("&L&G"), "");
     }
+
+    fn cells(row: &str) -> Result<String, ReadError> {
+        let xml = format!("<worksheet><sheetData><row>{row}</row></sheetData></worksheet>");
+        let shared = ["one".to_owned(), "two".to_owned()];
+        walk_sheet(
+            xml.as_bytes(),
+            "xl/worksheets/sheet1.xml",
+            &shared,
+            &Limits::default(),
+        )
+        .map(|s| s.cells)
+    }
+
+    #[test]
+    fn cell_attributes() {
+        assert_eq!(
+            cells(r#"<c r="A1" s="2" t="s"><v>1</v></c><c t="str"><v>x</v></c><c><v>5</v></c>"#)
+                .unwrap(),
+            "two\tx"
+        );
+        // More attributes than the fast path keeps: the checked walk reads them.
+        let many = (0..10).map(|i| format!(r#" a{i}="1""#)).collect::<String>();
+        assert_eq!(
+            cells(&format!(r#"<c{many} t="s"><v>0</v></c>"#)).unwrap(),
+            "one"
+        );
+        for bad in [
+            r#"<c t="s" t="s"><v>0</v></c>"#,
+            r#"<c r="A1" t="s" r="A2"><v>0</v></c>"#,
+            r#"<c t=s><v>0</v></c>"#,
+        ] {
+            let err = cells(bad).unwrap_err();
+            assert!(
+                matches!(&err, ReadError::Corrupt { reason, .. } if reason.starts_with("bad attribute")),
+                "{bad}: {err}"
+            );
+        }
+    }
 }
