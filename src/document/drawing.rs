@@ -77,6 +77,8 @@ struct Walker {
     out: Drawing,
     /// Local names of the open elements.
     stack: Vec<Vec<u8>>,
+    /// Buffers of closed elements' names, reused by the next elements opened.
+    spare: Vec<Vec<u8>>,
     /// Open groups: their transform and the stack depth of their `grpSp`.
     groups: Vec<(Transform, usize)>,
     /// The open shape and the stack depth of its element.
@@ -98,6 +100,7 @@ pub(crate) fn walk_drawing(
     let mut w = Walker {
         out: Drawing::default(),
         stack: Vec::new(),
+        spare: Vec::new(),
         groups: Vec::new(),
         shape: None,
         line: String::new(),
@@ -144,7 +147,10 @@ impl Walker {
         e: &BytesStart<'_>,
         empty: bool,
     ) -> Result<(), ReadError> {
-        let local = e.local_name().as_ref().to_vec();
+        // A name buffer of an element closed earlier: no allocation per element.
+        let mut local = self.spare.pop().unwrap_or_default();
+        local.clear();
+        local.extend_from_slice(e.local_name().as_ref());
         if self.skip_from.is_none() {
             self.effects(xml, e, &local)?;
         }
@@ -273,6 +279,12 @@ impl Walker {
         let Some(local) = self.stack.pop() else {
             return;
         };
+        self.closed(&local);
+        self.spare.push(local);
+    }
+
+    /// What closing the element `local` (just popped off the stack) ends.
+    fn closed(&mut self, local: &[u8]) {
         let depth = self.stack.len();
         if let Some(from) = self.skip_from {
             if depth == from {

@@ -170,14 +170,19 @@ pub(crate) fn parse_rels(
     loop {
         match xml.next()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let external = xml
-                    .attr(&e, b"TargetMode")?
-                    .is_some_and(|m| m.eq_ignore_ascii_case("External"));
-                let (Some(id), Some(kind), Some(target)) = (
-                    xml.attr(&e, b"Id")?,
-                    xml.attr(&e, b"Type")?,
-                    xml.attr(&e, b"Target")?,
-                ) else {
+                let [mode, id, kind, target] = match relationship_attrs(&e) {
+                    Some(found) => found,
+                    // Something is wrong with the attributes: the walk one attribute at a
+                    // time finds it and says what.
+                    None => [
+                        xml.attr(&e, b"TargetMode")?,
+                        xml.attr(&e, b"Id")?,
+                        xml.attr(&e, b"Type")?,
+                        xml.attr(&e, b"Target")?,
+                    ],
+                };
+                let external = mode.is_some_and(|m| m.eq_ignore_ascii_case("External"));
+                let (Some(id), Some(kind), Some(target)) = (id, kind, target) else {
                     continue;
                 };
                 let target = if external {
@@ -191,6 +196,30 @@ pub(crate) fn parse_rels(
             _ => {}
         }
     }
+}
+
+/// A `Relationship`'s `TargetMode`, `Id`, `Type` and `Target` (the first of each local
+/// name, unescaped, as [`XmlWalk::attr`] reads them) in one walk over its attributes rather
+/// than four. `None` when an attribute or a value is malformed.
+fn relationship_attrs(e: &BytesStart<'_>) -> Option<[Option<String>; 4]> {
+    const NAMES: [&[u8]; 4] = [b"TargetMode", b"Id", b"Type", b"Target"];
+    let mut found: [Option<String>; 4] = Default::default();
+    for a in e.attributes().with_checks(true) {
+        let a = a.ok()?;
+        let local = a.key.local_name();
+        let Some(slot) = NAMES
+            .iter()
+            .zip(found.iter_mut())
+            .find_map(|(name, slot)| (*name == local.as_ref()).then_some(slot))
+        else {
+            continue;
+        };
+        if slot.is_none() {
+            let raw = String::from_utf8_lossy(&a.value);
+            *slot = Some(quick_xml::escape::unescape(&raw).ok()?.into_owned());
+        }
+    }
+    Some(found)
 }
 
 /// The `docProps/core.xml` properties that are read, by element local name.
@@ -525,6 +554,35 @@ mod tests {
             "word/_rels/document.xml.rels"
         );
         assert_eq!(rels_part_for(""), "_rels/.rels");
+    }
+
+    #[test]
+    fn relationship_attributes() {
+        let rels = |body: &str| {
+            let xml = format!("<Relationships>{body}</Relationships>");
+            parse_rels(
+                xml.as_bytes(),
+                "word/_rels/document.xml.rels",
+                "word/document.xml",
+                &Limits::default(),
+            )
+        };
+        let got = rels(
+            r#"<Relationship Id="rId1" Type="http://x/header" Target="header1.xml"/><Relationship Target="http://e/" TargetMode="External" Type="http://x/hyperlink" Id="rId2"/><Relationship Id="rId3" Type="http://x/a&amp;b"/>"#,
+        )
+        .unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].id.as_str(), got[0].target.as_str()),
+            ("rId1", "word/header1.xml")
+        );
+        assert_eq!((got[1].id.as_str(), got[1].target.as_str()), ("rId2", ""));
+        for bad in [
+            r#"<Relationship Id="rId1" Id="rId2" Type="t" Target="a.xml"/>"#,
+            r#"<Relationship Id="rId1" Type="t" Target="a&bogus.xml"/>"#,
+        ] {
+            assert!(matches!(rels(bad), Err(ReadError::Corrupt { .. })), "{bad}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::document::{
 use crate::error::ReadError;
 use crate::limits::Limits;
 use crate::path::{Margin, PartPath, Segment};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 /// Reads an XLSX (or XLSM, XLTX) package into its text parts.
 ///
@@ -158,25 +158,31 @@ fn shared_strings(bytes: &[u8], part: &str, limits: &Limits) -> Result<Vec<Strin
     let bytes = normalise_encoding(bytes);
     let mut xml = XmlWalk::new(&bytes, part, limits);
     let mut out = Vec::new();
-    let mut stack: Vec<Vec<u8>> = Vec::new();
+    // The open elements that matter, not their names: no allocation per element.
+    let mut stack: Vec<Tag> = Vec::new();
     let mut current = String::new();
     loop {
         let event = xml.next()?;
         match &event {
-            Event::Start(e) => stack.push(e.local_name().as_ref().to_vec()),
+            Event::Start(e) => stack.push(match e.local_name().as_ref() {
+                b"si" => Tag::SharedItem,
+                b"t" => Tag::Text,
+                b"rPh" => Tag::Phonetic,
+                _ => Tag::Other,
+            }),
             Event::Empty(e) => {
                 if e.local_name().as_ref() == b"si" {
                     out.push(String::new());
                 }
             }
             Event::End(_) => {
-                if stack.pop().as_deref() == Some(b"si") {
+                if stack.pop() == Some(Tag::SharedItem) {
                     out.push(std::mem::take(&mut current));
                 }
             }
             Event::Eof => return Ok(out),
             other => {
-                if stack.last().is_some_and(|t| t == b"t") && !stack.iter().any(|t| t == b"rPh") {
+                if stack.last() == Some(&Tag::Text) && !stack.contains(&Tag::Phonetic) {
                     xml.append_text(other, &mut current)?;
                 }
             }
@@ -213,6 +219,8 @@ enum Tag {
     Text,
     Phonetic,
     Row,
+    /// `si`, a shared string (only in the shared string table).
+    SharedItem,
     Margin(Margin, HeaderKind),
     Other,
 }
@@ -241,6 +249,65 @@ enum CellType {
     None,
 }
 
+/// The type of a `<c>` cell from its `t` attribute. A bad attribute, or two with one
+/// name, is `Corrupt`.
+fn cell_type_of(xml: &XmlWalk<'_>, e: &BytesStart<'_>) -> Result<CellType, ReadError> {
+    // quick-xml's duplicate check allocates a list of keys for every element; a cell has
+    // a few attributes, so they are compared here on the stack, and anything unusual (an
+    // error, a duplicate, many attributes) goes through the checked walk, whose error is
+    // the one reported.
+    let mut keys: [&[u8]; 8] = [&[]; 8];
+    let mut cell_type = CellType::None;
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    for (seen, a) in attributes.enumerate() {
+        let Ok(a) = a else {
+            return cell_type_checked(xml, e);
+        };
+        let key = a.key.into_inner();
+        let Some(slot) = keys.get_mut(seen) else {
+            return cell_type_checked(xml, e);
+        };
+        *slot = key;
+        if keys.iter().take(seen).any(|k| *k == key) {
+            return cell_type_checked(xml, e);
+        }
+        if a.key.local_name().as_ref() == b"t" {
+            cell_type = cell_type_named(&a.value);
+        }
+    }
+    Ok(cell_type)
+}
+
+/// [`cell_type_of`] through quick-xml's checked attribute walk.
+fn cell_type_checked(xml: &XmlWalk<'_>, e: &BytesStart<'_>) -> Result<CellType, ReadError> {
+    let mut cell_type = CellType::None;
+    for a in e.attributes().with_checks(true) {
+        let a = a.map_err(|err| xml.corrupt(format!("bad attribute: {err}")))?;
+        if a.key.local_name().as_ref() == b"t" {
+            cell_type = cell_type_named(&a.value);
+        }
+    }
+    Ok(cell_type)
+}
+
+fn cell_type_named(t: &[u8]) -> CellType {
+    match t {
+        b"s" => CellType::Shared,
+        b"inlineStr" | b"str" => CellType::Text,
+        _ => CellType::None,
+    }
+}
+
+/// `str::trim`, without decoding a character at either end when both are printable
+/// ASCII (nearly every cell), which is what the per-cell cost of a large sheet was.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// One worksheet: the text cells, row by row, and the header/footer code strings.
 fn walk_sheet(
     bytes: &[u8],
@@ -262,17 +329,7 @@ fn walk_sheet(
             Event::Start(e) => {
                 let tag = tag_of(e.local_name().as_ref());
                 if tag == Tag::Cell {
-                    cell_type = CellType::None;
-                    for a in e.attributes().with_checks(true) {
-                        let a = a.map_err(|err| xml.corrupt(format!("bad attribute: {err}")))?;
-                        if a.key.local_name().as_ref() == b"t" {
-                            cell_type = match a.value.as_ref() {
-                                b"s" => CellType::Shared,
-                                b"inlineStr" | b"str" => CellType::Text,
-                                _ => CellType::None,
-                            };
-                        }
-                    }
+                    cell_type = cell_type_of(&xml, e)?;
                     value.clear();
                 }
                 stack.push(tag);
@@ -282,7 +339,7 @@ fn walk_sheet(
                 Some(Tag::Cell) => {
                     let text = match cell_type {
                         CellType::Shared => {
-                            let i: usize = value.trim().parse().map_err(|_| {
+                            let i: usize = trim(&value).parse().map_err(|_| {
                                 xml.corrupt(format!(
                                     "a shared-string cell holds {value:?}, not an index"
                                 ))
@@ -297,12 +354,12 @@ fn walk_sheet(
                         CellType::Text => value.as_str(),
                         CellType::None => "",
                     };
-                    let text = text.trim();
+                    let text = trim(text);
                     if !text.is_empty() {
                         if !row.is_empty() {
                             row.push('\t');
                         }
-                        if text.contains(['\r', '\n', '\t']) {
+                        if text.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\t')) {
                             row.push_str(&text.replace(['\r', '\n', '\t'], " "));
                         } else {
                             row.push_str(text);
@@ -423,5 +480,43 @@ mod tests {
         );
         assert_eq!(decode_header_footer("&BIN-CONF&BIDENCE"), "IN-CONFIDENCE");
         assert_eq!(decode_header_footer("&L&G"), "");
+    }
+
+    fn cells(row: &str) -> Result<String, ReadError> {
+        let xml = format!("<worksheet><sheetData><row>{row}</row></sheetData></worksheet>");
+        let shared = ["one".to_owned(), "two".to_owned()];
+        walk_sheet(
+            xml.as_bytes(),
+            "xl/worksheets/sheet1.xml",
+            &shared,
+            &Limits::default(),
+        )
+        .map(|s| s.cells)
+    }
+
+    #[test]
+    fn cell_attributes() {
+        assert_eq!(
+            cells(r#"<c r="A1" s="2" t="s"><v>1</v></c><c t="str"><v>x</v></c><c><v>5</v></c>"#)
+                .unwrap(),
+            "two\tx"
+        );
+        // More attributes than the fast path keeps: the checked walk reads them.
+        let many = (0..10).map(|i| format!(r#" a{i}="1""#)).collect::<String>();
+        assert_eq!(
+            cells(&format!(r#"<c{many} t="s"><v>0</v></c>"#)).unwrap(),
+            "one"
+        );
+        for bad in [
+            r#"<c t="s" t="s"><v>0</v></c>"#,
+            r#"<c r="A1" t="s" r="A2"><v>0</v></c>"#,
+            r#"<c t=s><v>0</v></c>"#,
+        ] {
+            let err = cells(bad).unwrap_err();
+            assert!(
+                matches!(&err, ReadError::Corrupt { reason, .. } if reason.starts_with("bad attribute")),
+                "{bad}: {err}"
+            );
+        }
     }
 }
