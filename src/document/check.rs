@@ -6,6 +6,7 @@
 //! paragraph (PSR-HB p.14). The effective marking is the join of every deciding finding;
 //! prose never decides.
 
+use super::banners::{check_edges, edge_lines, push};
 use super::{Document, Part, PartKind, check_office};
 use crate::detect::{self, Role};
 use crate::marking::Marking;
@@ -144,12 +145,6 @@ pub fn check(doc: &Document, scanner: &Scanner) -> Report {
     report
 }
 
-pub(super) fn push(problems: &mut Vec<Problem>, p: Problem) {
-    if !problems.contains(&p) {
-        problems.push(p);
-    }
-}
-
 /// Whether a finding sits where a banner goes: a header, footer, watermark, page top or
 /// bottom, or the first or last line of the body.
 fn is_banner_position(part: &Part, f: &Finding) -> bool {
@@ -266,28 +261,14 @@ fn pdf_banners(doc: &Document, scanner: &Scanner, problems: &mut Vec<Problem>) {
             )
         };
         let n = lines.len();
-        // Three lines each, or half the page each when it is short (one line: it is both).
-        let k = if n < 2 { n } else { (n / 2).min(3) };
+        let k = edge_lines(n);
         let top = read(&lines[..k], Segment::Top);
         let bottom = read(&lines[n - k..], Segment::Bottom);
-        let page = Location::from(part.path.clone());
-        for (place, m) in [
-            (BannerPlace::PageTop, &top),
-            (BannerPlace::PageBottom, &bottom),
-        ] {
-            if m.is_none() {
-                push(problems, Problem::missing_banner(page.clone(), place));
-            }
-        }
-        if let (Some(t), Some(b)) = (&top, &bottom)
-            && t != b
-        {
-            let top_at = Location::from(part.path.then(Segment::Top));
-            let bottom_at = Location::from(part.path.then(Segment::Bottom));
-            push(
-                problems,
-                Problem::banners_disagree(page, (t, &top_at), (b, &bottom_at)),
-            );
-        }
+        check_edges(
+            problems,
+            &part.path,
+            [BannerPlace::PageTop, BannerPlace::PageBottom],
+            (&top, &bottom),
+        );
     }
 }

@@ -10,7 +10,7 @@
 //! * An OpenDocument text or spreadsheet prints with the header and footer of its page
 //!   styles (master pages): each page style has both, each marked, and they agree.
 
-use super::check::push;
+use super::banners::{check_edges, edge_lines, push};
 use super::{Document, Part, PartKind};
 use crate::detect::{self, Role};
 use crate::marking::Marking;
@@ -92,9 +92,8 @@ pub(super) fn slide_banners(
             .map(|(l, n)| (n, l.trim()))
             .filter(|(_, l)| !l.is_empty())
             .collect();
-        // Three lines each, or half the slide each when it is short (one line: it is both).
         let n = lines.len();
-        let k = if n < 2 { n } else { (n / 2).min(3) };
+        let k = edge_lines(n);
         let (top_lines, bottom_lines) = (&lines[..k], &lines[n - k..]);
         let top_at = slide.then(Segment::Top);
         let bottom_at = slide.then(Segment::Bottom);
@@ -117,27 +116,13 @@ pub(super) fn slide_banners(
                 bottom = join(bottom, m);
             }
         }
+        check_edges(
+            problems,
+            slide,
+            [BannerPlace::SlideTop, BannerPlace::SlideBottom],
+            (&top, &bottom),
+        );
         let at = Location::from(slide.clone());
-        for (place, m) in [
-            (BannerPlace::SlideTop, &top),
-            (BannerPlace::SlideBottom, &bottom),
-        ] {
-            if m.is_none() {
-                push(problems, Problem::missing_banner(at.clone(), place));
-            }
-        }
-        if let (Some(t), Some(b)) = (&top, &bottom)
-            && t != b
-        {
-            push(
-                problems,
-                Problem::banners_disagree(
-                    at.clone(),
-                    (t, &Location::from(top_at)),
-                    (b, &Location::from(bottom_at)),
-                ),
-            );
-        }
         let Some(shown) = join(top, bottom) else {
             continue;
         };

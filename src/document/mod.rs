@@ -28,6 +28,7 @@
 //! third-party parser call runs inside `catch_unwind`, a caught panic becoming
 //! [`ReadError::ParserPanicked`].
 
+mod banners;
 mod check;
 mod check_office;
 mod docx;
