@@ -186,7 +186,7 @@ impl Inspector {
                 Err(e) => Report::unreadable(Format::Msg, e).named(name),
             };
         }
-        match document::read(&bytes, &self.limits) {
+        match document::read_as(&bytes, format, &self.limits) {
             Ok(doc) => document::check(&doc, &self.scanner).named(name),
             Err(e) => Report::unreadable(format, e).named(name),
         }

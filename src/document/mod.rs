@@ -288,7 +288,18 @@ pub fn sniff(bytes: &[u8]) -> Format {
 /// assert!(matches!(read(&ole, &Limits::default()), Err(ReadError::Unsupported { .. })));
 /// ```
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    match sniff(bytes) {
+    read_as(bytes, sniff(bytes), limits)
+}
+
+/// Reads `bytes` with the reader for `format`, which the caller has already found with
+/// [`sniff`] (the [`Inspector`](crate::Inspector) does, to tell messages from documents), so
+/// a package's directory is not parsed once more just to pick the reader.
+pub(crate) fn read_as(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    match format {
         Format::Docx => read_docx(bytes, limits),
         Format::Pdf => read_pdf(bytes, limits),
         Format::Pptx => read_pptx(bytes, limits),
