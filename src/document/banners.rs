@@ -1,6 +1,7 @@
 //! Where banners must stand on a page or slide, shared by the document checks of every
 //! format (PSR-HB p.13: every page is marked at its top and bottom, alike).
 
+use super::{Document, Part, PartKind};
 use crate::marking::Marking;
 use crate::path::{Location, PartPath, Segment};
 use crate::problem::{BannerPlace, Problem};
@@ -42,4 +43,24 @@ pub(super) fn check_edges(
             Problem::banners_disagree(at, (t, &top_at), (b, &bottom_at)),
         );
     }
+}
+
+/// Indices of `doc`'s page headers (or, with `footer`, page footers) that `within` accepts:
+/// a DOCX section's, a sheet's, a page style's.
+pub(super) fn margin_parts(
+    doc: &Document,
+    footer: bool,
+    within: impl Fn(&Part) -> bool,
+) -> Vec<usize> {
+    doc.parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| within(p))
+        .filter(|(_, p)| match p.kind {
+            PartKind::Header(_) => !footer,
+            PartKind::Footer(_) => footer,
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
 }

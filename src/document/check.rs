@@ -6,7 +6,7 @@
 //! paragraph (PSR-HB p.14). The effective marking is the join of every deciding finding;
 //! prose never decides.
 
-use super::banners::{check_edges, edge_lines, push};
+use super::banners::{check_edges, edge_lines, margin_parts, push};
 use super::{Document, Part, PartKind, check_office};
 use crate::detect::{self, Role};
 use crate::marking::Marking;
@@ -180,19 +180,7 @@ fn docx_banners(doc: &Document, deciding: &[&(usize, Finding)], problems: &mut V
     for section in 1..=doc.sections.max(1) {
         let at_section = Location::from(Segment::Section(section));
         for slot in [0, 1] {
-            let own: Vec<usize> = doc
-                .parts
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.section() == Some(section))
-                .filter(|(_, p)| {
-                    matches!(
-                        (slot, p.kind),
-                        (0, PartKind::Header(_)) | (1, PartKind::Footer(_))
-                    )
-                })
-                .map(|(i, _)| i)
-                .collect();
+            let own = margin_parts(doc, slot == 1, |p| p.section() == Some(section));
             let parts = if own.is_empty() {
                 prev[slot].clone().unwrap_or_default()
             } else {

@@ -10,7 +10,7 @@
 //! * An OpenDocument text or spreadsheet prints with the header and footer of its page
 //!   styles (master pages): each page style has both, each marked, and they agree.
 
-use super::banners::{check_edges, edge_lines, push};
+use super::banners::{check_edges, edge_lines, margin_parts, push};
 use super::{Document, Part, PartKind};
 use crate::detect::{self, Role};
 use crate::marking::Marking;
@@ -207,19 +207,7 @@ fn margins(
         (0, none.0, BannerPlace::Header),
         (1, none.1, BannerPlace::Footer),
     ] {
-        let parts: Vec<usize> = doc
-            .parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| within(p))
-            .filter(|(_, p)| {
-                matches!(
-                    (slot, p.kind),
-                    (0, PartKind::Header(_)) | (1, PartKind::Footer(_))
-                )
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let parts = margin_parts(doc, slot == 1, within);
         if parts.is_empty() {
             push(problems, Problem::missing_banner(at.clone(), place));
         }
