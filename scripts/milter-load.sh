@@ -7,6 +7,8 @@
 #   ROUNDS=3 scripts/milter-load.sh              3 baseline and 3 clean runs (default 2)
 #   MILTER_BIN=path/to/protective-marking-milter scripts/milter-load.sh
 #                                                use that binary, do not build
+#   MILTER=null scripts/milter-load.sh           the floor: a null milter on libmilter
+#                                                (scripts/null_milter.c) in place of ours
 #
 # One private Postfix instance (scripts/lib/postfix-instance.sh) with two smtpd listeners on
 # 127.0.0.1: one without a milter and one with the milter (release build of the
@@ -38,14 +40,20 @@ MESSAGES=${MESSAGES:-2000}
 SENDERS=${SENDERS:-8}
 DEADLINE=${DEADLINE:-120}
 MILTER_SOCKET=${MILTER_SOCKET:-tcp}
+MILTER=${MILTER:-protective-marking}
 ROUNDS=${ROUNDS:-2}
 
 if [ "$(id -u)" != 0 ]; then
   echo "milter-load: needs root (it starts a private Postfix instance)" >&2
   exit 2
 fi
+case "$MILTER" in
+  protective-marking) setup_args=() ;;
+  null) setup_args=(--bench) ;; # libmilter-dev and gcc for the null milter
+  *) echo "milter-load: MILTER is protective-marking or null" >&2; exit 2 ;;
+esac
 if [ "${PM_SKIP_SETUP:-0}" != 1 ]; then
-  scripts/setup.sh
+  scripts/setup.sh "${setup_args[@]}"
 fi
 # shellcheck source=lib/postfix-instance.sh
 source scripts/lib/postfix-instance.sh
@@ -69,18 +77,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -z "${MILTER_BIN:-}" ]; then
-  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-  cargo build --quiet --release --features milter --bin protective-marking-milter
-  MILTER_BIN=$CARGO_TARGET_DIR/release/protective-marking-milter
-fi
 case "$MILTER_SOCKET" in
-  tcp) listen="127.0.0.1:$(pf_free_port)"; milter="inet:$listen" ;;
-  unix) listen="unix:$WORK/milter.sock"; milter=$listen ;;
+  tcp) port=$(pf_free_port); listen="127.0.0.1:$port"; milter="inet:$listen"; libmilter_conn="inet:$port@127.0.0.1" ;;
+  unix) listen="unix:$WORK/milter.sock"; milter=$listen; libmilter_conn="local:$WORK/milter.sock" ;;
   *) echo "milter-load: MILTER_SOCKET is tcp or unix" >&2; exit 2 ;;
 esac
-"$MILTER_BIN" --listen "$listen" --policy tests/data/milter/policy.toml --log-format json \
-  --socket-group postfix >"$WORK/milter.log" 2>&1 &
+if [ "$MILTER" = null ]; then
+  MILTER_BIN=$WORK/null-milter
+  gcc -O2 -Wall -Wextra -o "$MILTER_BIN" scripts/null_milter.c -lmilter
+  "$MILTER_BIN" "$libmilter_conn" >"$WORK/milter.log" 2>&1 &
+else
+  if [ -z "${MILTER_BIN:-}" ]; then
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+    cargo build --quiet --release --features milter --bin protective-marking-milter
+    MILTER_BIN=$CARGO_TARGET_DIR/release/protective-marking-milter
+  fi
+  "$MILTER_BIN" --listen "$listen" --policy tests/data/milter/policy.toml --log-format json \
+    --socket-group postfix >"$WORK/milter.log" 2>&1 &
+fi
 MILTER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$WORK/milter.log" && break
@@ -124,17 +138,22 @@ for r in $(seq 1 "$ROUNDS"); do
     run "baseline-$r" "$BASE_PORT" "$MESSAGES" --only-deliverable
   fi
 done
-run mixed "$MILTER_PORT" "$MESSAGES"
+# The null milter accepts everything, so the mixed run (which checks each case's verdict)
+# is only for ours.
+if [ "$MILTER" != null ]; then
+  run mixed "$MILTER_PORT" "$MESSAGES"
+fi
 
 held=$(pf_queue_json | grep -c '"queue_name": *"hold"' || true)
 log_reject=$(grep -c 'milter-reject: END-OF-MESSAGE .*: 5\.7\.1 ' "$PF_DIR/maillog" || true)
 log_tempfail=$(grep -c 'milter-reject: END-OF-MESSAGE .*: 4\.7\.1 ' "$PF_DIR/maillog" || true)
 log_hold=$(grep -c 'milter-hold: END-OF-MESSAGE' "$PF_DIR/maillog" || true)
 
-python3 - "$WORK" "$held" "$log_reject" "$log_tempfail" "$log_hold" "$ROUNDS" <<'EOF'
+python3 - "$WORK" "$held" "$log_reject" "$log_tempfail" "$log_hold" "$ROUNDS" "$MILTER" <<'EOF'
 import json, sys
 
-work, held, log_reject, log_tempfail, log_hold, rounds = sys.argv[1], *map(int, sys.argv[2:])
+work, held, log_reject, log_tempfail, log_hold, rounds = sys.argv[1], *map(int, sys.argv[2:7])
+null_milter = sys.argv[7] == "null"
 
 
 def percentile(sorted_values, p):
@@ -165,8 +184,11 @@ def pooled(kind):
 
 base, base_delivered = pooled("baseline")
 clean, clean_delivered = pooled("clean")
-milt = json.load(open(f"{work}/mixed.json"))
-delivered = int(open(f"{work}/mixed.delivered").read())
+if null_milter:
+    milt, delivered = None, 0
+else:
+    milt = json.load(open(f"{work}/mixed.json"))
+    delivered = int(open(f"{work}/mixed.delivered").read())
 expect = {}
 for line in open(f"{work}/msgs/cases.tsv"):
     name, _s, _r, outcome, reply, *_ = line.rstrip("\n").split("\t")
@@ -177,22 +199,24 @@ def check(ok, what):
     if not ok:
         problems.append(what)
 
-for name, run in (("baseline", base), ("clean", clean), ("mixed", milt)):
+runs = (("baseline", base), ("clean", clean)) + ((("mixed", milt),) if milt else ())
+for name, run in runs:
     check(run["errors"] == 0, f"{name}: {run['errors']} broken SMTP sessions")
     check(not run["deadline_hit"], f"{name}: deadline hit after {run['sent']} messages")
 for name, run, got in (("baseline", base, base_delivered), ("clean", clean, clean_delivered)):
     check(run["accepted"] == run["sent"], f"{name}: only {run['accepted']} of {run['sent']} accepted")
     check(got == run["sent"], f"{name}: {got} delivered of {run['sent']} sent")
-total = delivered + milt["rejected"] + milt["tempfailed"] + held
-check(total == milt["sent"],
-      f"lost messages: delivered {delivered} + rejected {milt['rejected']} + tempfailed "
-      f"{milt['tempfailed']} + held {held} = {total}, sent {milt['sent']}")
-check(delivered + held == milt["accepted"], f"accepted {milt['accepted']} != delivered {delivered} + held {held}")
-check(log_reject == milt["rejected"], f"maillog has {log_reject} 5.7.1 milter rejects, client saw {milt['rejected']}")
-check(log_tempfail == milt["tempfailed"], f"maillog has {log_tempfail} 4.7.1 milter tempfails, client saw {milt['tempfailed']}")
-check(log_hold == held, f"maillog has {log_hold} milter-hold lines, hold queue has {held}")
-check(held > 0 and milt["rejected"] > 0 and delivered > 0, "the mix did not exercise deliver, reject and hold")
-for name, codes in list(milt["per_case"].items()) + list(clean["per_case"].items()):
+if milt:
+    total = delivered + milt["rejected"] + milt["tempfailed"] + held
+    check(total == milt["sent"],
+          f"lost messages: delivered {delivered} + rejected {milt['rejected']} + tempfailed "
+          f"{milt['tempfailed']} + held {held} = {total}, sent {milt['sent']}")
+    check(delivered + held == milt["accepted"], f"accepted {milt['accepted']} != delivered {delivered} + held {held}")
+    check(log_reject == milt["rejected"], f"maillog has {log_reject} 5.7.1 milter rejects, client saw {milt['rejected']}")
+    check(log_tempfail == milt["tempfailed"], f"maillog has {log_tempfail} 4.7.1 milter tempfails, client saw {milt['tempfailed']}")
+    check(log_hold == held, f"maillog has {log_hold} milter-hold lines, hold queue has {held}")
+    check(held > 0 and milt["rejected"] > 0 and delivered > 0, "the mix did not exercise deliver, reject and hold")
+for name, codes in list(milt["per_case"].items() if milt else []) + list(clean["per_case"].items()):
     wrong = {c: n for c, n in codes.items() if c != expect[name]}
     check(not wrong, f"{name}: expected {expect[name]}, got {wrong}")
 
@@ -204,8 +228,9 @@ def line(name, run, what):
           f"latency p50 {ms(lat['p50'])} ms, p99 {ms(lat['p99'])} ms")
 line("baseline", base, f"{base_delivered} delivered (no milter); runs {base['runs']} msg/s")
 line("clean", clean, f"{clean_delivered} delivered; runs {clean['runs']} msg/s")
-line("mixed", milt, f"{delivered} delivered + {milt['rejected']} rejected + {milt['tempfailed']} "
-     f"tempfailed + {held} held")
+if milt:
+    line("mixed", milt, f"{delivered} delivered + {milt['rejected']} rejected + {milt['tempfailed']} "
+         f"tempfailed + {held} held")
 bl, cl = base["latency_ms"], clean["latency_ms"]
 cost = 100.0 * (1 - clean["messages_per_second"] / base["messages_per_second"])
 print(f"milter-load: added by the milter (clean - baseline): p50 {ms(cl['p50'] - bl['p50'])} ms, "

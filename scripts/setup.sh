@@ -5,7 +5,8 @@
 #   scripts/setup.sh           system packages for the tests: LibreOffice Writer, Impress and
 #                              Calc (DOCX/PDF/PPTX/XLSX/ODF fixtures), poppler-utils, Postfix +
 #                              swaks (milter end-to-end)
-#   scripts/setup.sh --bench   also ripgrep 15 and hyperfine (benchmark comparisons)
+#   scripts/setup.sh --bench   also ripgrep 15, hyperfine and unzip (benchmark comparisons),
+#                              libmilter-dev and gcc (the null milter of milter-load.sh)
 #   scripts/setup.sh --fuzz    also cargo-fuzz (scripts/fuzz.sh)
 set -euo pipefail
 
@@ -39,6 +40,9 @@ fi
 if [ "$want_bench" = 1 ]; then
   command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+  # scripts/milter-load.sh MILTER=null: the libmilter null milter, built with gcc.
+  [ -f /usr/include/libmilter/mfapi.h ] || missing+=(libmilter-dev)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
