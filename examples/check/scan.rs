@@ -150,14 +150,18 @@ pub fn run(args: &Args) -> Outcome {
         if batch.is_empty() {
             break;
         }
-        let reports: Vec<Vec<Report>> = batch
-            .par_iter()
-            .map(|item| {
-                let records = scan_item(&ctx, item);
-                progress.tick(start, ctx.bytes.load(Ordering::Relaxed));
-                records
-            })
-            .collect();
+        let scan = |item| {
+            let records = scan_item(&ctx, item);
+            progress.tick(start, ctx.bytes.load(Ordering::Relaxed));
+            records
+        };
+        // One input (checking a single file) needs no thread pool: starting rayon's would
+        // cost more than many a small file takes to check.
+        let reports: Vec<Vec<Report>> = if batch.len() == 1 {
+            batch.iter().map(scan).collect()
+        } else {
+            batch.par_iter().map(scan).collect()
+        };
         progress.bar.suspend(|| {
             for r in reports.iter().flatten() {
                 let over = args.max.and_then(|m| scan_record::over(r, m));

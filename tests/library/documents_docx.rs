@@ -420,6 +420,117 @@ fn crc_mismatch_is_corrupt() {
     }
 }
 
+/// A one-entry docx whose `word/document.xml` is `entry`, and the offsets of that entry's
+/// local and central headers.
+fn one_entry_docx(entry: RawEntry) -> (Vec<u8>, usize, usize) {
+    let bytes = docx_with(entry, vec![], "");
+    let local = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"PK\x03\x04")
+        .map(|(i, _)| i)
+        .find(|&i| bytes[i + 30..].starts_with(b"word/document.xml"))
+        .expect("local header");
+    let central = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"PK\x01\x02")
+        .map(|(i, _)| i)
+        .find(|&i| bytes[i + 46..].starts_with(b"word/document.xml"))
+        .expect("central header");
+    (bytes, local, central)
+}
+
+fn corrupt_reason(r: Result<Document, ReadError>) -> String {
+    match r {
+        Err(ReadError::Corrupt {
+            location, reason, ..
+        }) => {
+            assert_eq!(location, "word/document.xml");
+            reason
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}
+
+#[test]
+fn stored_and_deflated_entries_read_alike() {
+    let body = document_xml("<w:p><w:r><w:t>RESTRICTED</w:t></w:r></w:p>");
+    let stored = docx_with(
+        RawEntry::stored("word/document.xml", body.as_bytes()),
+        vec![],
+        "",
+    );
+    let deflated = common::deflated(&stored);
+    assert_ne!(stored, deflated);
+    for bytes in [stored, deflated] {
+        let doc = read_docx(&bytes, &Limits::default()).expect("docx");
+        assert!(
+            doc.parts.iter().any(|p| p.text.contains("RESTRICTED")),
+            "{:?}",
+            doc.parts
+        );
+    }
+}
+
+#[test]
+fn size_mismatch_is_corrupt() {
+    let body = document_xml("<w:p><w:r><w:t>SECRET</w:t></w:r></w:p>");
+    let mut entry = RawEntry::stored("word/document.xml", body.as_bytes());
+    entry.size += 5;
+    let (bytes, _, _) = one_entry_docx(entry);
+    let reason = corrupt_reason(read_docx(&bytes, &Limits::default()));
+    assert!(reason.contains("declares"), "{reason}");
+}
+
+#[test]
+fn truncated_deflate_is_corrupt() {
+    let prefix = format!(r#"<w:document {W_NS}><w:body><w:p><w:r><w:t>SECRET"#);
+    let mut entry = RawEntry::spaces(
+        "word/document.xml",
+        &prefix,
+        100_000,
+        "</w:t></w:r></w:p></w:body></w:document>",
+    );
+    // The stream cut in half: its sizes and CRC still say what the whole would be.
+    entry.data.truncate(entry.data.len() / 2);
+    let (bytes, _, _) = one_entry_docx(entry);
+    let reason = corrupt_reason(read_docx(&bytes, &Limits::default()));
+    assert!(reason.contains("truncated"), "{reason}");
+}
+
+#[test]
+fn encrypted_entry_is_unsupported_never_empty() {
+    let body = document_xml("<w:p><w:r><w:t>SECRET</w:t></w:r></w:p>");
+    let (mut bytes, local, central) =
+        one_entry_docx(RawEntry::stored("word/document.xml", body.as_bytes()));
+    // General-purpose flag bit 0: the entry is encrypted (traditional PKWARE).
+    bytes[local + 6] |= 1;
+    bytes[central + 8] |= 1;
+    match read_docx(&bytes, &Limits::default()) {
+        Err(ReadError::Unsupported { what, location }) => {
+            assert_eq!(location, "word/document.xml");
+            assert!(what.contains("Password"), "{what}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_compression_method_is_unsupported() {
+    let body = document_xml("<w:p><w:r><w:t>SECRET</w:t></w:r></w:p>");
+    let mut entry = RawEntry::stored("word/document.xml", body.as_bytes());
+    entry.method = 12; // bzip2, which no office suite writes
+    let (bytes, _, _) = one_entry_docx(entry);
+    match read_docx(&bytes, &Limits::default()) {
+        Err(ReadError::Unsupported { what, location }) => {
+            assert_eq!(location, "word/document.xml");
+            assert!(what.contains("compression method"), "{what}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
 #[test]
 fn single_byte_mutations_never_panic() {
     let base = common::deflated(&pack(
