@@ -10,7 +10,7 @@ use crate::output::{Out, Outcome};
 use crate::scan_read::{Ctx, scan_item};
 use crate::scan_record;
 use crate::scan_summary::Summary;
-use crate::walk::Walk;
+use crate::walk::{Item, Walk};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use protective_marking::{AgencyConfig, Classification, ProblemCode, Report};
 use rayon::prelude::*;
@@ -134,19 +134,26 @@ pub fn run(args: &Args) -> Outcome {
     if format == Format::Csv {
         out.line(scan_record::CSV_HEADER);
     }
-    // The walk runs on its own thread, a bounded queue ahead of the scan, so listing
-    // directories overlaps reading files without holding the whole tree.
-    let (queue, items) = std::sync::mpsc::sync_channel(BATCH * 2);
-    let paths = args.paths.clone();
-    let walker = std::thread::spawn(move || {
-        for item in Walk::new(&paths) {
-            if queue.send(item).is_err() {
-                break;
+    // Listing directories runs on its own thread, a bounded queue ahead of the scan, so the
+    // walk overlaps reading files without holding the whole tree. Paths that are all files
+    // (or `-`) need no listing, and so no thread.
+    let listing = args.paths.iter().any(|p| std::path::Path::new(p).is_dir());
+    let (mut items, walker): (Box<dyn Iterator<Item = Item>>, _) = if listing {
+        let (queue, received) = std::sync::mpsc::sync_channel(BATCH * 2);
+        let paths = args.paths.clone();
+        let walker = std::thread::spawn(move || {
+            for item in Walk::new(&paths) {
+                if queue.send(item).is_err() {
+                    break;
+                }
             }
-        }
-    });
+        });
+        (Box::new(received.into_iter()), Some(walker))
+    } else {
+        (Box::new(Walk::new(&args.paths)), None)
+    };
     loop {
-        let batch: Vec<_> = items.iter().take(BATCH).collect();
+        let batch: Vec<_> = items.by_ref().take(BATCH).collect();
         if batch.is_empty() {
             break;
         }
@@ -194,7 +201,7 @@ pub fn run(args: &Args) -> Outcome {
     }
     // The queue is closed and empty: the walker has finished. Had it panicked, inputs would
     // be missing from the reports, so the run must not pass.
-    if walker.join().is_err() {
+    if walker.is_some_and(|walker| walker.join().is_err()) {
         eprintln!("check scan: the directory walk failed; the reports are incomplete");
         outcome = Outcome::Failed;
     }

@@ -14,7 +14,7 @@
 //! still taken from it.
 
 use crate::document::HeaderKind;
-use crate::document::xml::XmlWalk;
+use crate::document::xml::{XmlWalk, read_part};
 use crate::error::ReadError;
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
@@ -99,38 +99,39 @@ pub(crate) fn walk_story(
     limits: &Limits,
 ) -> Result<StoryText, ReadError> {
     let bytes = crate::document::xml::normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut w = Walker {
-        out: StoryText::default(),
-        stack: Vec::new(),
-        paragraphs: Vec::new(),
-        runs: Vec::new(),
-        alternates: Vec::new(),
-        skip_from: None,
-        section: None,
-        loose: Paragraph::default(),
-    };
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) => {
-                w.element(&xml, e, false)?;
-            }
-            Event::Empty(e) => {
-                w.element(&xml, e, true)?;
-            }
-            Event::End(e) => w.end(e.local_name().as_ref()),
-            Event::Eof => break,
-            other => {
-                if w.skip_from.is_none() {
-                    w.text_event(&xml, other)?;
+    read_part(&bytes, part, limits, |xml| {
+        let mut w = Walker {
+            out: StoryText::default(),
+            stack: Vec::new(),
+            paragraphs: Vec::new(),
+            runs: Vec::new(),
+            alternates: Vec::new(),
+            skip_from: None,
+            section: None,
+            loose: Paragraph::default(),
+        };
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) => {
+                    w.element(xml, e, false)?;
+                }
+                Event::Empty(e) => {
+                    w.element(xml, e, true)?;
+                }
+                Event::End(e) => w.end(e.local_name().as_ref()),
+                Event::Eof => break,
+                other => {
+                    if w.skip_from.is_none() {
+                        w.text_event(xml, other)?;
+                    }
                 }
             }
         }
-    }
-    let loose = std::mem::take(&mut w.loose);
-    w.flush(loose);
-    Ok(w.out)
+        let loose = std::mem::take(&mut w.loose);
+        w.flush(loose);
+        Ok(w.out)
+    })
 }
 
 fn push_line(target: &mut String, line: &str) {

@@ -7,7 +7,7 @@
 //! paragraphs of the frame that holds them. An `mc:Fallback` after an `mc:Choice` repeats the
 //! choice for old readers, so its text is skipped.
 
-use crate::document::xml::{XmlWalk, normalise_encoding};
+use crate::document::xml::{XmlWalk, normalise_encoding, read_part};
 use crate::error::ReadError;
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
@@ -96,40 +96,38 @@ pub(crate) fn walk_drawing(
     limits: &Limits,
 ) -> Result<Drawing, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut w = Walker {
-        out: Drawing::default(),
-        stack: Vec::new(),
-        spare: Vec::new(),
-        groups: Vec::new(),
-        shape: None,
-        line: String::new(),
-        alternates: Vec::new(),
-        skip_from: None,
-    };
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) => w.open(&xml, e, false)?,
-            Event::Empty(e) => w.open(&xml, e, true)?,
-            Event::End(_) => w.close(),
-            Event::Eof => break,
-            other => {
-                if w.skip_from.is_none() && w.stack.last().is_some_and(|t| t == b"t") {
-                    xml.append_text(other, &mut w.line)?;
+    read_part(&bytes, part, limits, |xml| {
+        let mut w = Walker {
+            out: Drawing::default(),
+            stack: Vec::new(),
+            spare: Vec::new(),
+            groups: Vec::new(),
+            shape: None,
+            line: String::new(),
+            alternates: Vec::new(),
+            skip_from: None,
+        };
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) => w.open(xml, e, false)?,
+                Event::Empty(e) => w.open(xml, e, true)?,
+                Event::End(_) => w.close(),
+                Event::Eof => break,
+                other => {
+                    if w.skip_from.is_none() && w.stack.last().is_some_and(|t| t == b"t") {
+                        xml.append_text(other, &mut w.line)?;
+                    }
                 }
             }
         }
-    }
-    w.flush_line();
-    Ok(w.out)
+        w.flush_line();
+        Ok(w.out)
+    })
 }
 
 fn attr_i64(xml: &XmlWalk<'_>, e: &BytesStart<'_>, name: &[u8]) -> Result<i64, ReadError> {
-    Ok(xml
-        .attr(e, name)?
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(0))
+    Ok(xml.attr_number(e, name)?.unwrap_or(0))
 }
 
 impl Walker {
@@ -243,9 +241,11 @@ impl Walker {
         } else {
             (attr_i64(xml, e, b"cx")?, attr_i64(xml, e, b"cy")?)
         };
-        let owner = self.parent(1).map(<[u8]>::to_vec);
-        match owner.as_deref() {
-            Some(b"grpSpPr") => {
+        // What owns the transform, by name, without copying the name.
+        let in_group = self.parent(1) == Some(b"grpSpPr".as_slice());
+        let in_shape = matches!(self.parent(1), Some(b"spPr" | b"graphicFrame"));
+        match () {
+            () if in_group => {
                 if let Some((t, _)) = self.groups.last_mut() {
                     let slot = match local {
                         b"off" => &mut t.off,
@@ -256,7 +256,7 @@ impl Walker {
                     *slot = [a, b];
                 }
             }
-            Some(b"spPr" | b"graphicFrame") if local == b"off" => {
+            () if in_shape && local == b"off" => {
                 // Through every enclosing group, innermost first.
                 let (mut x, mut y) = (a, b);
                 for (t, _) in self.groups.iter().rev() {
@@ -365,36 +365,37 @@ pub(crate) fn comments_text(
     limits: &Limits,
 ) -> Result<String, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut stack: Vec<Vec<u8>> = Vec::new();
-    let mut out = String::new();
-    let mut line = String::new();
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) => stack.push(e.local_name().as_ref().to_vec()),
-            Event::Empty(_) => {}
-            Event::End(_) => {
-                if let Some(local) = stack.pop()
-                    && matches!(
-                        local.as_slice(),
-                        b"cm" | b"comment" | b"threadedComment" | b"p" | b"text"
-                    )
-                {
-                    push_line(&mut out, line.trim());
-                    line.clear();
+    read_part(&bytes, part, limits, |xml| {
+        let mut stack: Vec<Vec<u8>> = Vec::new();
+        let mut out = String::new();
+        let mut line = String::new();
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) => stack.push(e.local_name().as_ref().to_vec()),
+                Event::Empty(_) => {}
+                Event::End(_) => {
+                    if let Some(local) = stack.pop()
+                        && matches!(
+                            local.as_slice(),
+                            b"cm" | b"comment" | b"threadedComment" | b"p" | b"text"
+                        )
+                    {
+                        push_line(&mut out, line.trim());
+                        line.clear();
+                    }
                 }
-            }
-            Event::Eof => break,
-            other => {
-                if stack.iter().any(|t| t == b"t" || t == b"text") {
-                    xml.append_text(other, &mut line)?;
+                Event::Eof => break,
+                other => {
+                    if stack.iter().any(|t| t == b"t" || t == b"text") {
+                        xml.append_text(other, &mut line)?;
+                    }
                 }
             }
         }
-    }
-    push_line(&mut out, line.trim());
-    Ok(out)
+        push_line(&mut out, line.trim());
+        Ok(out)
+    })
 }
 
 #[cfg(test)]

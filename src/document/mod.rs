@@ -24,7 +24,9 @@
 //! "unmarked" (lopdf, for one, reads a password-protected PDF as an empty document, so the
 //! reader checks for encryption itself). Readers never panic on input: the DOCX reader is the
 //! crate's own bounded zip + quick-xml walk (docx-rs panics on corrupt zip entries and can
-//! loop forever on malformed XML, so it is not used on untrusted input), and every
+//! loop forever on malformed XML, so it is not used on untrusted input; an OOXML part is read
+//! first by a tokenizer for the regular markup office suites write, which yields quick-xml's
+//! own events and hands anything else to quick-xml), and every
 //! third-party parser call runs inside `catch_unwind`, a caught panic becoming
 //! [`ReadError::ParserPanicked`].
 
@@ -46,8 +48,10 @@ mod pdf_text;
 mod pptx;
 mod rtf;
 mod sniff;
+mod worksheet;
 mod xlsx;
 mod xml;
+mod xml_tokens;
 mod zip_reader;
 
 use crate::error::ReadError;
@@ -439,6 +443,11 @@ impl TextBudget {
             used: 0,
             max: limits.max_text_bytes,
         }
+    }
+
+    /// The text accounted for so far, in bytes.
+    pub(crate) fn used(&self) -> u64 {
+        self.used
     }
 
     /// Accounts for `len` more bytes of text from `location`.

@@ -2,7 +2,7 @@
 //! relationships, and the property parts (`docProps/core.xml`, `docProps/custom.xml`,
 //! `customXml/item*.xml`).
 
-use crate::document::xml::{XmlWalk, local_name, normalise_encoding};
+use crate::document::xml::{XmlWalk, local_name, normalise_encoding, read_part};
 use crate::document::zip_reader::Package;
 use crate::document::{Format, PartKind};
 use crate::error::ReadError;
@@ -51,30 +51,31 @@ pub(crate) struct ContentTypes {
 impl ContentTypes {
     pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Self, ReadError> {
         let bytes = normalise_encoding(bytes);
-        let mut xml = XmlWalk::new(&bytes, "[Content_Types].xml", limits);
-        let mut ct = ContentTypes::default();
-        loop {
-            match xml.next()? {
-                Event::Start(e) | Event::Empty(e) => {
-                    let content_type = xml.attr(&e, b"ContentType")?;
-                    match (e.local_name().as_ref(), content_type) {
-                        (b"Default", Some(t)) => {
-                            if let Some(ext) = xml.attr(&e, b"Extension")? {
-                                ct.defaults.insert(ext.to_ascii_lowercase(), t);
+        read_part(&bytes, "[Content_Types].xml", limits, |xml| {
+            let mut ct = ContentTypes::default();
+            loop {
+                match xml.next()? {
+                    Event::Start(e) | Event::Empty(e) => {
+                        let content_type = xml.attr(&e, b"ContentType")?;
+                        match (e.local_name().as_ref(), content_type) {
+                            (b"Default", Some(t)) => {
+                                if let Some(ext) = xml.attr(&e, b"Extension")? {
+                                    ct.defaults.insert(ext.to_ascii_lowercase(), t);
+                                }
                             }
-                        }
-                        (b"Override", Some(t)) => {
-                            if let Some(name) = xml.attr(&e, b"PartName")? {
-                                ct.overrides.insert(part_key(&name), t);
+                            (b"Override", Some(t)) => {
+                                if let Some(name) = xml.attr(&e, b"PartName")? {
+                                    ct.overrides.insert(part_key(&name), t);
+                                }
                             }
+                            _ => {}
                         }
-                        _ => {}
                     }
+                    Event::Eof => return Ok(ct),
+                    _ => {}
                 }
-                Event::Eof => return Ok(ct),
-                _ => {}
             }
-        }
+        })
     }
 
     /// The content type of a part: its override, else the default for its extension.
@@ -165,37 +166,38 @@ pub(crate) fn parse_rels(
     limits: &Limits,
 ) -> Result<Vec<Rel>, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, rels_part, limits);
-    let mut rels = Vec::new();
-    loop {
-        match xml.next()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let [mode, id, kind, target] = match relationship_attrs(&e) {
-                    Some(found) => found,
-                    // Something is wrong with the attributes: the walk one attribute at a
-                    // time finds it and says what.
-                    None => [
-                        xml.attr(&e, b"TargetMode")?,
-                        xml.attr(&e, b"Id")?,
-                        xml.attr(&e, b"Type")?,
-                        xml.attr(&e, b"Target")?,
-                    ],
-                };
-                let external = mode.is_some_and(|m| m.eq_ignore_ascii_case("External"));
-                let (Some(id), Some(kind), Some(target)) = (id, kind, target) else {
-                    continue;
-                };
-                let target = if external {
-                    String::new()
-                } else {
-                    resolve_target(source, &target)
-                };
-                rels.push(Rel { id, kind, target });
+    read_part(&bytes, rels_part, limits, |xml| {
+        let mut rels = Vec::new();
+        loop {
+            match xml.next()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                    let [mode, id, kind, target] = match relationship_attrs(&e) {
+                        Some(found) => found,
+                        // Something is wrong with the attributes: the walk one attribute at a
+                        // time finds it and says what.
+                        None => [
+                            xml.attr(&e, b"TargetMode")?,
+                            xml.attr(&e, b"Id")?,
+                            xml.attr(&e, b"Type")?,
+                            xml.attr(&e, b"Target")?,
+                        ],
+                    };
+                    let external = mode.is_some_and(|m| m.eq_ignore_ascii_case("External"));
+                    let (Some(id), Some(kind), Some(target)) = (id, kind, target) else {
+                        continue;
+                    };
+                    let target = if external {
+                        String::new()
+                    } else {
+                        resolve_target(source, &target)
+                    };
+                    rels.push(Rel { id, kind, target });
+                }
+                Event::Eof => return Ok(rels),
+                _ => {}
             }
-            Event::Eof => return Ok(rels),
-            _ => {}
         }
-    }
+    })
 }
 
 /// A `Relationship`'s `TargetMode`, `Id`, `Type` and `Target` (the first of each local
@@ -273,31 +275,32 @@ fn root_children(
     name_of: impl Fn(&XmlWalk, &BytesStart) -> Result<Option<String>, ReadError>,
 ) -> Result<Vec<(String, String)>, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) if xml.depth() == 2 => {
-                if let Some(name) = name_of(&xml, e)? {
-                    current = Some((name, String::new()));
+    read_part(&bytes, part, limits, |xml| {
+        let mut out = Vec::new();
+        let mut current: Option<(String, String)> = None;
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) if xml.depth() == 2 => {
+                    if let Some(name) = name_of(xml, e)? {
+                        current = Some((name, String::new()));
+                    }
                 }
-            }
-            Event::Empty(e) if xml.depth() == 1 => {
-                if let Some(name) = name_of(&xml, e)? {
-                    out.push((name, String::new()));
+                Event::Empty(e) if xml.depth() == 1 => {
+                    if let Some(name) = name_of(xml, e)? {
+                        out.push((name, String::new()));
+                    }
                 }
-            }
-            Event::End(_) if xml.depth() == 1 => out.extend(current.take()),
-            Event::Eof => return Ok(out),
-            other => {
-                if let Some((_, text)) = current.as_mut() {
-                    xml.append_text(other, text)?;
+                Event::End(_) if xml.depth() == 1 => out.extend(current.take()),
+                Event::Eof => return Ok(out),
+                other => {
+                    if let Some((_, text)) = current.as_mut() {
+                        xml.append_text(other, text)?;
+                    }
                 }
             }
         }
-    }
+    })
 }
 
 /// Whether a custom property (or `customXml` element) name is one that labelling tools
@@ -335,43 +338,44 @@ pub(crate) fn custom_xml_labels(
     limits: &Limits,
 ) -> Result<Vec<(String, String)>, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut out = Vec::new();
-    // (local name, label-ish including ancestors, text)
-    let mut stack: Vec<(String, bool, String)> = Vec::new();
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) | Event::Empty(e) => {
-                let name = local_name(e);
-                let mut label = stack.last().is_some_and(|s| s.1) || is_label_name(&name);
-                for a in e.attributes().with_checks(false).flatten() {
-                    if a.key.as_ref().starts_with(b"xmlns")
-                        && is_label_namespace(&String::from_utf8_lossy(&a.value))
-                    {
-                        label = true;
+    read_part(&bytes, part, limits, |xml| {
+        let mut out = Vec::new();
+        // (local name, label-ish including ancestors, text)
+        let mut stack: Vec<(String, bool, String)> = Vec::new();
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = local_name(e);
+                    let mut label = stack.last().is_some_and(|s| s.1) || is_label_name(&name);
+                    for a in e.attributes().with_checks(false).flatten() {
+                        if a.key.as_ref().starts_with(b"xmlns")
+                            && is_label_namespace(&String::from_utf8_lossy(&a.value))
+                        {
+                            label = true;
+                        }
+                    }
+                    if matches!(event, Event::Start(_)) {
+                        stack.push((name, label, String::new()));
                     }
                 }
-                if matches!(event, Event::Start(_)) {
-                    stack.push((name, label, String::new()));
+                Event::End(_) => {
+                    if let Some((name, label, text)) = stack.pop()
+                        && label
+                        && !text.trim().is_empty()
+                    {
+                        out.push((name, text));
+                    }
                 }
-            }
-            Event::End(_) => {
-                if let Some((name, label, text)) = stack.pop()
-                    && label
-                    && !text.trim().is_empty()
-                {
-                    out.push((name, text));
-                }
-            }
-            Event::Eof => return Ok(out),
-            other => {
-                if let Some((_, _, text)) = stack.last_mut() {
-                    xml.append_text(other, text)?;
+                Event::Eof => return Ok(out),
+                other => {
+                    if let Some((_, _, text)) = stack.last_mut() {
+                        xml.append_text(other, text)?;
+                    }
                 }
             }
         }
-    }
+    })
 }
 
 /// An opened OOXML package: the zip, its content types and its relationships.

@@ -21,6 +21,11 @@ impl Parts {
         }
     }
 
+    /// The text taken so far, in bytes.
+    pub(crate) fn text_used(&self) -> u64 {
+        self.budget.used()
+    }
+
     pub(crate) fn push(
         &mut self,
         path: PartPath,

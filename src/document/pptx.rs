@@ -5,7 +5,7 @@ use crate::document::drawing::{
 };
 use crate::document::ooxml::{Opc, PRESENTATION_MAIN_TYPES, Rel, part_key};
 use crate::document::parts::Parts;
-use crate::document::xml::{XmlWalk, normalise_encoding};
+use crate::document::xml::{normalise_encoding, read_part};
 use crate::document::{
     Document, Format, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
 };
@@ -82,27 +82,28 @@ fn parse_presentation(
     limits: &Limits,
 ) -> Result<Presentation, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut p = Presentation::default();
-    loop {
-        match xml.next()? {
-            Event::Start(e) | Event::Empty(e) => {
-                let id = xml.rel_id(&e)?;
-                match (e.local_name().as_ref(), id) {
-                    (b"sldId", Some(id)) => p.slides.push(id),
-                    (b"sldMasterId", Some(id)) => p.masters.push(id),
-                    (b"notesMasterId", Some(id)) => p.notes_master = Some(id),
-                    (b"handoutMasterId", Some(id)) => p.handout_master = Some(id),
-                    (b"sldSz", _) => {
-                        p.height = xml.attr(&e, b"cy")?.and_then(|v| v.parse().ok());
+    read_part(&bytes, part, limits, |xml| {
+        let mut p = Presentation::default();
+        loop {
+            match xml.next()? {
+                Event::Start(e) | Event::Empty(e) => {
+                    let id = xml.rel_id(&e)?;
+                    match (e.local_name().as_ref(), id) {
+                        (b"sldId", Some(id)) => p.slides.push(id),
+                        (b"sldMasterId", Some(id)) => p.masters.push(id),
+                        (b"notesMasterId", Some(id)) => p.notes_master = Some(id),
+                        (b"handoutMasterId", Some(id)) => p.handout_master = Some(id),
+                        (b"sldSz", _) => {
+                            p.height = xml.attr(&e, b"cy")?.and_then(|v| v.parse().ok());
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
+                Event::Eof => return Ok(p),
+                _ => {}
             }
-            Event::Eof => return Ok(p),
-            _ => {}
         }
-    }
+    })
 }
 
 /// The placeholder types drawn in the footer area (and the header of notes and handouts).

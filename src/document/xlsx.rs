@@ -3,14 +3,15 @@
 use crate::document::drawing::{comments_text, paragraphs_text, push_line};
 use crate::document::ooxml::{Opc, WORKBOOK_MAIN_TYPES};
 use crate::document::parts::Parts;
-use crate::document::xml::{XmlWalk, normalise_encoding};
+use crate::document::worksheet::{Tag, TextRoom, read_sheet};
+use crate::document::xml::{normalise_encoding, read_part};
 use crate::document::{
-    Document, Format, HeaderKind, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
+    Document, Format, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
 };
 use crate::error::ReadError;
 use crate::limits::Limits;
 use crate::path::{Margin, PartPath, Segment};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 
 /// Reads an XLSX (or XLSM, XLTX) package into its text parts.
 ///
@@ -84,7 +85,11 @@ fn read_package(mut opc: Opc<'_>) -> Result<Document, ReadError> {
         let Some(bytes) = opc.package.read(&target)? else {
             continue;
         };
-        let walked = walk_sheet(&bytes, &target, &shared, limits)?;
+        let room = TextRoom {
+            used: parts.text_used(),
+            max: limits.max_text_bytes,
+        };
+        let walked = read_sheet(&normalise_encoding(&bytes), &target, &shared, room, limits)?;
         drop(bytes);
         for (margin, kind, codes) in walked.margins {
             let pk = match margin {
@@ -138,260 +143,58 @@ fn workbook_sheets(
     limits: &Limits,
 ) -> Result<Vec<(String, String)>, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut out = Vec::new();
-    loop {
-        match xml.next()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
-                let name = xml.attr(&e, b"name")?.unwrap_or_default();
-                let id = xml.rel_id(&e)?.unwrap_or_default();
-                out.push((name, id));
+    read_part(&bytes, part, limits, |xml| {
+        let mut out = Vec::new();
+        loop {
+            match xml.next()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
+                    let name = xml.attr(&e, b"name")?.unwrap_or_default();
+                    let id = xml.rel_id(&e)?.unwrap_or_default();
+                    out.push((name, id));
+                }
+                Event::Eof => return Ok(out),
+                _ => {}
             }
-            Event::Eof => return Ok(out),
-            _ => {}
         }
-    }
+    })
 }
 
 /// The shared string table: each `si`'s text (runs joined; phonetic runs left out).
 fn shared_strings(bytes: &[u8], part: &str, limits: &Limits) -> Result<Vec<String>, ReadError> {
     let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut out = Vec::new();
-    // The open elements that matter, not their names: no allocation per element.
-    let mut stack: Vec<Tag> = Vec::new();
-    let mut current = String::new();
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) => stack.push(match e.local_name().as_ref() {
-                b"si" => Tag::SharedItem,
-                b"t" => Tag::Text,
-                b"rPh" => Tag::Phonetic,
-                _ => Tag::Other,
-            }),
-            Event::Empty(e) => {
-                if e.local_name().as_ref() == b"si" {
-                    out.push(String::new());
-                }
-            }
-            Event::End(_) => {
-                if stack.pop() == Some(Tag::SharedItem) {
-                    out.push(std::mem::take(&mut current));
-                }
-            }
-            Event::Eof => return Ok(out),
-            other => {
-                if stack.last() == Some(&Tag::Text) && !stack.contains(&Tag::Phonetic) {
-                    xml.append_text(other, &mut current)?;
-                }
-            }
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Sheet {
-    cells: String,
-    margins: Vec<(Margin, HeaderKind, String)>,
-}
-
-/// The header/footer elements of `headerFooter`.
-fn margin_of(local: &[u8]) -> Option<(Margin, HeaderKind)> {
-    Some(match local {
-        b"oddHeader" => (Margin::Header, HeaderKind::Default),
-        b"oddFooter" => (Margin::Footer, HeaderKind::Default),
-        b"evenHeader" => (Margin::Header, HeaderKind::Even),
-        b"evenFooter" => (Margin::Footer, HeaderKind::Even),
-        b"firstHeader" => (Margin::Header, HeaderKind::First),
-        b"firstFooter" => (Margin::Footer, HeaderKind::First),
-        _ => return None,
-    })
-}
-
-/// Elements of a worksheet that matter to the walk (a tag stack, not names, keeps the walk
-/// of a large sheet free of allocations per element).
-#[derive(Clone, Copy, PartialEq)]
-enum Tag {
-    Cell,
-    Value,
-    Inline,
-    Text,
-    Phonetic,
-    Row,
-    /// `si`, a shared string (only in the shared string table).
-    SharedItem,
-    Margin(Margin, HeaderKind),
-    Other,
-}
-
-fn tag_of(local: &[u8]) -> Tag {
-    match local {
-        b"c" => Tag::Cell,
-        b"v" => Tag::Value,
-        b"is" => Tag::Inline,
-        b"t" => Tag::Text,
-        b"rPh" => Tag::Phonetic,
-        b"row" => Tag::Row,
-        other => match margin_of(other) {
-            Some((m, k)) => Tag::Margin(m, k),
-            None => Tag::Other,
-        },
-    }
-}
-
-/// How a cell's value reads: a shared-string index, text, or no text (numbers, booleans,
-/// errors, dates).
-#[derive(Clone, Copy, PartialEq)]
-enum CellType {
-    Shared,
-    Text,
-    None,
-}
-
-/// The type of a `<c>` cell from its `t` attribute. A bad attribute, or two with one
-/// name, is `Corrupt`.
-fn cell_type_of(xml: &XmlWalk<'_>, e: &BytesStart<'_>) -> Result<CellType, ReadError> {
-    // quick-xml's duplicate check allocates a list of keys for every element; a cell has
-    // a few attributes, so they are compared here on the stack, and anything unusual (an
-    // error, a duplicate, many attributes) goes through the checked walk, whose error is
-    // the one reported.
-    let mut keys: [&[u8]; 8] = [&[]; 8];
-    let mut cell_type = CellType::None;
-    let mut attributes = e.attributes();
-    attributes.with_checks(false);
-    for (seen, a) in attributes.enumerate() {
-        let Ok(a) = a else {
-            return cell_type_checked(xml, e);
-        };
-        let key = a.key.into_inner();
-        let Some(slot) = keys.get_mut(seen) else {
-            return cell_type_checked(xml, e);
-        };
-        *slot = key;
-        if keys.iter().take(seen).any(|k| *k == key) {
-            return cell_type_checked(xml, e);
-        }
-        if a.key.local_name().as_ref() == b"t" {
-            cell_type = cell_type_named(&a.value);
-        }
-    }
-    Ok(cell_type)
-}
-
-/// [`cell_type_of`] through quick-xml's checked attribute walk.
-fn cell_type_checked(xml: &XmlWalk<'_>, e: &BytesStart<'_>) -> Result<CellType, ReadError> {
-    let mut cell_type = CellType::None;
-    for a in e.attributes().with_checks(true) {
-        let a = a.map_err(|err| xml.corrupt(format!("bad attribute: {err}")))?;
-        if a.key.local_name().as_ref() == b"t" {
-            cell_type = cell_type_named(&a.value);
-        }
-    }
-    Ok(cell_type)
-}
-
-fn cell_type_named(t: &[u8]) -> CellType {
-    match t {
-        b"s" => CellType::Shared,
-        b"inlineStr" | b"str" => CellType::Text,
-        _ => CellType::None,
-    }
-}
-
-/// `str::trim`, without decoding a character at either end when both are printable
-/// ASCII (nearly every cell), which is what the per-cell cost of a large sheet was.
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
-
-/// One worksheet: the text cells, row by row, and the header/footer code strings.
-fn walk_sheet(
-    bytes: &[u8],
-    part: &str,
-    shared: &[String],
-    limits: &Limits,
-) -> Result<Sheet, ReadError> {
-    let bytes = normalise_encoding(bytes);
-    let mut xml = XmlWalk::new(&bytes, part, limits);
-    let mut sheet = Sheet::default();
-    let mut stack: Vec<Tag> = Vec::new();
-    let mut row = String::new();
-    let mut cell_type = CellType::None;
-    let mut value = String::new();
-    let mut margin = String::new();
-    loop {
-        let event = xml.next()?;
-        match &event {
-            Event::Start(e) => {
-                let tag = tag_of(e.local_name().as_ref());
-                if tag == Tag::Cell {
-                    cell_type = cell_type_of(&xml, e)?;
-                    value.clear();
-                }
-                stack.push(tag);
-            }
-            Event::Empty(_) => {}
-            Event::End(_) => match stack.pop() {
-                Some(Tag::Cell) => {
-                    let text = match cell_type {
-                        CellType::Shared => {
-                            let i: usize = trim(&value).parse().map_err(|_| {
-                                xml.corrupt(format!(
-                                    "a shared-string cell holds {value:?}, not an index"
-                                ))
-                            })?;
-                            shared.get(i).map(String::as_str).ok_or_else(|| {
-                                xml.corrupt(format!(
-                                    "a cell refers to shared string {i}, but the workbook has {}",
-                                    shared.len()
-                                ))
-                            })?
-                        }
-                        CellType::Text => value.as_str(),
-                        CellType::None => "",
-                    };
-                    let text = trim(text);
-                    if !text.is_empty() {
-                        if !row.is_empty() {
-                            row.push('\t');
-                        }
-                        if text.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\t')) {
-                            row.push_str(&text.replace(['\r', '\n', '\t'], " "));
-                        } else {
-                            row.push_str(text);
-                        }
+    read_part(&bytes, part, limits, |xml| {
+        let mut out = Vec::new();
+        // The open elements that matter, not their names: no allocation per element.
+        let mut stack: Vec<Tag> = Vec::new();
+        let mut current = String::new();
+        loop {
+            let event = xml.next()?;
+            match &event {
+                Event::Start(e) => stack.push(match e.local_name().as_ref() {
+                    b"si" => Tag::SharedItem,
+                    b"t" => Tag::Text,
+                    b"rPh" => Tag::Phonetic,
+                    _ => Tag::Other,
+                }),
+                Event::Empty(e) => {
+                    if e.local_name().as_ref() == b"si" {
+                        out.push(String::new());
                     }
                 }
-                Some(Tag::Row) => {
-                    push_line(&mut sheet.cells, &row);
-                    row.clear();
+                Event::End(_) => {
+                    if stack.pop() == Some(Tag::SharedItem) {
+                        out.push(std::mem::take(&mut current));
+                    }
                 }
-                Some(Tag::Margin(m, k)) => sheet.margins.push((m, k, std::mem::take(&mut margin))),
-                _ => {}
-            },
-            Event::Eof => break,
-            other => match stack.last() {
-                Some(Tag::Value) if stack.contains(&Tag::Cell) => {
-                    xml.append_text(other, &mut value)?;
+                Event::Eof => return Ok(out),
+                other => {
+                    if stack.last() == Some(&Tag::Text) && !stack.contains(&Tag::Phonetic) {
+                        xml.append_text(other, &mut current)?;
+                    }
                 }
-                Some(Tag::Text)
-                    if stack.contains(&Tag::Inline) && !stack.contains(&Tag::Phonetic) =>
-                {
-                    xml.append_text(other, &mut value)?;
-                }
-                Some(Tag::Margin(..)) => {
-                    xml.append_text(other, &mut margin)?;
-                }
-                _ => {}
-            },
+            }
         }
-    }
-    push_line(&mut sheet.cells, &row);
-    Ok(sheet)
+    })
 }
 
 /// Decodes a SpreadsheetML header or footer string: the left, centre and right sections,
@@ -480,43 +283,5 @@ mod tests {
         );
         assert_eq!(decode_header_footer("&BIN-CONF&BIDENCE"), "IN-CONFIDENCE");
         assert_eq!(decode_header_footer("&L&G"), "");
-    }
-
-    fn cells(row: &str) -> Result<String, ReadError> {
-        let xml = format!("<worksheet><sheetData><row>{row}</row></sheetData></worksheet>");
-        let shared = ["one".to_owned(), "two".to_owned()];
-        walk_sheet(
-            xml.as_bytes(),
-            "xl/worksheets/sheet1.xml",
-            &shared,
-            &Limits::default(),
-        )
-        .map(|s| s.cells)
-    }
-
-    #[test]
-    fn cell_attributes() {
-        assert_eq!(
-            cells(r#"<c r="A1" s="2" t="s"><v>1</v></c><c t="str"><v>x</v></c><c><v>5</v></c>"#)
-                .unwrap(),
-            "two\tx"
-        );
-        // More attributes than the fast path keeps: the checked walk reads them.
-        let many = (0..10).map(|i| format!(r#" a{i}="1""#)).collect::<String>();
-        assert_eq!(
-            cells(&format!(r#"<c{many} t="s"><v>0</v></c>"#)).unwrap(),
-            "one"
-        );
-        for bad in [
-            r#"<c t="s" t="s"><v>0</v></c>"#,
-            r#"<c r="A1" t="s" r="A2"><v>0</v></c>"#,
-            r#"<c t=s><v>0</v></c>"#,
-        ] {
-            let err = cells(bad).unwrap_err();
-            assert!(
-                matches!(&err, ReadError::Corrupt { reason, .. } if reason.starts_with("bad attribute")),
-                "{bad}: {err}"
-            );
-        }
     }
 }

@@ -11,6 +11,7 @@
 //! the reader fails closed instead of guessing.
 
 use crate::document::decode_utf16;
+use crate::document::xml_tokens::{PlainAttributes, Tokens, local_part};
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
 use crate::report::Format;
@@ -48,9 +49,35 @@ fn format_of_part(part: &str) -> Format {
     }
 }
 
+/// Reads one XML part with `read`: first over the events of the regular tokenizer
+/// ([`Tokens`]), and, when that stops short or `read` fails, again from the start over
+/// quick-xml's, whose answer (a value or the error that says what is wrong) then stands.
+/// The tokenizer yields quick-xml's own events for as far as it goes, so `read` sees the
+/// same document either way; `read` must keep its state to itself, as it may run twice.
+pub(crate) fn read_part<'a, T>(
+    bytes: &'a [u8],
+    part: &'a str,
+    limits: &Limits,
+    mut read: impl FnMut(&mut XmlWalk<'a>) -> Result<T, ReadError>,
+) -> Result<T, ReadError> {
+    #[cfg(fuzzing)]
+    crate::document::xml_tokens::check_against_quick_xml(bytes);
+    let mut regular = XmlWalk::with_source(Source::Regular(Tokens::new(bytes)), part, limits);
+    if let Ok(value) = read(&mut regular) {
+        return Ok(value);
+    }
+    read(&mut XmlWalk::new(bytes, part, limits))
+}
+
+/// Where a walk's events come from.
+enum Source<'a> {
+    QuickXml(Box<Reader<&'a [u8]>>),
+    Regular(Tokens<'a>),
+}
+
 /// An event walk over one XML part, tracking depth against the limit.
 pub(crate) struct XmlWalk<'a> {
-    reader: Reader<&'a [u8]>,
+    source: Source<'a>,
     depth: u64,
     max_depth: u64,
     part: &'a str,
@@ -59,14 +86,19 @@ pub(crate) struct XmlWalk<'a> {
 }
 
 impl<'a> XmlWalk<'a> {
+    /// A walk over quick-xml's events: any part, every error named.
     pub(crate) fn new(bytes: &'a [u8], part: &'a str, limits: &Limits) -> Self {
         let mut reader = Reader::from_reader(bytes);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
+        Self::with_source(Source::QuickXml(Box::new(reader)), part, limits)
+    }
+
+    fn with_source(source: Source<'a>, part: &'a str, limits: &Limits) -> Self {
         XmlWalk {
-            reader,
+            source,
             depth: 0,
             max_depth: limits.max_xml_depth,
             part,
@@ -87,10 +119,24 @@ impl<'a> XmlWalk<'a> {
     }
 
     /// The next event. `Ok(Event::Eof)` only once the root element is closed.
+    #[inline]
     pub(crate) fn next(&mut self) -> Result<Event<'a>, ReadError> {
-        let event = self.reader.read_event().map_err(|e| {
-            self.corrupt(format!("{e} (near byte {})", self.reader.error_position()))
-        })?;
+        let event = match &mut self.source {
+            Source::QuickXml(reader) => match reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    let reason = format!("{e} (near byte {})", reader.error_position());
+                    return Err(self.corrupt(reason));
+                }
+            },
+            Source::Regular(tokens) => match tokens.next() {
+                Some(event) => event,
+                // Not an answer: `read_part` reads the part again with quick-xml.
+                None => {
+                    return Err(self.corrupt("beyond the regular tokenizer".to_owned()));
+                }
+            },
+        };
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -115,6 +161,11 @@ impl<'a> XmlWalk<'a> {
         Ok(event)
     }
 
+    /// The part's name, as errors give it.
+    pub(crate) fn part(&self) -> &str {
+        self.part
+    }
+
     /// A `Corrupt` error for this part.
     pub(crate) fn corrupt(&self, reason: String) -> ReadError {
         ReadError::Corrupt {
@@ -132,7 +183,15 @@ impl<'a> XmlWalk<'a> {
         out: &mut String,
     ) -> Result<bool, ReadError> {
         match event {
-            Event::Text(t) => out.push_str(&String::from_utf8_lossy(t)),
+            // A short ASCII run (a cell's value) is copied as is: validating it as UTF-8
+            // cost more than the copy.
+            Event::Text(t) if t.len() <= 16 && t.is_ascii() => {
+                out.extend(t.iter().map(|&b| char::from(b)));
+            }
+            Event::Text(t) => match std::str::from_utf8(t) {
+                Ok(t) => out.push_str(t),
+                Err(_) => out.push_str(&String::from_utf8_lossy(t)),
+            },
             Event::CData(t) => out.push_str(&String::from_utf8_lossy(t)),
             Event::GeneralRef(r) => self.resolve_ref(r, out)?,
             _ => return Ok(false),
@@ -141,23 +200,7 @@ impl<'a> XmlWalk<'a> {
     }
 
     fn resolve_ref(&self, r: &BytesRef<'_>, out: &mut String) -> Result<(), ReadError> {
-        let name = String::from_utf8_lossy(r);
-        if let Some(c) = r
-            .resolve_char_ref()
-            .map_err(|e| self.corrupt(format!("bad character reference &{name};: {e}")))?
-        {
-            out.push(c);
-        } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
-            out.push_str(s);
-        } else {
-            // Never expanded (no DTD processing). Keeping `&name;` literally would let a DTD
-            // entity hide a marking, so the part is refused (fail closed).
-            return Err(self.corrupt(format!(
-                "the text uses the entity &{name}; from a DTD, which this reader never expands \
-                 (office suites do not write DTDs); save the document again from the office suite"
-            )));
-        }
-        Ok(())
+        resolve_reference(r, out).map_err(|reason| self.corrupt(reason))
     }
 
     /// The unescaped value of the first attribute with this local name (prefix ignored).
@@ -166,16 +209,56 @@ impl<'a> XmlWalk<'a> {
         e: &BytesStart<'_>,
         local: &[u8],
     ) -> Result<Option<String>, ReadError> {
+        let mut found = None;
+        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+            if found.is_none() && local_part(key) == local {
+                found = Some(value);
+            }
+        });
+        if plain.is_some() {
+            return found.map(|value| self.unescape_value(value)).transpose();
+        }
         for a in e.attributes().with_checks(true) {
             let a = a.map_err(|err| self.corrupt(format!("bad attribute: {err}")))?;
             if a.key.local_name().as_ref() == local {
-                let raw = String::from_utf8_lossy(&a.value);
-                let value = quick_xml::escape::unescape(&raw)
-                    .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))?;
-                return Ok(Some(value.into_owned()));
+                return self.unescape_value(&a.value).map(Some);
             }
         }
         Ok(None)
+    }
+
+    /// [`attr`](Self::attr) read as an integer (surrounding whitespace allowed); `None`
+    /// when it is absent or not a number. A plain value (no reference in it) is parsed
+    /// where it lies, with no string made for it: a drawing has two such numbers a shape.
+    pub(crate) fn attr_number(
+        &self,
+        e: &BytesStart<'_>,
+        local: &[u8],
+    ) -> Result<Option<i64>, ReadError> {
+        let mut found = None;
+        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+            if found.is_none() && local_part(key) == local {
+                found = Some(value);
+            }
+        });
+        if plain.is_some() {
+            match found {
+                None => return Ok(None),
+                Some(value) if !value.contains(&b'&') => {
+                    let number = std::str::from_utf8(value).ok();
+                    return Ok(number.and_then(|v| v.trim().parse().ok()));
+                }
+                Some(_) => {} // a reference to resolve: as `attr` reads it
+            }
+        }
+        Ok(self.attr(e, local)?.and_then(|v| v.trim().parse().ok()))
+    }
+
+    fn unescape_value(&self, value: &[u8]) -> Result<String, ReadError> {
+        let raw = String::from_utf8_lossy(value);
+        quick_xml::escape::unescape(&raw)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))
     }
 }
 
@@ -183,6 +266,15 @@ impl XmlWalk<'_> {
     /// The value of a prefixed `id` attribute (`r:id`, a relationship id), as opposed to a
     /// plain `id`.
     pub(crate) fn rel_id(&self, e: &BytesStart<'_>) -> Result<Option<String>, ReadError> {
+        let mut found = None;
+        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+            if found.is_none() && key.contains(&b':') && local_part(key) == b"id" {
+                found = Some(value);
+            }
+        });
+        if plain.is_some() {
+            return Ok(found.map(|value| String::from_utf8_lossy(value).into_owned()));
+        }
         for a in e.attributes().with_checks(true) {
             let a = a.map_err(|err| self.corrupt(format!("bad attribute: {err}")))?;
             if a.key.prefix().is_some() && a.key.local_name().as_ref() == b"id" {
@@ -191,6 +283,27 @@ impl XmlWalk<'_> {
         }
         Ok(None)
     }
+}
+
+/// Appends what an entity or character reference (`&lt;`, `&#x41;`) stands for. Any other
+/// entity is an error, with the reason: it would come from a DTD, which is never expanded,
+/// and keeping `&name;` literally would let a DTD entity hide a marking (fail closed).
+pub(crate) fn resolve_reference(r: &BytesRef<'_>, out: &mut String) -> Result<(), String> {
+    let name = String::from_utf8_lossy(r);
+    if let Some(c) = r
+        .resolve_char_ref()
+        .map_err(|e| format!("bad character reference &{name};: {e}"))?
+    {
+        out.push(c);
+    } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
+        out.push_str(s);
+    } else {
+        return Err(format!(
+            "the text uses the entity &{name}; from a DTD, which this reader never expands \
+             (office suites do not write DTDs); save the document again from the office suite"
+        ));
+    }
+    Ok(())
 }
 
 /// The local name of an element as an owned lossy string (for locations).

@@ -303,6 +303,27 @@ fn cases() -> Vec<Case> {
         xlsx_attachment(&xlsx_laughs),
         Expect::FailClosed,
     );
+    // Each cell is 22 bytes and names one 1 MiB shared string: 100,000 cells would read as
+    // 100 GiB of text, so the sheet must stop at `max_text_bytes` as it grows, not after.
+    let amplified = (
+        "Budget".to_owned(),
+        format!(
+            r#"<row r="1">{}</row>"#,
+            r#"<c t="s"><v>0</v></c>"#.repeat(100_000)
+        ),
+        String::new(),
+    );
+    let xlsx_amplified = common::raw_zip(&office::xlsx_entries(
+        std::slice::from_ref(&amplified),
+        &["x".repeat(MIB as usize)],
+        None,
+    ));
+    add(
+        "xlsx cells naming one long shared string 100,000 times",
+        "xlsx-shared-string-amplification.eml",
+        xlsx_attachment(&xlsx_amplified),
+        Expect::FailClosed,
+    );
     add(
         "msg with a cyclic directory",
         "msg-cyclic-directory.eml",
