@@ -93,9 +93,14 @@ impl Inspector {
     /// A [`ConfigError`] when the configuration is not usable.
     pub fn new(config: &AgencyConfig) -> Result<Inspector, ConfigError> {
         config.validate()?;
+        // One scanner, shared (it is an `Arc`): building it is most of an inspector's
+        // start-up, and the message analyser reads with the same one.
+        let scanner = config.scanner()?;
+        let analyser =
+            MessageAnalyser::with(scanner.clone(), config.limits.clone(), &config.msip_labels);
         Ok(Inspector {
-            scanner: config.scanner()?,
-            analyser: config.analyser()?,
+            scanner,
+            analyser,
             limits: config.limits.clone(),
         })
     }
