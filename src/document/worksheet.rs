@@ -89,10 +89,9 @@ fn read_regular(bytes: &[u8], mut text: SheetText<'_>, max_depth: u64) -> Option
                 if tokens.depth() as u64 > max_depth {
                     return None;
                 }
-                let (name, attributes) = content.as_bytes().split_at(name_len);
-                text.start(local_part(name), || match regular_cell_type(attributes) {
-                    Some(cell_type) => Ok(cell_type),
-                    None => cell_type_of(&BytesStart::from_content(content, name_len)),
+                let name = &content.as_bytes()[..name_len];
+                text.start(local_part(name), || {
+                    cell_type_of(&BytesStart::from_content(content, name_len))
                 })
                 .ok()?;
             }
@@ -225,37 +224,14 @@ enum CellType {
     None,
 }
 
-/// The type of a `<c>` cell from its `t` attribute. A bad attribute, or two with one
-/// name, is an error.
+/// The type of a `<c>` cell from its `t` attribute: read without quick-xml's iterator
+/// when the attributes are plain (nearly every cell), else through its checked walk, so a
+/// bad attribute, or two with one name, is an error.
 fn cell_type_of(e: &BytesStart<'_>) -> Result<CellType, AttrError> {
-    if let Some(cell_type) = regular_cell_type(e.attributes_raw()) {
-        return Ok(cell_type);
+    match regular_cell_type(e.attributes_raw()) {
+        Some(cell_type) => Ok(cell_type),
+        None => cell_type_checked(e),
     }
-    // quick-xml's duplicate check allocates a list of keys for every element; a cell has
-    // a few attributes, so they are compared here on the stack, and anything unusual (an
-    // error, a duplicate, many attributes) goes through the checked walk, whose error is
-    // the one reported.
-    let mut keys: [&[u8]; 8] = [&[]; 8];
-    let mut cell_type = CellType::None;
-    let mut attributes = e.attributes();
-    attributes.with_checks(false);
-    for (seen, a) in attributes.enumerate() {
-        let Ok(a) = a else {
-            return cell_type_checked(e);
-        };
-        let key = a.key.into_inner();
-        let Some(slot) = keys.get_mut(seen) else {
-            return cell_type_checked(e);
-        };
-        *slot = key;
-        if keys.iter().take(seen).any(|k| *k == key) {
-            return cell_type_checked(e);
-        }
-        if a.key.local_name().as_ref() == b"t" {
-            cell_type = cell_type_named(&a.value);
-        }
-    }
-    Ok(cell_type)
 }
 
 /// [`cell_type_of`] through quick-xml's checked attribute walk.
@@ -452,7 +428,7 @@ mod tests {
                 .unwrap(),
             "two\tx"
         );
-        // More attributes than the plain reading keeps: quick-xml's iterator reads them.
+        // More names than the plain reading keeps to find a repeat (it reads the list again).
         let many = (0..10).map(|i| format!(r#" a{i}="1""#)).collect::<String>();
         assert_eq!(
             cells(&format!(r#"<c{many} t="s"><v>0</v></c>"#)).unwrap(),

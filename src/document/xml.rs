@@ -209,13 +209,7 @@ impl<'a> XmlWalk<'a> {
         e: &BytesStart<'_>,
         local: &[u8],
     ) -> Result<Option<String>, ReadError> {
-        let mut found = None;
-        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
-            if found.is_none() && local_part(key) == local {
-                found = Some(value);
-            }
-        });
-        if plain.is_some() {
+        if let Some(found) = plain_value(e, |key| local_part(key) == local) {
             return found.map(|value| self.unescape_value(value)).transpose();
         }
         for a in e.attributes().with_checks(true) {
@@ -235,13 +229,7 @@ impl<'a> XmlWalk<'a> {
         e: &BytesStart<'_>,
         local: &[u8],
     ) -> Result<Option<i64>, ReadError> {
-        let mut found = None;
-        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
-            if found.is_none() && local_part(key) == local {
-                found = Some(value);
-            }
-        });
-        if plain.is_some() {
+        if let Some(found) = plain_value(e, |key| local_part(key) == local) {
             match found {
                 None => return Ok(None),
                 Some(value) if !value.contains(&b'&') => {
@@ -266,13 +254,8 @@ impl XmlWalk<'_> {
     /// The value of a prefixed `id` attribute (`r:id`, a relationship id), as opposed to a
     /// plain `id`.
     pub(crate) fn rel_id(&self, e: &BytesStart<'_>) -> Result<Option<String>, ReadError> {
-        let mut found = None;
-        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
-            if found.is_none() && key.contains(&b':') && local_part(key) == b"id" {
-                found = Some(value);
-            }
-        });
-        if plain.is_some() {
+        let is_rel_id = |key: &[u8]| key.contains(&b':') && local_part(key) == b"id";
+        if let Some(found) = plain_value(e, is_rel_id) {
             return Ok(found.map(|value| String::from_utf8_lossy(value).into_owned()));
         }
         for a in e.attributes().with_checks(true) {
@@ -283,6 +266,22 @@ impl XmlWalk<'_> {
         }
         Ok(None)
     }
+}
+
+/// The raw value of the first attribute whose name `wanted` takes, when the element's
+/// attributes are plain ([`PlainAttributes`]): `Some(None)` when none is; `None` when the
+/// list is not plain, and quick-xml's checked iterator must read it.
+fn plain_value<'b>(
+    e: &'b BytesStart<'_>,
+    wanted: impl Fn(&[u8]) -> bool,
+) -> Option<Option<&'b [u8]>> {
+    let mut found = None;
+    PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+        if found.is_none() && wanted(key) {
+            found = Some(value);
+        }
+    })?;
+    Some(found)
 }
 
 /// Appends what an entity or character reference (`&lt;`, `&#x41;`) stands for. Any other

@@ -313,33 +313,41 @@ const SHORT: usize = 16;
 /// The first `needle` in `haystack`.
 #[inline]
 pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
-    let short = &haystack[..haystack.len().min(SHORT)];
-    for (i, &b) in short.iter().enumerate() {
-        if b == needle {
-            return Some(i);
-        }
-    }
-    memchr::memchr(needle, haystack.get(SHORT..)?).map(|i| i + SHORT)
+    find(
+        haystack,
+        |b| b == needle,
+        |long| memchr::memchr(needle, long),
+    )
 }
 
 fn find_byte2(a: u8, b: u8, haystack: &[u8]) -> Option<usize> {
-    let short = &haystack[..haystack.len().min(SHORT)];
-    for (i, &c) in short.iter().enumerate() {
-        if c == a || c == b {
-            return Some(i);
-        }
-    }
-    memchr::memchr2(a, b, haystack.get(SHORT..)?).map(|i| i + SHORT)
+    find(
+        haystack,
+        |c| c == a || c == b,
+        |long| memchr::memchr2(a, b, long),
+    )
 }
 
 fn find_byte3(a: u8, b: u8, c: u8, haystack: &[u8]) -> Option<usize> {
+    let hit = |d| d == a || d == b || d == c;
+    find(haystack, hit, |long| memchr::memchr3(a, b, c, long))
+}
+
+/// The first byte `hit` takes: a plain loop over the first [`SHORT`] bytes, then `long`
+/// (the memchr search for the same bytes) over the rest.
+#[inline]
+fn find(
+    haystack: &[u8],
+    hit: impl Fn(u8) -> bool,
+    long: impl FnOnce(&[u8]) -> Option<usize>,
+) -> Option<usize> {
     let short = &haystack[..haystack.len().min(SHORT)];
-    for (i, &d) in short.iter().enumerate() {
-        if d == a || d == b || d == c {
+    for (i, &b) in short.iter().enumerate() {
+        if hit(b) {
             return Some(i);
         }
     }
-    memchr::memchr3(a, b, c, haystack.get(SHORT..)?).map(|i| i + SHORT)
+    long(haystack.get(SHORT..)?).map(|i| i + SHORT)
 }
 
 /// Holds the tokenizer to quick-xml on one part: its events, for as far as it goes, are
