@@ -253,7 +253,7 @@ impl<'a> DocxReader<'a> {
         if text.is_empty() {
             return Ok(());
         }
-        self.budget.take(text.len(), &path.to_string())?;
+        self.budget.take(text.len(), &path)?;
         self.parts.push(Part { path, kind, text });
         Ok(())
     }

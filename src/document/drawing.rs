@@ -65,20 +65,82 @@ impl Transform {
     }
 }
 
-/// Elements that start a shape of their own.
-fn is_shape(local: &[u8]) -> bool {
-    matches!(
-        local,
-        b"sp" | b"cxnSp" | b"graphicFrame" | b"pic" | b"contentPart"
-    )
+/// The elements the walk tells apart, by local name; every other element is `Other`.
+/// Classified once as an element opens, so the stack of open elements holds no names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    /// `sld`, `sldLayout`, `notes`: a root that may hide the master's shapes.
+    SlideRoot,
+    SldLayoutId,
+    GrpSp,
+    GrpSpPr,
+    /// Elements that start a shape of their own: `sp`, `cxnSp`, `pic`, `contentPart`.
+    Shape,
+    /// `graphicFrame`: a shape, and the owner of its own transform.
+    GraphicFrame,
+    SpPr,
+    Xfrm,
+    Off,
+    Ext,
+    ChOff,
+    ChExt,
+    Ph,
+    TxBody,
+    /// A table cell, whose paragraphs are text as a body's are.
+    Tc,
+    P,
+    T,
+    Br,
+    RelIds,
+    Chart,
+    GraphicData,
+    AlternateContent,
+    Choice,
+    Fallback,
+    Other,
+}
+
+impl Tag {
+    fn of(local: &[u8]) -> Tag {
+        match local {
+            b"sld" | b"sldLayout" | b"notes" => Tag::SlideRoot,
+            b"sldLayoutId" => Tag::SldLayoutId,
+            b"grpSp" => Tag::GrpSp,
+            b"grpSpPr" => Tag::GrpSpPr,
+            b"sp" | b"cxnSp" | b"pic" | b"contentPart" => Tag::Shape,
+            b"graphicFrame" => Tag::GraphicFrame,
+            b"spPr" => Tag::SpPr,
+            b"xfrm" => Tag::Xfrm,
+            b"off" => Tag::Off,
+            b"ext" => Tag::Ext,
+            b"chOff" => Tag::ChOff,
+            b"chExt" => Tag::ChExt,
+            b"ph" => Tag::Ph,
+            b"txBody" => Tag::TxBody,
+            b"tc" => Tag::Tc,
+            b"p" => Tag::P,
+            b"t" => Tag::T,
+            b"br" => Tag::Br,
+            b"relIds" => Tag::RelIds,
+            b"chart" => Tag::Chart,
+            b"graphicData" => Tag::GraphicData,
+            b"AlternateContent" => Tag::AlternateContent,
+            b"Choice" => Tag::Choice,
+            b"Fallback" => Tag::Fallback,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Elements that start a shape of their own.
+    fn is_shape(self) -> bool {
+        matches!(self, Tag::Shape | Tag::GraphicFrame)
+    }
 }
 
 struct Walker {
     out: Drawing,
-    /// Local names of the open elements.
-    stack: Vec<Vec<u8>>,
-    /// Buffers of closed elements' names, reused by the next elements opened.
-    spare: Vec<Vec<u8>>,
+    /// The open elements.
+    stack: Vec<Tag>,
     /// Open groups: their transform and the stack depth of their `grpSp`.
     groups: Vec<(Transform, usize)>,
     /// The open shape and the stack depth of its element.
@@ -100,7 +162,6 @@ pub(crate) fn walk_drawing(
         let mut w = Walker {
             out: Drawing::default(),
             stack: Vec::new(),
-            spare: Vec::new(),
             groups: Vec::new(),
             shape: None,
             line: String::new(),
@@ -115,7 +176,7 @@ pub(crate) fn walk_drawing(
                 Event::End(_) => w.close(),
                 Event::Eof => break,
                 other => {
-                    if w.skip_from.is_none() && w.stack.last().is_some_and(|t| t == b"t") {
+                    if w.skip_from.is_none() && w.stack.last() == Some(&Tag::T) {
                         xml.append_text(other, &mut w.line)?;
                     }
                 }
@@ -131,12 +192,12 @@ fn attr_i64(xml: &XmlWalk<'_>, e: &BytesStart<'_>, name: &[u8]) -> Result<i64, R
 }
 
 impl Walker {
-    fn parent(&self, up: usize) -> Option<&[u8]> {
+    fn parent(&self, up: usize) -> Option<Tag> {
         self.stack
             .len()
             .checked_sub(up + 1)
             .and_then(|i| self.stack.get(i))
-            .map(Vec::as_slice)
+            .copied()
     }
 
     fn open(
@@ -145,28 +206,25 @@ impl Walker {
         e: &BytesStart<'_>,
         empty: bool,
     ) -> Result<(), ReadError> {
-        // A name buffer of an element closed earlier: no allocation per element.
-        let mut local = self.spare.pop().unwrap_or_default();
-        local.clear();
-        local.extend_from_slice(e.local_name().as_ref());
+        let tag = Tag::of(e.local_name().as_ref());
         if self.skip_from.is_none() {
-            self.effects(xml, e, &local)?;
+            self.effects(xml, e, tag)?;
         }
-        if local == b"Fallback"
+        if tag == Tag::Fallback
             && self.skip_from.is_none()
             && self.alternates.last().copied().unwrap_or(false)
         {
             self.skip_from = Some(self.stack.len());
         }
-        if local == b"Choice"
+        if tag == Tag::Choice
             && let Some(seen) = self.alternates.last_mut()
         {
             *seen = true;
         }
-        if local == b"AlternateContent" {
+        if tag == Tag::AlternateContent {
             self.alternates.push(false);
         }
-        self.stack.push(local);
+        self.stack.push(tag);
         if empty {
             self.close();
         }
@@ -177,45 +235,45 @@ impl Walker {
         &mut self,
         xml: &XmlWalk<'_>,
         e: &BytesStart<'_>,
-        local: &[u8],
+        tag: Tag,
     ) -> Result<(), ReadError> {
         let depth = self.stack.len();
-        match local {
-            b"sldLayout" | b"sld" | b"notes" if depth == 0 => {
+        match tag {
+            Tag::SlideRoot if depth == 0 => {
                 self.out.hides_master_shapes = matches!(
                     xml.attr(e, b"showMasterSp")?.as_deref(),
                     Some("0" | "false")
                 );
             }
-            b"sldLayoutId" => {
+            Tag::SldLayoutId => {
                 if let Some(id) = xml.rel_id(e)? {
                     self.out.layout_ids.push(id);
                 }
             }
-            b"grpSp" => self.groups.push((Transform::default(), depth)),
-            _ if is_shape(local) && self.shape.is_none() => {
+            Tag::GrpSp => self.groups.push((Transform::default(), depth)),
+            _ if tag.is_shape() && self.shape.is_none() => {
                 self.shape = Some((Shape::default(), depth));
             }
-            b"ph" => {
+            Tag::Ph => {
                 if let Some((shape, _)) = self.shape.as_mut() {
                     shape.placeholder =
                         Some(xml.attr(e, b"type")?.unwrap_or_else(|| "obj".to_owned()));
                     shape.idx = u32::try_from(attr_i64(xml, e, b"idx")?).unwrap_or(0);
                 }
             }
-            b"off" | b"ext" | b"chOff" | b"chExt" if self.parent(0) == Some(b"xfrm") => {
-                self.transform(xml, e, local)?;
+            Tag::Off | Tag::Ext | Tag::ChOff | Tag::ChExt if self.parent(0) == Some(Tag::Xfrm) => {
+                self.transform(xml, e, tag)?;
             }
-            b"p" if self.parent(0) == Some(b"txBody") || self.in_text_body() => {
+            Tag::P if self.parent(0) == Some(Tag::TxBody) || self.in_text_body() => {
                 self.flush_line();
             }
-            b"br" => self.line.push('\n'),
-            b"relIds" => {
+            Tag::Br => self.line.push('\n'),
+            Tag::RelIds => {
                 if let (Some(dm), Some((shape, _))) = (xml.attr(e, b"dm")?, self.shape.as_mut()) {
                     shape.linked.push(dm);
                 }
             }
-            b"chart" if self.parent(0) == Some(b"graphicData") => {
+            Tag::Chart if self.parent(0) == Some(Tag::GraphicData) => {
                 if let (Some(id), Some((shape, _))) = (xml.rel_id(e)?, self.shape.as_mut()) {
                     shape.linked.push(id);
                 }
@@ -226,7 +284,9 @@ impl Walker {
     }
 
     fn in_text_body(&self) -> bool {
-        self.stack.iter().any(|t| t == b"txBody" || t == b"tc")
+        self.stack
+            .iter()
+            .any(|t| matches!(t, Tag::TxBody | Tag::Tc))
     }
 
     /// An `a:off`/`a:ext`/`a:chOff`/`a:chExt` of a shape's or a group's own transform.
@@ -234,29 +294,30 @@ impl Walker {
         &mut self,
         xml: &XmlWalk<'_>,
         e: &BytesStart<'_>,
-        local: &[u8],
+        tag: Tag,
     ) -> Result<(), ReadError> {
-        let (a, b) = if local == b"off" || local == b"chOff" {
-            (attr_i64(xml, e, b"x")?, attr_i64(xml, e, b"y")?)
+        let names: [&[u8]; 2] = if matches!(tag, Tag::Off | Tag::ChOff) {
+            [b"x", b"y"]
         } else {
-            (attr_i64(xml, e, b"cx")?, attr_i64(xml, e, b"cy")?)
+            [b"cx", b"cy"]
         };
+        let [a, b] = xml.attr_number_pair(e, names)?.map(|n| n.unwrap_or(0));
         // What owns the transform, by name, without copying the name.
-        let in_group = self.parent(1) == Some(b"grpSpPr".as_slice());
-        let in_shape = matches!(self.parent(1), Some(b"spPr" | b"graphicFrame"));
+        let in_group = self.parent(1) == Some(Tag::GrpSpPr);
+        let in_shape = matches!(self.parent(1), Some(Tag::SpPr | Tag::GraphicFrame));
         match () {
             () if in_group => {
                 if let Some((t, _)) = self.groups.last_mut() {
-                    let slot = match local {
-                        b"off" => &mut t.off,
-                        b"ext" => &mut t.ext,
-                        b"chOff" => &mut t.ch_off,
+                    let slot = match tag {
+                        Tag::Off => &mut t.off,
+                        Tag::Ext => &mut t.ext,
+                        Tag::ChOff => &mut t.ch_off,
                         _ => &mut t.ch_ext,
                     };
                     *slot = [a, b];
                 }
             }
-            () if in_shape && local == b"off" => {
+            () if in_shape && tag == Tag::Off => {
                 // Through every enclosing group, innermost first.
                 let (mut x, mut y) = (a, b);
                 for (t, _) in self.groups.iter().rev() {
@@ -276,15 +337,13 @@ impl Walker {
     }
 
     fn close(&mut self) {
-        let Some(local) = self.stack.pop() else {
-            return;
-        };
-        self.closed(&local);
-        self.spare.push(local);
+        if let Some(tag) = self.stack.pop() {
+            self.closed(tag);
+        }
     }
 
-    /// What closing the element `local` (just popped off the stack) ends.
-    fn closed(&mut self, local: &[u8]) {
+    /// What closing the element `tag` (just popped off the stack) ends.
+    fn closed(&mut self, tag: Tag) {
         let depth = self.stack.len();
         if let Some(from) = self.skip_from {
             if depth == from {
@@ -292,13 +351,13 @@ impl Walker {
             }
             return;
         }
-        if local == b"AlternateContent" {
+        if tag == Tag::AlternateContent {
             self.alternates.pop();
         }
-        if local == b"p" {
+        if tag == Tag::P {
             self.flush_line();
         }
-        if self.groups.last().is_some_and(|(_, d)| *d == depth) && local == b"grpSp" {
+        if self.groups.last().is_some_and(|(_, d)| *d == depth) && tag == Tag::GrpSp {
             self.groups.pop();
         }
         if self.shape.as_ref().is_some_and(|(_, d)| *d == depth) {

@@ -385,7 +385,7 @@ pub fn read_text(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     check_input_size(bytes, limits, "text")?;
     let text = decode_text_bytes(bytes);
     let mut budget = TextBudget::new(limits);
-    budget.take(text.len(), "body")?;
+    budget.take(text.len(), &"body")?;
     Ok(Document {
         format: Format::Text,
         parts: vec![Part {
@@ -450,15 +450,20 @@ impl TextBudget {
         self.used
     }
 
-    /// Accounts for `len` more bytes of text from `location`.
-    pub(crate) fn take(&mut self, len: usize, location: &str) -> Result<(), ReadError> {
+    /// Accounts for `len` more bytes of text from `location` (formatted only for the error:
+    /// a deck pushes hundreds of parts).
+    pub(crate) fn take(
+        &mut self,
+        len: usize,
+        location: &dyn std::fmt::Display,
+    ) -> Result<(), ReadError> {
         self.used = self.used.saturating_add(len as u64);
         if self.used > self.max {
             return Err(ReadError::LimitExceeded {
                 limit: Limit::TextBytes,
                 value: self.used,
                 max: self.max,
-                location: location.to_owned(),
+                location: location.to_string(),
             });
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! `customXml/item*.xml`).
 
 use crate::document::xml::{XmlWalk, local_name, normalise_encoding, read_part};
+use crate::document::xml_tokens::{PlainAttributes, local_part};
 use crate::document::zip_reader::Package;
 use crate::document::{Format, PartKind};
 use crate::error::ReadError;
@@ -136,27 +137,31 @@ pub(crate) fn rels_part_for(source: &str) -> String {
 
 /// Resolves a relationship target against its source part, per RFC 3986 path rules.
 pub(crate) fn resolve_target(source: &str, target: &str) -> String {
-    let mut segments: Vec<&str> = Vec::new();
-    let path = if let Some(absolute) = target.strip_prefix('/') {
-        absolute.to_owned()
-    } else {
-        let dir = source.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        if dir.is_empty() {
-            target.to_owned()
-        } else {
-            format!("{dir}/{target}")
-        }
+    let (dir, target) = match target.strip_prefix('/') {
+        Some(absolute) => ("", absolute),
+        None => (
+            source.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+            target,
+        ),
     };
-    for seg in path.split('/') {
+    // Built in place: every deck names a few hundred targets.
+    let mut out = String::with_capacity(dir.len() + target.len() + 1);
+    for seg in dir.split('/').chain(target.split('/')) {
         match seg {
             "" | "." => {}
-            ".." => {
-                segments.pop();
+            ".." => match out.rfind('/') {
+                Some(at) => out.truncate(at),
+                None => out.clear(),
+            },
+            s => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s);
             }
-            s => segments.push(s),
         }
     }
-    segments.join("/")
+    out
 }
 
 pub(crate) fn parse_rels(
@@ -205,6 +210,31 @@ pub(crate) fn parse_rels(
 /// than four. `None` when an attribute or a value is malformed.
 fn relationship_attrs(e: &BytesStart<'_>) -> Option<[Option<String>; 4]> {
     const NAMES: [&[u8]; 4] = [b"TargetMode", b"Id", b"Type", b"Target"];
+    let unescape = |value: &[u8]| {
+        let raw = String::from_utf8_lossy(value);
+        Some(quick_xml::escape::unescape(&raw).ok()?.into_owned())
+    };
+    // A plain list (every relationship part a producer writes) is read without quick-xml's
+    // checked iterator, which allocates for every attribute; it reads the same values.
+    let mut raw: [Option<&[u8]>; 4] = [None; 4];
+    if PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+        let local = local_part(key);
+        if let Some(i) = NAMES.iter().position(|name| *name == local)
+            && raw[i].is_none()
+        {
+            raw[i] = Some(value);
+        }
+    })
+    .is_some()
+    {
+        let mut found: [Option<String>; 4] = Default::default();
+        for (slot, value) in found.iter_mut().zip(raw) {
+            if let Some(value) = value {
+                *slot = Some(unescape(value)?);
+            }
+        }
+        return Some(found);
+    }
     let mut found: [Option<String>; 4] = Default::default();
     for a in e.attributes().with_checks(true) {
         let a = a.ok()?;
@@ -217,8 +247,7 @@ fn relationship_attrs(e: &BytesStart<'_>) -> Option<[Option<String>; 4]> {
             continue;
         };
         if slot.is_none() {
-            let raw = String::from_utf8_lossy(&a.value);
-            *slot = Some(quick_xml::escape::unescape(&raw).ok()?.into_owned());
+            *slot = Some(unescape(&a.value)?);
         }
     }
     Some(found)
@@ -537,6 +566,42 @@ fn is_custom_xml_item(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// RFC 3986 resolution as a list of segments: what `resolve_target` builds in place.
+    fn resolve_by_segments(source: &str, target: &str) -> String {
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_owned(),
+            None => match source.rsplit_once('/').map(|(d, _)| d).unwrap_or("") {
+                "" => target.to_owned(),
+                dir => format!("{dir}/{target}"),
+            },
+        };
+        let mut segments: Vec<&str> = Vec::new();
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                s => segments.push(s),
+            }
+        }
+        segments.join("/")
+    }
+
+    proptest! {
+        #[test]
+        fn targets_resolve_as_segments_do(
+            source in "(a|bb|\\.|\\.\\.|/){0,8}",
+            target in "(a|bb|\\.|\\.\\.|/){0,8}",
+        ) {
+            prop_assert_eq!(
+                resolve_target(&source, &target),
+                resolve_by_segments(&source, &target)
+            );
+        }
+    }
 
     #[test]
     fn targets_resolve() {

@@ -35,7 +35,7 @@ impl Parts {
         if text.trim().is_empty() {
             return Ok(());
         }
-        self.budget.take(text.len(), &path.to_string())?;
+        self.budget.take(text.len(), &path)?;
         self.parts.push(Part { path, kind, text });
         Ok(())
     }

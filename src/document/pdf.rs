@@ -131,13 +131,13 @@ fn read_guarded(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             (page.then(Segment::Top), PartKind::PageTop, top),
             (page.then(Segment::Bottom), PartKind::PageBottom, bottom),
         ] {
-            budget.take(text.len(), &path.to_string())?;
+            budget.take(text.len(), &path)?;
             parts.push(Part { path, kind, text });
         }
     }
     for (key, text) in metadata(&doc, max_stream, limits)? {
         let path = PartPath::of(Segment::Metadata(key));
-        budget.take(text.len(), &path.to_string())?;
+        budget.take(text.len(), &path)?;
         parts.push(Part {
             path,
             kind: PartKind::Metadata,

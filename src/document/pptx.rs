@@ -282,6 +282,9 @@ impl PptxReader<'_> {
             for s in shapes.iter().filter(|s| placeholder_of(s) == Some(kind)) {
                 push_line(&mut text, &s.text);
             }
+            if text.trim().is_empty() {
+                continue; // `Parts` leaves it out; no path made for it
+            }
             self.parts.push(
                 path.then(Segment::Placeholder(kind)),
                 PartKind::Placeholder,

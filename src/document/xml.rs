@@ -242,6 +242,35 @@ impl<'a> XmlWalk<'a> {
         Ok(self.attr(e, local)?.and_then(|v| v.trim().parse().ok()))
     }
 
+    /// Two [`attr_number`](Self::attr_number)s of one element (a transform's `x` and `y`,
+    /// `cx` and `cy`), read in one pass over a plain attribute list.
+    pub(crate) fn attr_number_pair(
+        &self,
+        e: &BytesStart<'_>,
+        names: [&[u8]; 2],
+    ) -> Result<[Option<i64>; 2], ReadError> {
+        let mut found: [Option<&[u8]>; 2] = [None; 2];
+        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+            let local = local_part(key);
+            for (name, slot) in names.iter().zip(found.iter_mut()) {
+                if slot.is_none() && local == *name {
+                    *slot = Some(value);
+                }
+            }
+        });
+        let simple = |v: &Option<&[u8]>| v.is_none_or(|v| !v.contains(&b'&'));
+        if plain.is_some() && found.iter().all(simple) {
+            return Ok(found.map(|v| {
+                let number = v.and_then(|v| std::str::from_utf8(v).ok());
+                number.and_then(|v| v.trim().parse().ok())
+            }));
+        }
+        Ok([
+            self.attr_number(e, names[0])?,
+            self.attr_number(e, names[1])?,
+        ])
+    }
+
     fn unescape_value(&self, value: &[u8]) -> Result<String, ReadError> {
         let raw = String::from_utf8_lossy(value);
         quick_xml::escape::unescape(&raw)

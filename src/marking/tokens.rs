@@ -56,16 +56,12 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         if is_word_char(c) {
             let mut end = i + c.len_utf8();
             let mut upper = String::new();
-            if !is_invisible(c) {
-                upper.extend(c.to_uppercase());
-            }
+            push_upper(&mut upper, c);
             while let Some(&(j, d)) = it.peek() {
                 if !is_word_char(d) {
                     break;
                 }
-                if !is_invisible(d) {
-                    upper.extend(d.to_uppercase());
-                }
+                push_upper(&mut upper, d);
                 end = j + d.len_utf8();
                 it.next();
             }
@@ -101,6 +97,16 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         });
     }
     toks
+}
+
+/// Appends `c` upper-cased, unless it is invisible. ASCII, most of any marking, skips the
+/// full Unicode case mapping (`to_uppercase` gives the same for it).
+fn push_upper(upper: &mut String, c: char) {
+    if c.is_ascii() {
+        upper.push(c.to_ascii_uppercase());
+    } else if !is_invisible(c) {
+        upper.extend(c.to_uppercase());
+    }
 }
 
 /// The phrase starting at token `i`, and the index after it. Words of a phrase may be
