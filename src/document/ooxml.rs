@@ -2,8 +2,7 @@
 //! relationships, and the property parts (`docProps/core.xml`, `docProps/custom.xml`,
 //! `customXml/item*.xml`).
 
-use crate::document::xml::{XmlWalk, local_name, normalise_encoding, read_part};
-use crate::document::xml_tokens::{PlainAttributes, local_part};
+use crate::document::xml::{XmlWalk, local_name, normalise_encoding, plain_values, read_part};
 use crate::document::zip_reader::Package;
 use crate::document::{Format, PartKind};
 use crate::error::ReadError;
@@ -216,17 +215,7 @@ fn relationship_attrs(e: &BytesStart<'_>) -> Option<[Option<String>; 4]> {
     };
     // A plain list (every relationship part a producer writes) is read without quick-xml's
     // checked iterator, which allocates for every attribute; it reads the same values.
-    let mut raw: [Option<&[u8]>; 4] = [None; 4];
-    if PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
-        let local = local_part(key);
-        if let Some(i) = NAMES.iter().position(|name| *name == local)
-            && raw[i].is_none()
-        {
-            raw[i] = Some(value);
-        }
-    })
-    .is_some()
-    {
+    if let Some(raw) = plain_values(e, NAMES) {
         let mut found: [Option<String>; 4] = Default::default();
         for (slot, value) in found.iter_mut().zip(raw) {
             if let Some(value) = value {

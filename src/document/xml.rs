@@ -229,17 +229,7 @@ impl<'a> XmlWalk<'a> {
         e: &BytesStart<'_>,
         local: &[u8],
     ) -> Result<Option<i64>, ReadError> {
-        if let Some(found) = plain_value(e, |key| local_part(key) == local) {
-            match found {
-                None => return Ok(None),
-                Some(value) if !value.contains(&b'&') => {
-                    let number = std::str::from_utf8(value).ok();
-                    return Ok(number.and_then(|v| v.trim().parse().ok()));
-                }
-                Some(_) => {} // a reference to resolve: as `attr` reads it
-            }
-        }
-        Ok(self.attr(e, local)?.and_then(|v| v.trim().parse().ok()))
+        Ok(self.attr_number_pair(e, [local, local])?[0])
     }
 
     /// Two [`attr_number`](Self::attr_number)s of one element (a transform's `x` and `y`,
@@ -249,26 +239,18 @@ impl<'a> XmlWalk<'a> {
         e: &BytesStart<'_>,
         names: [&[u8]; 2],
     ) -> Result<[Option<i64>; 2], ReadError> {
-        let mut found: [Option<&[u8]>; 2] = [None; 2];
-        let plain = PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
-            let local = local_part(key);
-            for (name, slot) in names.iter().zip(found.iter_mut()) {
-                if slot.is_none() && local == *name {
-                    *slot = Some(value);
-                }
-            }
-        });
-        let simple = |v: &Option<&[u8]>| v.is_none_or(|v| !v.contains(&b'&'));
-        if plain.is_some() && found.iter().all(simple) {
-            return Ok(found.map(|v| {
-                let number = v.and_then(|v| std::str::from_utf8(v).ok());
-                number.and_then(|v| v.trim().parse().ok())
-            }));
+        let no_reference = |v: &Option<&[u8]>| v.is_none_or(|v| !v.contains(&b'&'));
+        if let Some(found) = plain_values(e, names)
+            && found.iter().all(no_reference)
+        {
+            return Ok(found.map(|v| v.and_then(number)));
         }
-        Ok([
-            self.attr_number(e, names[0])?,
-            self.attr_number(e, names[1])?,
-        ])
+        // A reference to resolve, or a list that is not plain: as `attr` reads it.
+        let mut out = [None; 2];
+        for (slot, name) in out.iter_mut().zip(names) {
+            *slot = self.attr(e, name)?.and_then(|v| number(v.as_bytes()));
+        }
+        Ok(out)
     }
 
     fn unescape_value(&self, value: &[u8]) -> Result<String, ReadError> {
@@ -300,6 +282,29 @@ impl XmlWalk<'_> {
 /// The raw value of the first attribute whose name `wanted` takes, when the element's
 /// attributes are plain ([`PlainAttributes`]): `Some(None)` when none is; `None` when the
 /// list is not plain, and quick-xml's checked iterator must read it.
+/// The raw value of the first attribute of each local name in `names`, when `e`'s list is
+/// plain (`None` when it is not); as quick-xml's checked iterator reads them.
+pub(crate) fn plain_values<'b, const N: usize>(
+    e: &'b BytesStart<'_>,
+    names: [&[u8]; N],
+) -> Option<[Option<&'b [u8]>; N]> {
+    let mut found = [None; N];
+    PlainAttributes::parse_with(e.attributes_raw(), |key, value| {
+        let local = local_part(key);
+        for (name, slot) in names.iter().zip(found.iter_mut()) {
+            if slot.is_none() && local == *name {
+                *slot = Some(value);
+            }
+        }
+    })?;
+    Some(found)
+}
+
+/// An attribute value read as an integer, surrounding whitespace allowed.
+fn number(value: &[u8]) -> Option<i64> {
+    std::str::from_utf8(value).ok()?.trim().parse().ok()
+}
+
 fn plain_value<'b>(
     e: &'b BytesStart<'_>,
     wanted: impl Fn(&[u8]) -> bool,
