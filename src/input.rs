@@ -180,6 +180,12 @@ impl Inspector {
             Ok(b) => b,
             Err(e) => return Report::unreadable(format, e).named(name),
         };
+        if let Some((format, read)) = document::read_package(&bytes, &self.limits) {
+            return match read {
+                Ok(doc) => document::check(&doc, &self.scanner).named(name),
+                Err(e) => Report::unreadable(format, e).named(name),
+            };
+        }
         // The head told a container; the whole file tells which.
         let format = match document::sniff(&bytes) {
             Format::Text => format,

@@ -76,6 +76,14 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     guarded("zip", "docx", || DocxReader::new(bytes, limits)?.read())
 }
 
+/// Reads a package the sniffer has opened and found to be a DOCX.
+pub(crate) fn read_docx_package(
+    package: Package<'_>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    guarded("zip", "docx", || DocxReader::of(package, limits)?.read())
+}
+
 struct DocxReader<'a> {
     package: Package<'a>,
     limits: &'a Limits,
@@ -86,7 +94,10 @@ struct DocxReader<'a> {
 
 impl<'a> DocxReader<'a> {
     fn new(bytes: &'a [u8], limits: &'a Limits) -> Result<Self, ReadError> {
-        let mut package = Package::open(bytes, limits, Format::Docx)?;
+        Self::of(Package::open(bytes, limits, Format::Docx)?, limits)
+    }
+
+    fn of(mut package: Package<'a>, limits: &'a Limits) -> Result<Self, ReadError> {
         let content_types = match package.read("[Content_Types].xml")? {
             Some(ct) => ContentTypes::parse(&ct, limits)?,
             None => {

@@ -410,7 +410,15 @@ impl<'a> Opc<'a> {
         limits: &'a Limits,
         format: Format,
     ) -> Result<Self, ReadError> {
-        let mut package = Package::open(bytes, limits, format)?;
+        Self::of(Package::open(bytes, limits, format)?, limits, format)
+    }
+
+    /// Reads `[Content_Types].xml` of a package already opened (by the sniffer).
+    pub(crate) fn of(
+        mut package: Package<'a>,
+        limits: &'a Limits,
+        format: Format,
+    ) -> Result<Self, ReadError> {
         let content_types = match package.read("[Content_Types].xml")? {
             Some(ct) => ContentTypes::parse(&ct, limits)?,
             None => {

@@ -6,6 +6,7 @@ use crate::document::drawing::{
 use crate::document::ooxml::{Opc, PRESENTATION_MAIN_TYPES, Rel, part_key};
 use crate::document::parts::Parts;
 use crate::document::xml::{normalise_encoding, read_part};
+use crate::document::zip_reader::Package;
 use crate::document::{
     Document, Format, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
 };
@@ -57,13 +58,27 @@ pub fn read_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         return Err(refuse_ole2(bytes));
     }
     guarded("zip", "pptx", || {
-        let reader = PptxReader {
-            opc: Opc::open(bytes, limits, Format::Pptx)?,
-            parts: Parts::new(limits),
-            done: HashSet::new(),
-        };
-        reader.read()
+        read_opc(Opc::open(bytes, limits, Format::Pptx)?, limits)
     })
+}
+
+/// Reads a package the sniffer has opened and found to be a PPTX.
+pub(crate) fn read_pptx_package(
+    package: Package<'_>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    guarded("zip", "pptx", || {
+        read_opc(Opc::of(package, limits, Format::Pptx)?, limits)
+    })
+}
+
+fn read_opc(opc: Opc<'_>, limits: &Limits) -> Result<Document, ReadError> {
+    PptxReader {
+        opc,
+        parts: Parts::new(limits),
+        done: HashSet::new(),
+    }
+    .read()
 }
 
 /// `ppt/presentation.xml`: relationship ids of the slides, masters and the slide height.

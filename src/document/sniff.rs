@@ -60,6 +60,11 @@ pub(crate) fn package_format(bytes: &[u8]) -> Option<Format> {
         ..Limits::default()
     };
     let mut package = Package::open(bytes, &limits, Format::Text).ok()?;
+    format_of(&mut package)
+}
+
+/// The format of an opened package, as [`package_format`] tells it.
+pub(crate) fn format_of(package: &mut Package<'_>) -> Option<Format> {
     for (main, format) in [
         ("word/document.xml", Format::Docx),
         ("ppt/presentation.xml", Format::Pptx),

@@ -5,6 +5,7 @@ use crate::document::ooxml::{Opc, WORKBOOK_MAIN_TYPES};
 use crate::document::parts::Parts;
 use crate::document::worksheet::{Tag, TextRoom, read_sheet};
 use crate::document::xml::{normalise_encoding, read_part};
+use crate::document::zip_reader::Package;
 use crate::document::{
     Document, Format, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
 };
@@ -49,6 +50,16 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     guarded("zip", "xlsx", || {
         read_package(Opc::open(bytes, limits, Format::Xlsx)?)
+    })
+}
+
+/// Reads a package the sniffer has opened and found to be an XLSX.
+pub(crate) fn read_xlsx_package(
+    package: Package<'_>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    guarded("zip", "xlsx", || {
+        read_package(Opc::of(package, limits, Format::Xlsx)?)
     })
 }
 

@@ -129,6 +129,14 @@ impl<'a> Package<'a> {
         })
     }
 
+    /// The package taken on as a `format` document, its inflation budget whole again: what
+    /// the sniffer read to tell the format, the reader reads once more.
+    pub(crate) fn into_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self.total = 0;
+        self
+    }
+
     /// Whether an entry with this part name exists (case-insensitive, no leading `/`).
     pub(crate) fn has(&self, name: &str) -> bool {
         self.index
