@@ -180,24 +180,24 @@ impl Inspector {
             Ok(b) => b,
             Err(e) => return Report::unreadable(format, e).named(name),
         };
-        if let Some((format, read)) = document::read_package(&bytes, &self.limits) {
-            return match read {
-                Ok(doc) => document::check(&doc, &self.scanner).named(name),
-                Err(e) => Report::unreadable(format, e).named(name),
-            };
-        }
-        // The head told a container; the whole file tells which.
-        let format = match document::sniff(&bytes) {
-            Format::Text => format,
-            whole => whole,
+        let (format, read) = match document::read_package(&bytes, &self.limits) {
+            Some(read) => read,
+            None => {
+                // The head told a container; the whole file tells which.
+                let format = match document::sniff(&bytes) {
+                    Format::Text => format,
+                    whole => whole,
+                };
+                if format == Format::Msg {
+                    return match self.analyser.analyse_msg(&bytes) {
+                        Ok(report) => report.named(name),
+                        Err(e) => Report::unreadable(Format::Msg, e).named(name),
+                    };
+                }
+                (format, document::read_as(&bytes, format, &self.limits))
+            }
         };
-        if format == Format::Msg {
-            return match self.analyser.analyse_msg(&bytes) {
-                Ok(report) => report.named(name),
-                Err(e) => Report::unreadable(Format::Msg, e).named(name),
-            };
-        }
-        match document::read_as(&bytes, format, &self.limits) {
+        match read {
             Ok(doc) => document::check(&doc, &self.scanner).named(name),
             Err(e) => Report::unreadable(format, e).named(name),
         }

@@ -319,7 +319,7 @@ pub(crate) fn read_package(
         Format::Docx => docx::read_docx_package(package, limits),
         Format::Pptx => pptx::read_pptx_package(package, limits),
         Format::Xlsx => xlsx::read_xlsx_package(package, limits),
-        Format::Odt | Format::Ods | Format::Odp => read_odf(bytes, limits),
+        Format::Odt | Format::Ods | Format::Odp => odf::read_odf_package(package, format, limits),
         _ => return None,
     };
     Some((format, read))

@@ -75,48 +75,64 @@ pub fn read_odf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         });
     }
     guarded("zip", "odf", || {
-        // The kind the sniffer tells, for errors; a package it cannot tell is named as a
-        // text until its `mimetype` says otherwise.
         let sniffed = crate::document::sniff::package_format(bytes)
             .filter(|f| matches!(f, Format::Odt | Format::Ods | Format::Odp));
-        let mut package = Package::open(bytes, limits, sniffed.unwrap_or(Format::Odt))?;
-        if let Some(manifest) = package.read("META-INF/manifest.xml")?
-            && memchr::memmem::find(&manifest, b"encryption-data").is_some()
-        {
-            return Err(ReadError::Encrypted {
-                format: sniffed.unwrap_or(Format::Odt),
-                location: "META-INF/manifest.xml".to_owned(),
-            });
-        }
-        let format = sniffed
-            .or_else(|| {
-                package
-                    .read("mimetype")
-                    .ok()
-                    .flatten()
-                    .and_then(|m| odf_format_of(&String::from_utf8_lossy(&m)))
-            })
-            .ok_or_else(|| ReadError::Unsupported {
-                what: "a zip that is not an OpenDocument text, spreadsheet or presentation"
-                    .to_owned(),
-                location: "mimetype".to_owned(),
-            })?;
-        let mut text = OdfText::default();
-        for part in ["meta.xml", "styles.xml", "content.xml"] {
-            match package.read(part)? {
-                Some(bytes) => text = walk_odf(&bytes, part, format, limits, text)?,
-                None if part == "content.xml" => {
-                    return Err(ReadError::Corrupt {
-                        format,
-                        location: part.to_owned(),
-                        reason: "the package has no content.xml".to_owned(),
-                    });
-                }
-                None => {}
-            }
-        }
-        assemble(format, text, limits)
+        let package = Package::open(bytes, limits, sniffed.unwrap_or(Format::Odt))?;
+        read_package(package, sniffed, limits)
     })
+}
+
+/// Reads a package the sniffer has opened and found to be OpenDocument of kind `format`.
+pub(crate) fn read_odf_package(
+    package: Package<'_>,
+    format: Format,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    guarded("zip", "odf", || read_package(package, Some(format), limits))
+}
+
+/// Reads an opened package. `sniffed` is the OpenDocument kind the sniffer told, for
+/// errors; a package it cannot tell is named as a text until its `mimetype` says otherwise.
+fn read_package(
+    mut package: Package<'_>,
+    sniffed: Option<Format>,
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    if let Some(manifest) = package.read("META-INF/manifest.xml")?
+        && memchr::memmem::find(&manifest, b"encryption-data").is_some()
+    {
+        return Err(ReadError::Encrypted {
+            format: sniffed.unwrap_or(Format::Odt),
+            location: "META-INF/manifest.xml".to_owned(),
+        });
+    }
+    let format = sniffed
+        .or_else(|| {
+            package
+                .read("mimetype")
+                .ok()
+                .flatten()
+                .and_then(|m| odf_format_of(&String::from_utf8_lossy(&m)))
+        })
+        .ok_or_else(|| ReadError::Unsupported {
+            what: "a zip that is not an OpenDocument text, spreadsheet or presentation".to_owned(),
+            location: "mimetype".to_owned(),
+        })?;
+    let mut text = OdfText::default();
+    for part in ["meta.xml", "styles.xml", "content.xml"] {
+        match package.read(part)? {
+            Some(bytes) => text = walk_odf(&bytes, part, format, limits, text)?,
+            None if part == "content.xml" => {
+                return Err(ReadError::Corrupt {
+                    format,
+                    location: part.to_owned(),
+                    reason: "the package has no content.xml".to_owned(),
+                });
+            }
+            None => {}
+        }
+    }
+    assemble(format, text, limits)
 }
 
 /// Shapes top to bottom (unknown positions mid-page), as lines.

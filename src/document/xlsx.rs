@@ -49,7 +49,7 @@ pub fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         return Err(refuse_ole2(bytes));
     }
     guarded("zip", "xlsx", || {
-        read_package(Opc::open(bytes, limits, Format::Xlsx)?)
+        read_opc(Opc::open(bytes, limits, Format::Xlsx)?)
     })
 }
 
@@ -59,11 +59,11 @@ pub(crate) fn read_xlsx_package(
     limits: &Limits,
 ) -> Result<Document, ReadError> {
     guarded("zip", "xlsx", || {
-        read_package(Opc::of(package, limits, Format::Xlsx)?)
+        read_opc(Opc::of(package, limits, Format::Xlsx)?)
     })
 }
 
-fn read_package(mut opc: Opc<'_>) -> Result<Document, ReadError> {
+fn read_opc(mut opc: Opc<'_>) -> Result<Document, ReadError> {
     let limits = opc.limits;
     let main = opc.main_part(
         &WORKBOOK_MAIN_TYPES,
