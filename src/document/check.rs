@@ -157,19 +157,22 @@ fn is_banner_position(part: &Part, f: &Finding) -> bool {
         | PartKind::MessageHeader
         | PartKind::PageTop
         | PartKind::PageBottom => true,
-        PartKind::Body | PartKind::PageText | PartKind::Slide => {
-            let non_empty: Vec<u64> = part
-                .text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, _)| i as u64 + 1)
-                .collect();
-            f.line
-                .is_some_and(|l| non_empty.first() == Some(&l) || non_empty.last() == Some(&l))
-        }
+        PartKind::Body | PartKind::PageText | PartKind::Slide => f.line.is_some_and(|l| {
+            edge_line_numbers(&part.text).is_some_and(|(first, last)| l == first || l == last)
+        }),
         _ => false,
     }
+}
+
+/// The 1-based numbers of the first and last non-blank lines of `text`, as [`str::lines`]
+/// numbers them; `None` when every line is blank. Found from both ends, so that a finding
+/// in a long part does not walk all of it.
+fn edge_line_numbers(text: &str) -> Option<(u64, u64)> {
+    let blank = |l: &str| l.trim().is_empty();
+    let first = text.split('\n').position(|l| !blank(l))?;
+    let from_end = text.rsplit('\n').position(|l| !blank(l))?;
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    Some((first as u64 + 1, (lines - from_end) as u64))
 }
 
 /// DOCX: every section's headers and footers carry the marking, and agree. A section with
@@ -258,5 +261,42 @@ fn pdf_banners(doc: &Document, scanner: &Scanner, problems: &mut Vec<Problem>) {
             [BannerPlace::PageTop, BannerPlace::PageBottom],
             (&top, &bottom),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edge_line_numbers;
+    use proptest::prelude::*;
+
+    /// What the line numbers mean: `str::lines`, numbered from 1, blank lines skipped.
+    fn by_lines(text: &str) -> Option<(u64, u64)> {
+        let non_blank: Vec<u64> = text
+            .lines()
+            .zip(1u64..)
+            .filter(|(l, _)| !l.trim().is_empty())
+            .map(|(_, n)| n)
+            .collect();
+        Some((*non_blank.first()?, *non_blank.last()?))
+    }
+
+    #[test]
+    fn edge_lines_of_a_part() {
+        assert_eq!(edge_line_numbers(""), None);
+        assert_eq!(edge_line_numbers(" \n\t\r\n"), None);
+        assert_eq!(edge_line_numbers("SECRET"), Some((1, 1)));
+        assert_eq!(
+            edge_line_numbers("\nSECRET\r\nbody\n\u{a0}\n"),
+            Some((2, 3))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn edge_lines_are_the_first_and_last_non_blank_lines(
+            text in "[a \\n\\r\\t\u{a0}ā]{0,40}"
+        ) {
+            prop_assert_eq!(edge_line_numbers(&text), by_lines(&text));
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! paragraphs of the frame that holds them. An `mc:Fallback` after an `mc:Choice` repeats the
 //! choice for old readers, so its text is skipped.
 
-use crate::document::xml::{XmlWalk, normalise_encoding, read_part};
+use crate::document::xml::{XmlWalk, local_of, normalise_encoding, read_part};
 use crate::error::ReadError;
 use crate::limits::Limits;
 use quick_xml::events::{BytesStart, Event};
@@ -206,7 +206,7 @@ impl Walker {
         e: &BytesStart<'_>,
         empty: bool,
     ) -> Result<(), ReadError> {
-        let tag = Tag::of(e.local_name().as_ref());
+        let tag = Tag::of(local_of(e));
         if self.skip_from.is_none() {
             self.effects(xml, e, tag)?;
         }
@@ -379,11 +379,14 @@ impl Walker {
             self.line.clear();
             return;
         }
-        let line = std::mem::take(&mut self.line);
         match self.shape.as_mut() {
-            Some((shape, _)) => push_line(&mut shape.text, &line),
+            // Copied, so that the line's buffer serves the next paragraph.
+            Some((shape, _)) => {
+                push_line(&mut shape.text, &self.line);
+                self.line.clear();
+            }
             None => self.out.shapes.push(Shape {
-                text: line,
+                text: std::mem::take(&mut self.line),
                 ..Shape::default()
             }),
         }
@@ -431,7 +434,7 @@ pub(crate) fn comments_text(
         loop {
             let event = xml.next()?;
             match &event {
-                Event::Start(e) => stack.push(e.local_name().as_ref().to_vec()),
+                Event::Start(e) => stack.push(local_of(e).to_vec()),
                 Event::Empty(_) => {}
                 Event::End(_) => {
                     if let Some(local) = stack.pop()

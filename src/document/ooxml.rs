@@ -2,7 +2,9 @@
 //! relationships, and the property parts (`docProps/core.xml`, `docProps/custom.xml`,
 //! `customXml/item*.xml`).
 
-use crate::document::xml::{XmlWalk, local_name, normalise_encoding, plain_values, read_part};
+use crate::document::xml::{
+    XmlWalk, local_name, local_of, normalise_encoding, plain_values, read_part, unescape_attribute,
+};
 use crate::document::zip_reader::Package;
 use crate::document::{Format, PartKind};
 use crate::error::ReadError;
@@ -57,7 +59,7 @@ impl ContentTypes {
                 match xml.next()? {
                     Event::Start(e) | Event::Empty(e) => {
                         let content_type = xml.attr(&e, b"ContentType")?;
-                        match (e.local_name().as_ref(), content_type) {
+                        match (local_of(&e), content_type) {
                             (b"Default", Some(t)) => {
                                 if let Some(ext) = xml.attr(&e, b"Extension")? {
                                     ct.defaults.insert(ext.to_ascii_lowercase(), t);
@@ -174,7 +176,7 @@ pub(crate) fn parse_rels(
         let mut rels = Vec::new();
         loop {
             match xml.next()? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                Event::Start(e) | Event::Empty(e) if local_of(&e) == b"Relationship" => {
                     let [mode, id, kind, target] = match relationship_attrs(&e) {
                         Some(found) => found,
                         // Something is wrong with the attributes: the walk one attribute at a
@@ -209,10 +211,7 @@ pub(crate) fn parse_rels(
 /// than four. `None` when an attribute or a value is malformed.
 fn relationship_attrs(e: &BytesStart<'_>) -> Option<[Option<String>; 4]> {
     const NAMES: [&[u8]; 4] = [b"TargetMode", b"Id", b"Type", b"Target"];
-    let unescape = |value: &[u8]| {
-        let raw = String::from_utf8_lossy(value);
-        Some(quick_xml::escape::unescape(&raw).ok()?.into_owned())
-    };
+    let unescape = |value: &[u8]| unescape_attribute(value).ok();
     // A plain list (every relationship part a producer writes) is read without quick-xml's
     // checked iterator, which allocates for every attribute; it reads the same values.
     if let Some(raw) = plain_values(e, NAMES) {

@@ -14,6 +14,7 @@ use crate::error::ReadError;
 use crate::limits::Limits;
 use crate::path::{PartPath, Placeholder, Segment};
 use quick_xml::events::Event;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The default slide height (4:3 and 16:9 decks alike), in EMU.
@@ -317,7 +318,7 @@ impl PptxReader<'_> {
         masters: &[Template],
         height: i64,
     ) -> Result<(), ReadError> {
-        let Some(drawing) = self.drawing(target)? else {
+        let Some(mut drawing) = self.drawing(target)? else {
             return Ok(());
         };
         let rels = self.opc.rels(target)?;
@@ -328,14 +329,16 @@ impl PptxReader<'_> {
             .map(|(_, t)| t);
         let master = layout.and_then(|l| l.master).and_then(|m| masters.get(m));
 
-        // (top, left, text) of every shape the slide shows.
-        let mut shown: Vec<(i64, i64, String)> = Vec::new();
+        // (top, left, text) of every shape the slide shows. The slide's own texts are moved
+        // out (the footer-area placeholders, which `placeholders` reads, stay), the layout's
+        // and master's borrowed.
+        let mut shown: Vec<(i64, i64, Cow<'_, str>)> = Vec::new();
         for shape in drawing
             .shapes
-            .iter()
+            .iter_mut()
             .filter(|s| placeholder_of(s).is_none())
         {
-            let mut text = shape.text.clone();
+            let mut text = std::mem::take(&mut shape.text);
             for id in &shape.linked {
                 if let Some(linked) = target_of(&rels, id)
                     && self.done.insert(part_key(&linked))
@@ -348,7 +351,7 @@ impl PptxReader<'_> {
                 }
             }
             let (y, x) = position(shape, layout, master).unwrap_or((height / 2, 0));
-            shown.push((y, x, text));
+            shown.push((y, x, Cow::Owned(text)));
         }
         if !drawing.hides_master_shapes
             && let Some(layout) = layout
@@ -360,11 +363,15 @@ impl PptxReader<'_> {
                 inherited.extend(master.drawing.shapes.iter());
             }
             for s in inherited.into_iter().filter(|s| s.placeholder.is_none()) {
-                shown.push((s.y.unwrap_or(height / 2), s.x.unwrap_or(0), s.text.clone()));
+                shown.push((
+                    s.y.unwrap_or(height / 2),
+                    s.x.unwrap_or(0),
+                    Cow::Borrowed(&s.text),
+                ));
             }
         }
         shown.sort_by_key(|(y, x, _)| (*y, *x));
-        let mut text = String::new();
+        let mut text = String::with_capacity(shown.iter().map(|(_, _, t)| t.len() + 1).sum());
         for (_, _, t) in &shown {
             push_line(&mut text, t);
         }

@@ -112,6 +112,16 @@ pub(crate) fn format_of(package: &mut Package<'_>) -> Option<Format> {
 pub(crate) fn flat_odf_format(bytes: &[u8]) -> Option<Format> {
     let head = bytes.get(..4096).unwrap_or(bytes);
     let head = crate::document::xml::normalise_encoding(head);
+    // A first character other than `<` ends it before the lossy copy, which is slow on a
+    // binary head (a zip's): ASCII white space skipped, as `trim_start` skips it; a
+    // non-ASCII first character takes the long way.
+    let first = head
+        .iter()
+        .find(|b| !matches!(b, b'\t'..=b'\r' | b' '))
+        .copied();
+    if first.is_some_and(|b| b.is_ascii() && b != b'<') {
+        return None;
+    }
     let text = String::from_utf8_lossy(&head);
     let trimmed = text.trim_start();
     if !trimmed.starts_with('<') {
@@ -123,4 +133,40 @@ pub(crate) fn flat_odf_format(bytes: &[u8]) -> Option<Format> {
     let start = rest.find(attr)? + attr.len();
     let end = start + rest.get(start..)?.find('"')?;
     odf_format_of(rest.get(start..end)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{flat_odf_format, odf_format_of};
+    use proptest::prelude::*;
+
+    /// `flat_odf_format` without its early exit.
+    fn without_early_exit(head: &[u8]) -> Option<crate::report::Format> {
+        let head = head.get(..4096).unwrap_or(head);
+        let head = crate::document::xml::normalise_encoding(head);
+        let text = String::from_utf8_lossy(&head);
+        if !text.trim_start().starts_with('<') {
+            return None;
+        }
+        let rest = text.get(text.find("<office:document ")?..)?;
+        let attr = "office:mimetype=\"";
+        let start = rest.find(attr)? + attr.len();
+        let end = start + rest.get(start..)?.find('"')?;
+        odf_format_of(rest.get(start..end)?)
+    }
+
+    proptest! {
+        #[test]
+        fn the_early_exit_changes_no_answer(
+            lead in "[ \t\n\u{b}\u{c}\r\u{a0}\u{2028}xP<]{0,4}",
+            body in prop_oneof![
+                Just(r#"<office:document office:mimetype="application/vnd.oasis.opendocument.text">"#.to_owned()),
+                Just("PK\u{3}\u{4}".to_owned()),
+                "[ -~]{0,20}",
+            ],
+        ) {
+            let head = format!("{lead}{body}");
+            prop_assert_eq!(flat_odf_format(head.as_bytes()), without_early_exit(head.as_bytes()));
+        }
+    }
 }

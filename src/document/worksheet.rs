@@ -11,7 +11,7 @@
 
 use crate::document::HeaderKind;
 use crate::document::drawing::push_line;
-use crate::document::xml::{XmlWalk, resolve_reference};
+use crate::document::xml::{XmlWalk, local_of, resolve_reference};
 use crate::document::xml_tokens::{PlainAttributes, Token, Tokens, local_part};
 use crate::error::ReadError;
 use crate::limits::{Limit, Limits};
@@ -116,7 +116,7 @@ fn read_events(xml: &mut XmlWalk<'_>, mut text: SheetText<'_>) -> Result<Sheet, 
     loop {
         let event = xml.next()?;
         let step = match &event {
-            Event::Start(e) => text.start(e.local_name().as_ref(), || cell_type_of(e)),
+            Event::Start(e) => text.start(local_of(e), || cell_type_of(e)),
             Event::End(_) => text.end(),
             Event::Eof => return Ok(text.finish()),
             other => {

@@ -4,7 +4,7 @@ use crate::document::drawing::{comments_text, paragraphs_text, push_line};
 use crate::document::ooxml::{Opc, WORKBOOK_MAIN_TYPES};
 use crate::document::parts::Parts;
 use crate::document::worksheet::{Tag, TextRoom, read_sheet};
-use crate::document::xml::{normalise_encoding, read_part};
+use crate::document::xml::{local_of, normalise_encoding, read_part};
 use crate::document::zip_reader::Package;
 use crate::document::{
     Document, Format, OLE2_MAGIC, PartKind, check_input_size, guarded, refuse_ole2,
@@ -158,7 +158,7 @@ fn workbook_sheets(
         let mut out = Vec::new();
         loop {
             match xml.next()? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
+                Event::Start(e) | Event::Empty(e) if local_of(&e) == b"sheet" => {
                     let name = xml.attr(&e, b"name")?.unwrap_or_default();
                     let id = xml.rel_id(&e)?.unwrap_or_default();
                     out.push((name, id));
@@ -181,14 +181,14 @@ fn shared_strings(bytes: &[u8], part: &str, limits: &Limits) -> Result<Vec<Strin
         loop {
             let event = xml.next()?;
             match &event {
-                Event::Start(e) => stack.push(match e.local_name().as_ref() {
+                Event::Start(e) => stack.push(match local_of(e) {
                     b"si" => Tag::SharedItem,
                     b"t" => Tag::Text,
                     b"rPh" => Tag::Phonetic,
                     _ => Tag::Other,
                 }),
                 Event::Empty(e) => {
-                    if e.local_name().as_ref() == b"si" {
+                    if local_of(e) == b"si" {
                         out.push(String::new());
                     }
                 }

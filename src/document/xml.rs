@@ -188,15 +188,23 @@ impl<'a> XmlWalk<'a> {
             Event::Text(t) if t.len() <= 16 && t.is_ascii() => {
                 out.extend(t.iter().map(|&b| char::from(b)));
             }
-            Event::Text(t) => match std::str::from_utf8(t) {
-                Ok(t) => out.push_str(t),
-                Err(_) => out.push_str(&String::from_utf8_lossy(t)),
+            Event::Text(t) => match self.str_of(t) {
+                Some(t) => out.push_str(t),
+                None => out.push_str(&String::from_utf8_lossy(t)),
             },
             Event::CData(t) => out.push_str(&String::from_utf8_lossy(t)),
             Event::GeneralRef(r) => self.resolve_ref(r, out)?,
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// `piece` of the part as text, when the regular tokenizer checked it already.
+    fn str_of(&self, piece: &[u8]) -> Option<&'a str> {
+        match &self.source {
+            Source::Regular(tokens) => tokens.str_of(piece),
+            Source::QuickXml(_) => None,
+        }
     }
 
     fn resolve_ref(&self, r: &BytesRef<'_>, out: &mut String) -> Result<(), ReadError> {
@@ -254,10 +262,7 @@ impl<'a> XmlWalk<'a> {
     }
 
     fn unescape_value(&self, value: &[u8]) -> Result<String, ReadError> {
-        let raw = String::from_utf8_lossy(value);
-        quick_xml::escape::unescape(&raw)
-            .map(std::borrow::Cow::into_owned)
-            .map_err(|err| self.corrupt(format!("bad attribute value: {err}")))
+        unescape_attribute(value).map_err(|err| self.corrupt(format!("bad attribute value: {err}")))
     }
 }
 
@@ -298,6 +303,25 @@ pub(crate) fn plain_values<'b, const N: usize>(
         }
     })?;
     Some(found)
+}
+
+/// An element's local name (after its first colon), as quick-xml's `local_name` gives
+/// it, found with a plain loop: element names are short, and memchr's set-up cost more than
+/// the scan on every element of a part.
+pub(crate) fn local_of<'b>(e: &'b BytesStart<'_>) -> &'b [u8] {
+    local_part(e.name().into_inner())
+}
+
+/// A raw attribute value with its references resolved, invalid UTF-8 replaced (U+FFFD).
+/// A value with no `&` (nearly all) is copied as it is.
+pub(crate) fn unescape_attribute(value: &[u8]) -> Result<String, quick_xml::escape::EscapeError> {
+    if let Ok(plain) = std::str::from_utf8(value)
+        && memchr::memchr(b'&', value).is_none()
+    {
+        return Ok(plain.to_owned());
+    }
+    let raw = String::from_utf8_lossy(value);
+    quick_xml::escape::unescape(&raw).map(std::borrow::Cow::into_owned)
 }
 
 /// An attribute value read as an integer, surrounding whitespace allowed.

@@ -62,6 +62,15 @@ impl<'a> Tokens<'a> {
         })
     }
 
+    /// `piece` as text, when it is a slice of this part (the bytes of every event it
+    /// yields are): the part passed its UTF-8 check whole, so no piece of it is checked
+    /// again. Where a slice lies is found from its address, in safe code.
+    pub(crate) fn str_of(&self, piece: &[u8]) -> Option<&'a str> {
+        let text = self.text?;
+        let start = (piece.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        text.get(start..start.checked_add(piece.len())?)
+    }
+
     /// How many elements are open.
     pub(crate) fn depth(&self) -> usize {
         self.open.len()
@@ -286,9 +295,23 @@ pub(crate) fn is_space(b: &u8) -> bool {
 }
 
 /// A byte of an element or attribute name this tokenizer takes.
+#[inline]
 pub(crate) fn is_name_byte(b: &u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-')
+    NAME_BYTES[usize::from(*b)]
 }
+
+/// [`is_name_byte`] as a table: names are most of the bytes of a tag, and one lookup a
+/// byte is a quarter of the comparisons.
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-');
+        b += 1;
+    }
+    table
+};
 
 /// Where a start tag ends: the first `>` outside a quoted attribute value, as quick-xml
 /// finds it.

@@ -28,6 +28,12 @@ const RATIO_CHECK_AFTER: u64 = 1024 * 1024;
 /// grows as inflating fills it.
 const FIRST_BLOCK: u64 = 256 * 1024;
 
+/// The output room zlib-rs's fast decoding loop needs (`INFLATE_FAST_MIN_LEFT`).
+const FAST_PATH_ROOM: u64 = 260;
+
+/// The input zlib-rs's fast decoding loop needs (`INFLATE_FAST_MIN_HAVE`).
+const FAST_PATH_INPUT: usize = 15;
+
 /// An opened zip package with its read budget.
 pub(crate) struct Package<'a> {
     bytes: &'a [u8],
@@ -176,7 +182,16 @@ impl<'a> Package<'a> {
             })?;
         let out = match entry.method {
             CompressionMethod::Stored => data.to_vec(),
-            CompressionMethod::DEFLATE => self.inflate(data, entry.size, name)?,
+            CompressionMethod::DEFLATE => {
+                // The bytes after the entry (the next header) keep the inflater on its fast
+                // path to the entry's last byte; a stream that reads into them is refused.
+                let start = entry.start as usize;
+                let padded = &self.bytes[start
+                    ..(start + data.len())
+                        .saturating_add(FAST_PATH_INPUT)
+                        .min(self.bytes.len())];
+                self.inflate(padded, data.len(), entry.size, name)?
+            }
             other => return Err(unsupported(name, format!("compression method {other}"))),
         };
         let len = out.len() as u64;
@@ -264,9 +279,25 @@ impl<'a> Package<'a> {
 
     /// Inflates one raw-deflate entry, stopping one byte past [`Limits::max_entry_bytes`]
     /// so that an entry over it is reported rather than cut.
-    fn inflate(&mut self, data: &[u8], declared: u64, name: &str) -> Result<Vec<u8>, ReadError> {
+    fn inflate(
+        &mut self,
+        padded: &[u8],
+        len: usize,
+        declared: u64,
+        name: &str,
+    ) -> Result<Vec<u8>, ReadError> {
+        let truncated = |format| {
+            corrupt(
+                format,
+                name,
+                "the entry's deflate data ends before its stream does (the file is truncated or \
+                 damaged)",
+            )
+        };
         let cap = self.limits.max_entry_bytes.saturating_add(1);
-        let first = declared.min(FIRST_BLOCK).min(cap).max(1);
+        // Room past the declared size keeps the inflater on its fast path to the end: it
+        // decodes a run at a time only while 260 bytes of output room are left.
+        let first = declared.min(FIRST_BLOCK).min(cap).max(1) + FAST_PATH_ROOM;
         let mut out = Vec::with_capacity(usize::try_from(first).unwrap_or(usize::MAX));
         self.inflater.reset(false);
         loop {
@@ -279,24 +310,23 @@ impl<'a> Package<'a> {
             let out_before = out.len();
             let rest = usize::try_from(in_before)
                 .ok()
-                .and_then(|at| data.get(at..))
+                .and_then(|at| padded.get(at..))
                 .unwrap_or_default();
             let status = self
                 .inflater
-                .decompress_vec(rest, &mut out, FlushDecompress::None)
-                .map_err(|e| corrupt(self.format, name, format!("bad deflate data: {e}")))?;
+                .decompress_vec(rest, &mut out, FlushDecompress::None);
             let consumed = self.inflater.total_in();
+            if consumed > len as u64 {
+                return Err(truncated(self.format));
+            }
+            let status =
+                status.map_err(|e| corrupt(self.format, name, format!("bad deflate data: {e}")))?;
             self.account(name, out.len() as u64, out.len() as u64, consumed)?;
             match status {
                 Status::StreamEnd => return Ok(out),
                 Status::Ok | Status::BufError => {
                     if consumed == in_before && out.len() == out_before {
-                        return Err(corrupt(
-                            self.format,
-                            name,
-                            "the entry's deflate data ends before its stream does (the file \
-                             is truncated or damaged)",
-                        ));
+                        return Err(truncated(self.format));
                     }
                 }
             }

@@ -55,16 +55,22 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         }
         if is_word_char(c) {
             let mut end = i + c.len_utf8();
-            let mut upper = String::new();
-            push_upper(&mut upper, c);
             while let Some(&(j, d)) = it.peek() {
                 if !is_word_char(d) {
                     break;
                 }
-                push_upper(&mut upper, d);
                 end = j + d.len_utf8();
                 it.next();
             }
+            // Found first, then upper-cased in one go: an ASCII word (most) in one copy.
+            let word = &text[i..end];
+            let upper = if word.is_ascii() {
+                word.to_ascii_uppercase()
+            } else {
+                let mut upper = String::with_capacity(word.len());
+                word.chars().for_each(|d| push_upper(&mut upper, d));
+                upper
+            };
             if upper.is_empty() {
                 continue;
             }

@@ -304,17 +304,16 @@ impl Collector {
         // Already in order but for the rare finding that starts in the chunk before the one
         // that found it; the sort is a linear check then.
         st.raws.sort_by_key(|r| (r.span.start, Reverse(r.span.end)));
-        let mut raws: Vec<Raw> = Vec::with_capacity(st.raws.len());
-        for r in st.raws {
-            match raws.last_mut() {
-                Some(prev) if r.span.start < prev.span.end => {
-                    if r.finding.is_deciding() && !prev.finding.is_deciding() {
-                        *prev = r;
-                    }
-                }
-                _ => raws.push(r),
+        // In place: a finding inside the one kept before it is dropped, unless it decides
+        // and that one does not, when it takes that one's place.
+        let mut raws = st.raws;
+        raws.dedup_by(|r, prev| {
+            let inside = r.span.start < prev.span.end;
+            if inside && r.finding.is_deciding() && !prev.finding.is_deciding() {
+                std::mem::swap(r, prev);
             }
-        }
+            inside
+        });
         promote(&mut raws, st.first_content, st.last_content);
         if st.role == PartRole::Body {
             for r in &mut raws {

@@ -499,6 +499,27 @@ fn truncated_deflate_is_corrupt() {
     assert!(reason.contains("truncated"), "{reason}");
 }
 
+/// The reader lends the inflater the bytes after an entry (the next header), so that it
+/// decodes fast to the entry's last byte; a stream a few bytes short of its end reads into
+/// them, and is refused as truncated all the same.
+#[test]
+fn deflate_stream_a_few_bytes_short_is_corrupt() {
+    let prefix = format!(r#"<w:document {W_NS}><w:body><w:p><w:r><w:t>SECRET"#);
+    for cut in 1..=20 {
+        let mut entry = RawEntry::spaces(
+            "word/document.xml",
+            &prefix,
+            300,
+            "</w:t></w:r></w:p></w:body></w:document>",
+        );
+        let keep = entry.data.len() - cut;
+        entry.data.truncate(keep);
+        let (bytes, _, _) = one_entry_docx(entry);
+        let reason = corrupt_reason(read_docx(&bytes, &Limits::default()));
+        assert!(reason.contains("truncated"), "cut {cut}: {reason}");
+    }
+}
+
 #[test]
 fn encrypted_entry_is_unsupported_never_empty() {
     let body = document_xml("<w:p><w:r><w:t>SECRET</w:t></w:r></w:p>");
