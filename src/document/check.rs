@@ -76,11 +76,15 @@ pub fn check(doc: &Document, scanner: &Scanner) -> Report {
         .copied()
         .filter(|(i, _)| !is_metadata(*i))
         .collect();
+    // Each part's first and last non-blank lines, found once for all its findings.
+    let mut edges: Vec<Option<Option<(u64, u64)>>> = vec![None; doc.parts.len()];
     let banners: Vec<&(usize, Finding)> = visible
         .iter()
         .copied()
         .filter(|(i, f)| {
-            f.kind != FindingKind::ParagraphMark && is_banner_position(&doc.parts[*i], f)
+            let part = &doc.parts[*i];
+            let edges = || *edges[*i].get_or_insert_with(|| edge_line_numbers(&part.text));
+            f.kind != FindingKind::ParagraphMark && is_banner_position(part, f, edges)
         })
         .collect();
     let declared = Marking::join_all(banners.iter().map(|(_, f)| &f.marking)).map(|m| Declared {
@@ -146,8 +150,13 @@ pub fn check(doc: &Document, scanner: &Scanner) -> Report {
 }
 
 /// Whether a finding sits where a banner goes: a header, footer, watermark, page top or
-/// bottom, or the first or last line of the body.
-fn is_banner_position(part: &Part, f: &Finding) -> bool {
+/// bottom, or the first or last line of the body (`edges`: the part's
+/// [`edge_line_numbers`]).
+fn is_banner_position(
+    part: &Part,
+    f: &Finding,
+    edges: impl FnOnce() -> Option<(u64, u64)>,
+) -> bool {
     match part.kind {
         PartKind::Header(_)
         | PartKind::Footer(_)
@@ -157,16 +166,15 @@ fn is_banner_position(part: &Part, f: &Finding) -> bool {
         | PartKind::MessageHeader
         | PartKind::PageTop
         | PartKind::PageBottom => true,
-        PartKind::Body | PartKind::PageText | PartKind::Slide => f.line.is_some_and(|l| {
-            edge_line_numbers(&part.text).is_some_and(|(first, last)| l == first || l == last)
-        }),
+        PartKind::Body | PartKind::PageText | PartKind::Slide => f
+            .line
+            .is_some_and(|l| edges().is_some_and(|(first, last)| l == first || l == last)),
         _ => false,
     }
 }
 
 /// The 1-based numbers of the first and last non-blank lines of `text`, as [`str::lines`]
-/// numbers them; `None` when every line is blank. Found from both ends, so that a finding
-/// in a long part does not walk all of it.
+/// numbers them; `None` when every line is blank. Found from both ends.
 fn edge_line_numbers(text: &str) -> Option<(u64, u64)> {
     let blank = |l: &str| l.trim().is_empty();
     let first = text.split('\n').position(|l| !blank(l))?;

@@ -169,10 +169,11 @@ impl<'a> Package<'a> {
         // A declared size over a limit is refused before inflating: an honest entry would
         // pass the limit anyway, and a dishonest one fails the size check below.
         self.account(name, entry.size, entry.size, entry.compressed)?;
-        let data = usize::try_from(entry.start)
+        let (start, end) = usize::try_from(entry.start)
             .ok()
             .zip(usize::try_from(entry.compressed).ok())
-            .and_then(|(start, len)| self.bytes.get(start..start.checked_add(len)?))
+            .and_then(|(start, len)| Some((start, start.checked_add(len)?)))
+            .filter(|&(_, end)| end <= self.bytes.len())
             .ok_or_else(|| {
                 corrupt(
                     self.format,
@@ -181,16 +182,12 @@ impl<'a> Package<'a> {
                 )
             })?;
         let out = match entry.method {
-            CompressionMethod::Stored => data.to_vec(),
+            CompressionMethod::Stored => self.bytes[start..end].to_vec(),
             CompressionMethod::DEFLATE => {
                 // The bytes after the entry (the next header) keep the inflater on its fast
                 // path to the entry's last byte; a stream that reads into them is refused.
-                let start = entry.start as usize;
-                let padded = &self.bytes[start
-                    ..(start + data.len())
-                        .saturating_add(FAST_PATH_INPUT)
-                        .min(self.bytes.len())];
-                self.inflate(padded, data.len(), entry.size, name)?
+                let padded = end.saturating_add(FAST_PATH_INPUT).min(self.bytes.len());
+                self.inflate(&self.bytes[start..padded], end - start, entry.size, name)?
             }
             other => return Err(unsupported(name, format!("compression method {other}"))),
         };
@@ -279,9 +276,10 @@ impl<'a> Package<'a> {
 
     /// Inflates one raw-deflate entry, stopping one byte past [`Limits::max_entry_bytes`]
     /// so that an entry over it is reported rather than cut.
+    /// `padded` is the entry's `len` bytes and what follows them.
     fn inflate(
         &mut self,
-        padded: &[u8],
+        padded: &'a [u8],
         len: usize,
         declared: u64,
         name: &str,
